@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountteamConfig(AppConfig):
+    name = "accountteam"
+    verbose_name = "Portal"

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from teams import api as teams_api
+
+router = DefaultRouter()
+router.register("companies", teams_api.CompanyViewSet, basename="company")
+router.register("accounts", teams_api.AccountViewSet, basename="account")
+router.register("people", teams_api.PersonViewSet, basename="person")
+router.register("roles", teams_api.RoleViewSet, basename="role")
+router.register("assignments", teams_api.AssignmentViewSet, basename="assignment")
+
+admin.site.site_header = "Account Team Portal back office"
+admin.site.site_title = "Account Team Portal"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("auth/", include("allauth.urls")),
+    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/", include((router.urls, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("teams.urls")),
+]

@@ -1,0 +1,125 @@
+from django.contrib import admin
+
+from .models import (
+    Account,
+    Assignment,
+    BusinessCalendar,
+    Closure,
+    Company,
+    Invitation,
+    Membership,
+    Person,
+    Role,
+)
+
+
+class AccountInline(admin.TabularInline):
+    model = Account
+    extra = 0
+    fields = ["number", "name", "state", "is_active"]
+    show_change_link = True
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", *Membership.PERMISSION_FIELDS, "is_default"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["person", "role"]
+    fields = ["role", "person", "start_date", "end_date", "note"]
+    ordering = ["role__sort_order", "-start_date"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "account_count", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "accounts__number"]
+    inlines = [AccountInline, MembershipInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(_accounts=Count("accounts"))
+
+    @admin.display(ordering="_accounts", description="accounts")
+    def account_count(self, obj):
+        return obj._accounts
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "company", "state", "is_active"]
+    list_filter = ["is_active", "company__kind", "state"]
+    search_fields = ["number", "name", "company__name"]
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", *Membership.PERMISSION_FIELDS, "is_default"]
+    list_filter = [*Membership.PERMISSION_FIELDS, "company"]
+    search_fields = ["user__username", "user__email", "company__name"]
+    list_select_related = ["user", "company"]
+    autocomplete_fields = ["user", "company"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["company", "accepted_at"]
+    search_fields = ["email", "company__name"]
+    list_select_related = ["company", "invited_by"]
+    readonly_fields = ["token", "accepted_at", "accepted_by"]
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 1
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone", "holiday_country", "holiday_subdivision"]
+    list_filter = ["time_zone", "holiday_country"]
+    search_fields = ["name", "time_zone"]
+    inlines = [ClosureInline]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "team", "also_known_as", "allows_multiple", "sort_order"]
+    list_filter = ["team", "allows_multiple"]
+    search_fields = ["name", "code", "also_known_as"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "email", "phone", "pager", "reports_to", "availability", "is_active"]
+    list_filter = ["availability", "is_active", "is_carrier_admin", "calendar", "assignments__role"]
+    search_fields = ["name", "email", "title", "phone", "pager", "cell"]
+    list_select_related = ["reports_to"]
+    autocomplete_fields = ["user", "reports_to", "backup"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["account", "role", "person", "start_date", "end_date"]
+    list_filter = ["role__team", "role", ("end_date", admin.EmptyFieldListFilter)]
+    search_fields = ["account__number", "account__name", "account__company__name", "person__name"]
+    list_select_related = ["account", "role", "person"]
+    autocomplete_fields = ["account", "person", "role"]
+    date_hierarchy = "start_date"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,232 @@
+"""REST API for tenants and account teams (/api/v1/). Every queryset is ``visible_to`` scoped."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Account, Assignment, Company, Person, Role, staff_person
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Company
+        fields = ["id", "name", "kind", "profile"]
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    company_name = serializers.CharField(source="company.name", read_only=True)
+
+    class Meta:
+        model = Account
+        fields = ["id", "number", "name", "state", "is_active", "company", "company_name"]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "code", "name", "team", "also_known_as", "description", "allows_multiple"]
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "title", "email", "phone", "pager", "cell"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    time_zone = serializers.CharField(source="calendar.time_zone", read_only=True)
+    backup = PersonBriefSerializer(read_only=True, allow_null=True)
+    reports_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "name", "title", "email", "phone", "pager", "cell", "time_zone",
+            "availability", "availability_until", "backup", "reports_to",
+        ]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
+    role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "account", "role", "person", "start_date", "end_date", "note", "is_current"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Related objects are looked up in the caller's scope: a foreign id is "not found".
+            self.fields["account"].queryset = Account.objects.visible_to(request.user)
+            self.fields["person"].queryset = Person.objects.visible_to(request.user)
+
+    def get_is_current(self, obj) -> bool:
+        return obj.is_current()
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    until = serializers.DateTimeField(allow_null=True)
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    assignment_id = serializers.IntegerField(source="assignment.id")
+    role = RoleSerializer()
+    person = PersonBriefSerializer()
+    start_date = serializers.DateField(source="assignment.start_date")
+    availability = AvailabilitySerializer()
+    backup = PersonBriefSerializer(allow_null=True)
+
+
+class TeamSerializer(serializers.Serializer):
+    account = AccountSerializer()
+    sales = TeamMemberSerializer(many=True)
+    service = TeamMemberSerializer(many=True)
+    duty_manager = TeamMemberSerializer(allow_null=True)
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Company, account or person")
+
+    class Meta:
+        model = Account
+        fields = ["company", "number", "is_active"]
+
+    def search(self, queryset, name, value):
+        return selectors.account_list(user=self.request.user, query=value).filter(
+            pk__in=queryset.values("pk")
+        )
+
+
+class PersonFilter(django_filters.FilterSet):
+    role = django_filters.CharFilter(field_name="assignments__role__code", distinct=True)
+    account = django_filters.NumberFilter(field_name="assignments__account", distinct=True)
+
+    class Meta:
+        model = Person
+        fields = ["availability", "reports_to", "role", "account"]
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    current = django_filters.BooleanFilter(method="filter_current", label="Only current")
+    role = django_filters.CharFilter(field_name="role__code")
+
+    class Meta:
+        model = Assignment
+        fields = ["account", "person", "role", "account__company"]
+
+    def filter_current(self, queryset, name, value):
+        current = queryset.current()
+        return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+
+# --- Permissions -------------------------------------------------------------------------------
+
+
+class IsCarrierAdminForWrites(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        person = staff_person(request.user)
+        return person is not None and person.is_carrier_admin
+
+
+# --- Viewsets ------------------------------------------------------------------------------------
+
+
+class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Customer companies the caller may see."""
+
+    serializer_class = CompanySerializer
+    filterset_fields = ["kind"]
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return Company.objects.visible_to(self.request.user).order_by("name")
+
+
+@extend_schema_view(
+    list=extend_schema(description="Accounts the caller may see. `q` searches company, account and person."),
+)
+class AccountViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AccountSerializer
+    filterset_class = AccountFilter
+    ordering_fields = ["number", "name", "company__name"]
+
+    def get_queryset(self):
+        return Account.objects.visible_to(self.request.user).select_related("company").order_by(
+            "company__name", "number"
+        )
+
+    @extend_schema(
+        responses={200: TeamSerializer, 404: OpenApiResponse(description="Not found or not yours")},
+        description="The account's current sales and service team, availability now and backups.",
+    )
+    @action(detail=True, methods=["get"])
+    def team(self, request, pk=None):
+        account = self.get_object()
+        return Response(TeamSerializer(selectors.account_team(account)).data)
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """Carrier staff: the whole directory for staff, the people serving them for customers."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    search_fields = ["name", "email", "title"]
+    ordering_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.person_list(user=self.request.user).order_by("name")
+
+
+class RoleViewSet(viewsets.ReadOnlyModelViewSet):
+    """The role catalogue, tagged Sales or Service team."""
+
+    serializer_class = RoleSerializer
+    filterset_fields = ["team"]
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.role_list()
+
+
+class AssignmentViewSet(
+    mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Assignments (history included). Carrier admins may add one; it never overwrites another."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    ordering_fields = ["start_date", "end_date"]
+    permission_classes = [permissions.IsAuthenticated, IsCarrierAdminForWrites]
+
+    def get_queryset(self):
+        return selectors.assignment_list(user=self.request.user).order_by("account_id", "-start_date")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            assignment = services.assignment_create(created_by=request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError({"non_field_errors": exc.messages}) from exc
+        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Membership, Person
+
+
+
+class PermissionsForm(forms.Form):
+    can_view_team = forms.BooleanField(label="View team", required=False, initial=True)
+    can_escalate = forms.BooleanField(label="Raise and follow escalations", required=False, initial=True)
+    can_request_postmortem = forms.BooleanField(label="Request post-mortems", required=False)
+    can_manage_users = forms.BooleanField(label="Manage the company's users", required=False)
+
+    def permissions(self) -> dict[str, bool]:
+        return {name: self.cleaned_data[name] for name in Membership.PERMISSION_FIELDS}
+
+
+class InvitationForm(PermissionsForm):
+    email = forms.EmailField(label="Email address")
+    field_order = ["email"]
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$", max_length=150,
+        error_messages={"invalid": "Letters, digits and @ . + - _ only."},
+    )
+    password = forms.CharField(widget=forms.PasswordInput, label="Password")
+    password_again = forms.CharField(widget=forms.PasswordInput, label="Password (again)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data
+
+
+class AvailabilityForm(forms.Form):
+    availability = forms.ChoiceField(choices=Person.Availability.choices)
+    availability_until = forms.DateTimeField(
+        label="Until (optional)", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    backup = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Backup")
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["backup"].queryset = Person.objects.filter(is_active=True).exclude(pk=person.pk)
+
+    def clean_availability_until(self):
+        until = self.cleaned_data.get("availability_until")
+        if until is not None and until <= timezone.now():
+            raise forms.ValidationError("Pick a time in the future.")
+        return until

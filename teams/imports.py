@@ -1,0 +1,100 @@
+"""Assignments from a spreadsheet export (CSV): validate every row, then write all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from . import services
+from .models import Account, Assignment, Person, Role
+
+REQUIRED_COLUMNS = ("account", "role", "person_email", "start_date")
+OPTIONAL_COLUMNS = ("end_date", "note")
+
+
+@dataclass
+class ImportReport:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _date(value: str, column: str, problems: list[str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"{column} {value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def validate_assignment_csv(lines) -> ImportReport:
+    """Read CSV ``lines`` (an iterable of text lines) and check every row.
+
+    Columns: account (number), role (code or name), person_email, start_date, and optionally
+    end_date and note. Line numbers count the header as line 1.
+    """
+    report = ImportReport()
+    reader = csv.DictReader(lines)
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        report.errors.append((1, f"missing column(s): {', '.join(missing)}"))
+        return report
+    reader.fieldnames = header
+
+    raw = list(reader)
+    numbers = [r["account"].strip() for r in raw if r.get("account")]
+    accounts = Account.objects.in_bulk(numbers, field_name="number")
+    emails = {(r.get("person_email") or "").strip().lower() for r in raw} - {""}
+    email_filter = Q()
+    for email in emails:
+        email_filter |= Q(email__iexact=email)
+    people = {p.email.lower(): p for p in Person.objects.filter(email_filter)} if emails else {}
+    roles = {}
+    for role in Role.objects.all():
+        roles[role.code.lower()] = role
+        roles[role.name.lower()] = role
+
+    pending: list[Assignment] = []
+    for line_number, row in enumerate(raw, start=2):
+        problems: list[str] = []
+        values = {k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+        if None in row:
+            problems.append("more cells than columns")
+        for column in REQUIRED_COLUMNS:
+            if not values[column]:
+                problems.append(f"{column} is empty")
+        account = accounts.get(values["account"]) if values["account"] else None
+        if values["account"] and account is None:
+            problems.append(f"no account {values['account']!r}")
+        role = roles.get(values["role"].lower()) if values["role"] else None
+        if values["role"] and role is None:
+            problems.append(f"no role {values['role']!r}")
+        person = people.get(values["person_email"].lower()) if values["person_email"] else None
+        if values["person_email"] and person is None:
+            problems.append(f"no person with email {values['person_email']!r}")
+        start = _date(values["start_date"], "start_date", problems) if values["start_date"] else None
+        end = _date(values["end_date"], "end_date", problems) if values["end_date"] else None
+        if len(values["note"]) > 300:
+            problems.append("note is longer than 300 characters")
+        if not problems and account and role and person and start:
+            problems += services.assignment_conflicts(
+                account=account, role=role, person=person, start_date=start, end_date=end,
+                pending=pending,
+            )
+        if problems:
+            report.errors.append((line_number, "; ".join(problems)))
+            continue
+        pending.append(Assignment(account=account, role=role, person=person,
+                                  start_date=start, end_date=end))
+        report.rows.append(dict(account=account, role=role, person=person, start_date=start,
+                                end_date=end, note=values["note"]))
+    if not raw:
+        report.errors.append((1, "the file has no rows"))
+    return report

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from teams import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo data set (idempotent). --scale N adds N generated companies for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=0, metavar="N",
+                            help="also generate N companies with two accounts and full teams each")
+
+    def handle(self, *args, scale, **options):
+        if scale < 0:
+            raise CommandError("--scale must be zero or more.")
+        counts = demo.seed_demo()
+        self.stdout.write(self.style.SUCCESS(
+            "Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
+        if scale:
+            counts = demo.seed_scale(scale)
+            self.stdout.write(self.style.SUCCESS(
+                "Scale data added: " + ", ".join(f"{v} {k}" for k, v in counts.items())))

@@ -1,0 +1,405 @@
+"""Tenants, carrier staff and the account teams that connect them.
+
+What a user may see is decided in one place: the ``visible_to(user)`` queryset methods
+below, which every view, serializer and API endpoint starts from.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accountteam.calendar import (
+    DEFAULT_WEEKLY_HOURS,
+    CalendarSpec,
+    validate_holiday_region,
+    validate_time_zone,
+    validate_weekly_hours,
+)
+
+
+def _default_weekly_hours():
+    return {day: [list(pair) for pair in pairs] for day, pairs in DEFAULT_WEEKLY_HOURS.items()}
+
+
+# --- Scoping -----------------------------------------------------------------------------
+
+
+def staff_person(user) -> Person | None:
+    """The carrier staff profile of ``user``, or None for customer users (memoised on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_staff_person_cache"):
+        user._staff_person_cache = Person.objects.filter(user=user, is_active=True).first()
+    return user._staff_person_cache
+
+
+def _not_ended(prefix: str = "") -> Q:
+    today = timezone.localdate()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+def _visible_account_ids(user):
+    """Ids of the accounts ``user`` may see, as a subquery (or None for "all")."""
+    person = staff_person(user)
+    if person is not None:
+        if person.is_carrier_admin:
+            return None
+        # A person sees the accounts they hold; a director also those of their reports
+        # (and of their reports' reports).
+        people = Person.objects.filter(
+            Q(pk=person.pk) | Q(reports_to=person) | Q(reports_to__reports_to=person)
+        ).values("pk")
+        return (
+            Assignment.objects.filter(_not_ended(), person__in=people)
+            .values("account_id")
+        )
+    return Account.objects.filter(company__memberships__user=user).values("pk")
+
+
+class CompanyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        person = staff_person(user)
+        if person is not None:
+            account_ids = _visible_account_ids(user)
+            if account_ids is None:
+                return self
+            return self.filter(pk__in=Account.objects.filter(pk__in=account_ids).values("company_id"))
+        return self.filter(pk__in=Membership.objects.filter(user=user).values("company_id"))
+
+
+class AccountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        account_ids = _visible_account_ids(user)
+        return self if account_ids is None else self.filter(pk__in=account_ids)
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see the whole carrier directory; customers the people serving their accounts."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if staff_person(user) is not None:
+            return self
+        serving = Assignment.objects.filter(
+            _not_ended(), account__in=Account.objects.visible_to(user)
+        ).values("person_id")
+        backups = Person.objects.filter(pk__in=serving).values("backup_id")
+        return self.filter(Q(pk__in=serving) | Q(pk__in=backups))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        account_ids = _visible_account_ids(user)
+        return self if account_ids is None else self.filter(account_id__in=account_ids)
+
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Members of companies whose users ``user`` may manage."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if staff_person(user) is not None:
+            return self.filter(company__in=Company.objects.visible_to(user))
+        managed = Membership.objects.filter(user=user, can_manage_users=True).values("company_id")
+        return self.filter(company_id__in=managed)
+
+
+# --- Tenants -------------------------------------------------------------------------------
+
+
+class Company(models.Model):
+    class Kind(models.TextChoices):
+        CLEC = "clec", "CLEC"
+        RESELLER = "reseller", "Reseller"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    profile = models.TextField(blank=True, help_text="Corporate profile, in the customer's words.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self):
+        return self.name
+
+
+class Account(models.Model):
+    """A billing/enterprise account of a customer company (the seeds' enterprise ID)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="accounts")
+    number = models.CharField("account number", max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    state = models.CharField("state / region", max_length=60, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company__name", "number"]
+        indexes = [models.Index(fields=["company", "number"])]
+
+    def __str__(self):
+        return f"{self.number} · {self.name}"
+
+
+class Membership(models.Model):
+    """A user's place in a customer company, with per-company permissions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    can_view_team = models.BooleanField("view team", default=True)
+    can_escalate = models.BooleanField("raise and follow escalations", default=True)
+    can_request_postmortem = models.BooleanField("request post-mortems", default=False)
+    can_manage_users = models.BooleanField("manage users", default=False)
+    is_default = models.BooleanField("default company", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    PERMISSION_FIELDS = ("can_view_team", "can_escalate", "can_request_postmortem", "can_manage_users")
+
+    class Meta:
+        ordering = ["company__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_unique_user_company"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default=True), name="membership_one_default_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.company}"
+
+
+def _invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a company (there is no open sign-up)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    can_view_team = models.BooleanField("view team", default=True)
+    can_escalate = models.BooleanField("raise and follow escalations", default=True)
+    can_request_postmortem = models.BooleanField("request post-mortems", default=False)
+    can_manage_users = models.BooleanField("manage users", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.company}"
+
+    def is_open(self, now=None) -> bool:
+        return self.accepted_at is None and (now or timezone.now()) < self.expires_at
+
+
+# --- Carrier staff ---------------------------------------------------------------------------
+
+
+class BusinessCalendar(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/Denver")
+    weekly_hours = models.JSONField(
+        default=_default_weekly_hours,
+        help_text='Per weekday, [open, close] pairs in local time: {"mon": [["08:00", "17:00"]], ...}',
+    )
+    holiday_country = models.CharField(max_length=8, blank=True, default="US")
+    holiday_subdivision = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if not validate_time_zone(self.time_zone):
+            errors["time_zone"] = f"{self.time_zone!r} is not an IANA time zone."
+        if problems := validate_weekly_hours(self.weekly_hours):
+            errors["weekly_hours"] = problems
+        if problems := validate_holiday_region(self.holiday_country, self.holiday_subdivision):
+            errors["holiday_country"] = problems
+        if errors:
+            raise ValidationError(errors)
+
+    def spec(self, closures=None) -> CalendarSpec:
+        """The pure calendar value; pass ``closures`` when they were prefetched."""
+        if closures is None:
+            closures = [c.date for c in self.closures.all()]
+        return CalendarSpec(
+            time_zone=self.time_zone,
+            weekly_hours=self.weekly_hours,
+            holiday_country=self.holiday_country,
+            holiday_subdivision=self.holiday_subdivision,
+            closures=frozenset(closures),
+        )
+
+
+class Closure(models.Model):
+    """An extra closure date on a calendar (office move, company day)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="closure_unique_day")]
+
+    def __str__(self):
+        return f"{self.calendar}: {self.date}"
+
+
+class Role(models.Model):
+    class Team(models.TextChoices):
+        SALES = "sales", "Sales / Interconnection"
+        SERVICE = "service", "Service"
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    team = models.CharField(max_length=20, choices=Team.choices)
+    also_known_as = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    allows_multiple = models.BooleanField(
+        default=False, help_text="Several people may hold this role on one account at once."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["team", "sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """A member of the carrier's staff who can hold roles on account teams."""
+
+    class Availability(models.TextChoices):
+        IN_OFFICE = "in_office", "In office"
+        OUT_OF_OFFICE = "out_of_office", "Out of office / no quick phone access"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_profile",
+    )
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(unique=True)
+    phone = models.CharField(max_length=40, blank=True)
+    pager = models.CharField(max_length=40, blank=True)
+    cell = models.CharField(max_length=40, blank=True)
+    reports_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="people")
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, default=Availability.IN_OFFICE
+    )
+    availability_until = models.DateTimeField(
+        null=True, blank=True, help_text="When the availability state ends by itself."
+    )
+    backup = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="backing_up"
+    )
+    is_carrier_admin = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(condition=~Q(backup=models.F("pk")), name="person_not_own_backup"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.backup_id and self.backup_id == self.pk:
+            raise ValidationError({"backup": "A person cannot be their own backup."})
+        if self.reports_to_id and self.reports_to_id == self.pk:
+            raise ValidationError({"reports_to": "A person cannot report to themselves."})
+
+    @cached_property
+    def calendar_spec(self) -> CalendarSpec:
+        return self.calendar.spec()
+
+
+class Assignment(models.Model):
+    """Who holds a role on an account, and when. Rows are ended, never overwritten."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True, help_text="Last day of the assignment.")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account", "role__sort_order", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["account", "role", "person", "start_date"], name="assignment_unique_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "role", "end_date"]),
+            models.Index(fields=["person", "end_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.account.number} · {self.role} · {self.person}"
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)

@@ -1,0 +1,63 @@
+"""Pure rules for account teams: no ORM, no clock, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from accountteam.calendar import CalendarSpec
+
+IN_OFFICE = "in_office"
+OUT_OF_OFFICE = "out_of_office"
+
+
+@dataclass(frozen=True)
+class AvailabilityNow:
+    code: str  # in_office | out_of_office | after_hours
+    label: str
+    until: dt.datetime | None = None
+
+    @property
+    def reachable_quickly(self) -> bool:
+        return self.code == IN_OFFICE
+
+
+def availability_now(
+    *, state: str, until: dt.datetime | None, calendar: CalendarSpec, now: dt.datetime
+) -> AvailabilityNow:
+    """What a customer should expect when contacting a person at ``now``.
+
+    A state with an ``until`` in the past has lapsed and reads as in office. Outside the
+    person's business hours they are "after hours" whatever their state says.
+    """
+    if state == OUT_OF_OFFICE and (until is None or until > now):
+        return AvailabilityNow(OUT_OF_OFFICE, "Out of office", until)
+    if not calendar.is_open(now):
+        return AvailabilityNow("after_hours", "After hours", calendar.next_opening(now))
+    return AvailabilityNow(IN_OFFICE, "In office")
+
+
+def availability_has_lapsed(*, state: str, until: dt.datetime | None, now: dt.datetime) -> bool:
+    return state != IN_OFFICE and until is not None and until <= now
+
+
+# The carrier's response-interval guidelines, per channel, in plain words (see docs/domain).
+RESPONSE_GUIDELINES = (
+    ("Pager", "Call back within 15–30 minutes in business hours; within 4–8 hours when "
+              "your manager is out of the office or without quick phone access."),
+    ("Voicemail", "Returned within 4 hours (8 hours when out of the office)."),
+    ("Email and letters", "Acknowledged within 1 business day, with a date by which you "
+                          "will be contacted."),
+    ("Billing email", "Acknowledged within 48 business hours."),
+    ("Conference call or meeting", "Scheduled as you request."),
+    ("Complaint", "Your manager sets a target date for the situation and tells you."),
+    ("Post-mortem (root-cause analysis)", "A written analysis in 2–10 business days, "
+                                          "depending on complexity."),
+)
+
+
+def periods_overlap(
+    start_a: dt.date, end_a: dt.date | None, start_b: dt.date, end_b: dt.date | None
+) -> bool:
+    """Do two inclusive date periods overlap? An open end runs for ever."""
+    return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)

@@ -1,0 +1,153 @@
+"""Reads for account teams. Every selector starts from a ``visible_to(user)`` queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Account, Assignment, Company, Person, Role
+from .rules import AvailabilityNow, availability_now
+
+DUTY_MANAGER = "duty-manager"
+
+
+def account_list(*, user, query: str = "", company: Company | None = None):
+    """Accounts ``user`` may see, optionally narrowed by company and a free-text query.
+
+    The query matches company name, account number or name, and the name or email of a
+    person currently assigned to the account.
+    """
+    accounts = Account.objects.visible_to(user).select_related("company")
+    if company is not None:
+        accounts = accounts.filter(company=company)
+    query = query.strip()
+    if query:
+        people = Assignment.objects.current().filter(
+            Q(person__name__icontains=query) | Q(person__email__icontains=query)
+        )
+        accounts = accounts.filter(
+            Q(company__name__icontains=query)
+            | Q(number__icontains=query)
+            | Q(name__icontains=query)
+            | Q(pk__in=people.values("account_id"))
+        )
+    return accounts.order_by("company__name", "number")
+
+
+def account_get(*, user, pk) -> Account:
+    """One account ``user`` may see; anything else (absent or foreign) is a 404."""
+    return get_object_or_404(Account.objects.visible_to(user).select_related("company"), pk=pk)
+
+
+def company_get(*, user, pk) -> Company:
+    return get_object_or_404(Company.objects.visible_to(user), pk=pk)
+
+
+@dataclass
+class TeamMember:
+    assignment: Assignment
+    availability: AvailabilityNow
+
+    @property
+    def role(self) -> Role:
+        return self.assignment.role
+
+    @property
+    def person(self) -> Person:
+        return self.assignment.person
+
+    @property
+    def backup(self) -> Person | None:
+        return self.person.backup if not self.availability.reachable_quickly else None
+
+
+@dataclass
+class Team:
+    account: Account
+    sales: list[TeamMember] = field(default_factory=list)
+    service: list[TeamMember] = field(default_factory=list)
+    duty_manager: TeamMember | None = None
+    changes: list[Assignment] = field(default_factory=list)  # upcoming assignments
+
+
+def _people_prefetch():
+    return (
+        Assignment.objects.select_related(
+            "role", "person__calendar", "person__backup", "person__backup__calendar"
+        ).prefetch_related("person__calendar__closures", "person__backup__calendar__closures")
+    )
+
+
+def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team]:
+    """The current teams of ``accounts`` in a fixed number of queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    accounts = list(accounts)
+    rows = _people_prefetch().filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today), account__in=accounts
+    ).order_by("role__sort_order", "person__name")
+    by_account: dict[int, list[Assignment]] = defaultdict(list)
+    for row in rows:
+        by_account[row.account_id].append(row)
+
+    specs: dict[int, object] = {}
+
+    def member(row: Assignment) -> TeamMember:
+        calendar = row.person.calendar
+        if calendar.pk not in specs:
+            specs[calendar.pk] = calendar.spec()
+        state = availability_now(
+            state=row.person.availability,
+            until=row.person.availability_until,
+            calendar=specs[calendar.pk],
+            now=now,
+        )
+        return TeamMember(row, state)
+
+    teams = []
+    for account in accounts:
+        team = Team(account=account)
+        for row in by_account[account.pk]:
+            if row.start_date > today:
+                team.changes.append(row)
+                continue
+            entry = member(row)
+            if row.role.code == DUTY_MANAGER:
+                team.duty_manager = entry
+            elif row.role.team == Role.Team.SALES:
+                team.sales.append(entry)
+            else:
+                team.service.append(entry)
+        teams.append(team)
+    return teams
+
+
+def account_team(account: Account, *, now: dt.datetime | None = None) -> Team:
+    return teams_for_accounts([account], now=now)[0]
+
+
+def person_list(*, user):
+    return Person.objects.visible_to(user).select_related("calendar", "backup", "reports_to")
+
+
+def assignment_list(*, user):
+    return Assignment.objects.visible_to(user).select_related("account__company", "role", "person")
+
+
+def role_list():
+    return Role.objects.all()
+
+
+def person_prefetch_assignments(people):
+    return people.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.current().select_related("account", "role"),
+            to_attr="current_assignments",
+        )
+    )

@@ -1,0 +1,260 @@
+"""Writes for tenants and account teams: one function per use case, each in a transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Account, Assignment, Company, Invitation, Membership, Person, Role, staff_person
+from .rules import IN_OFFICE, OUT_OF_OFFICE, periods_overlap
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+
+
+# --- Assignments -------------------------------------------------------------------------
+
+
+def assignment_conflicts(
+    *, account: Account, role: Role, person: Person, start_date: dt.date, end_date: dt.date | None,
+    pending: list[Assignment] = (),
+) -> list[str]:
+    """Why a new assignment cannot be added (empty when it can).
+
+    ``pending`` are assignments validated earlier in the same batch and not yet saved.
+    """
+    problems = []
+    if end_date is not None and end_date < start_date:
+        problems.append("The end date is before the start date.")
+        return problems
+    existing = list(
+        Assignment.objects.filter(account=account, role=role).select_related("person")
+    ) + [p for p in pending if p.account_id == account.pk and p.role_id == role.pk]
+    for other in existing:
+        if not periods_overlap(start_date, end_date, other.start_date, other.end_date):
+            continue
+        if other.person_id == person.pk:
+            problems.append(
+                f"{person} already holds {role} on {account.number} from {other.start_date}."
+            )
+        elif not role.allows_multiple:
+            until = f" to {other.end_date}" if other.end_date else ""
+            problems.append(
+                f"{role} on {account.number} is held by {other.person} from "
+                f"{other.start_date}{until}; end that assignment first."
+            )
+    return problems
+
+
+@transaction.atomic
+def assignment_create(
+    *, account: Account, role: Role, person: Person, start_date: dt.date,
+    end_date: dt.date | None = None, note: str = "", created_by=None,
+) -> Assignment:
+    """Add ``person`` to ``account`` in ``role``. Carrier admins and directors call it.
+
+    Raises ValidationError when the role already has a holder for an overlapping period.
+    """
+    Account.objects.select_for_update().filter(pk=account.pk).first()  # serialise per account
+    problems = assignment_conflicts(
+        account=account, role=role, person=person, start_date=start_date, end_date=end_date
+    )
+    if problems:
+        raise ValidationError(problems)
+    return Assignment.objects.create(
+        account=account, role=role, person=person, start_date=start_date,
+        end_date=end_date, note=note, created_by=created_by,
+    )
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, end_date: dt.date) -> Assignment:
+    """End an assignment on ``end_date`` (its last day). History is kept, never deleted."""
+    if end_date < assignment.start_date:
+        raise ValidationError({"end_date": "The end date is before the start date."})
+    assignment.end_date = end_date
+    assignment.save(update_fields=["end_date"])
+    return assignment
+
+
+def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]:
+    """Create many assignments in one transaction; all rows were validated by the caller."""
+    with transaction.atomic():
+        return [assignment_create(created_by=created_by, **row) for row in rows]
+
+
+# --- Companies and users -------------------------------------------------------------------
+
+
+def user_can_manage_company_users(*, user, company: Company) -> bool:
+    """Carrier staff who can see the company, or its members with the manage-users right."""
+    if staff_person(user) is not None:
+        return Company.objects.visible_to(user).filter(pk=company.pk).exists()
+    return Membership.objects.filter(user=user, company=company, can_manage_users=True).exists()
+
+
+@transaction.atomic
+def membership_set_default(*, user, company: Company) -> Membership:
+    """Make ``company`` the one that loads first after ``user`` signs in."""
+    membership = Membership.objects.select_for_update().get(user=user, company=company)
+    Membership.objects.filter(user=user, is_default=True).exclude(pk=membership.pk).update(
+        is_default=False
+    )
+    if not membership.is_default:
+        membership.is_default = True
+        membership.save(update_fields=["is_default"])
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership: Membership, permissions: dict[str, bool]) -> Membership:
+    """Change a member's permissions. A company keeps at least one user manager."""
+    if not user_can_manage_company_users(user=actor, company=membership.company):
+        raise PermissionDenied
+    unknown = set(permissions) - set(Membership.PERMISSION_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown permissions: {', '.join(sorted(unknown))}")
+    for name, value in permissions.items():
+        setattr(membership, name, bool(value))
+    if not membership.can_manage_users:
+        _ensure_another_manager(membership)
+    membership.save(update_fields=list(permissions))
+    return membership
+
+
+def _ensure_another_manager(membership: Membership):
+    others = (
+        Membership.objects.select_for_update()
+        .filter(company=membership.company, can_manage_users=True)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            "The company would have nobody left who can manage its users; give another "
+            "member that permission first."
+        )
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """Remove a user from a company (the user account itself stays)."""
+    if not user_can_manage_company_users(user=actor, company=membership.company):
+        raise PermissionDenied
+    if membership.can_manage_users:
+        _ensure_another_manager(membership)
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, company: Company, email: str, permissions: dict[str, bool], accept_url_builder
+) -> Invitation:
+    """Invite ``email`` to ``company`` and email them a link. Company admins and staff call it.
+
+    ``accept_url_builder(token)`` returns the absolute URL of the acceptance page.
+    """
+    if not user_can_manage_company_users(user=actor, company=company):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if Membership.objects.filter(company=company, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {company}."})
+    invitation = Invitation.objects.create(
+        company=company,
+        email=email,
+        invited_by=actor,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+        **{name: bool(permissions.get(name, False)) for name in Membership.PERMISSION_FIELDS},
+    )
+    url = accept_url_builder(invitation.token)
+    body = render_to_string(
+        "teams/email/invitation.txt",
+        {"invitation": invitation, "url": url, "carrier_name": settings.CARRIER_NAME},
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            f"[{settings.CARRIER_NAME}] You are invited to the Account Team Portal",
+            body,
+            None,
+            [email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, username: str, password: str, user=None):
+    """Turn an open invitation into a membership.
+
+    A signed-in ``user`` whose email matches joins with their existing account; otherwise a new
+    user is created with ``username`` and ``password`` and the invited email, already verified.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open():
+        raise ValidationError("This invitation has expired or was already used.")
+    User = get_user_model()
+    if user is None:
+        errors = {}
+        if User.objects.filter(username__iexact=username).exists():
+            errors["username"] = ["That username is taken."]
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            errors["username"] = [
+                "An account with this email exists: sign in first, then open the link again."
+            ]
+        try:
+            validate_password(password, User(username=username, email=invitation.email))
+        except ValidationError as exc:
+            errors["password"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        user = User.objects.create_user(username=username, email=invitation.email, password=password)
+        EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError("This invitation was sent to another email address.")
+    first = not Membership.objects.filter(user=user).exists()
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        company=invitation.company,
+        defaults={name: getattr(invitation, name) for name in Membership.PERMISSION_FIELDS}
+        | {"is_default": first},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+# --- Staff availability ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_set_availability(
+    *, person: Person, state: str, until: dt.datetime | None = None, backup: Person | None = None
+) -> Person:
+    """Staff set their own availability (and a backup while out)."""
+    if state not in (IN_OFFICE, OUT_OF_OFFICE):
+        raise ValidationError({"availability": f"Unknown availability {state!r}."})
+    if until is not None and until <= timezone.now():
+        raise ValidationError({"availability_until": "Pick a time in the future."})
+    if backup is not None and backup.pk == person.pk:
+        raise ValidationError({"backup": "You cannot be your own backup."})
+    person.availability = state
+    person.availability_until = until if state == OUT_OF_OFFICE else None
+    person.backup = backup
+    person.save(update_fields=["availability", "availability_until", "backup"])
+    return person
+
+
+def availability_expire(*, now: dt.datetime | None = None) -> int:
+    """Return people whose out-of-office period has passed to "in office". Beat runs it."""
+    now = now or timezone.now()
+    return Person.objects.filter(
+        availability=OUT_OF_OFFICE, availability_until__isnull=False, availability_until__lte=now
+    ).update(availability=IN_OFFICE, availability_until=None)

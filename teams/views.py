@@ -1,0 +1,222 @@
+"""HTML pages for the team lookup, company switching and company users."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accountteam.tenancy import SESSION_KEY
+
+from . import selectors, services
+from .forms import AcceptInvitationForm, AvailabilityForm, InvitationForm, PermissionsForm
+from .models import Invitation, Membership, staff_person
+from .rules import RESPONSE_GUIDELINES
+
+PAGE_SIZE = 25
+
+
+def _require_view_team(request, company):
+    """Customer users need the "view team" right in the account's company."""
+    if staff_person(request.user) is not None:
+        return
+    if not Membership.objects.filter(user=request.user, company=company, can_view_team=True).exists():
+        raise PermissionDenied("You do not have the right to view this company's team.")
+
+
+@login_required
+def home(request):
+    person = staff_person(request.user)
+    if person is not None:
+        mine = selectors.account_list(user=request.user).filter(
+            pk__in=person.assignments.current().values("account_id")
+        )
+        return render(request, "teams/staff_home.html", {"my_accounts": mine[:50], "person": person})
+    membership = request.membership
+    if membership is None:
+        return render(request, "teams/no_company.html")
+    teams = []
+    if membership.can_view_team:
+        accounts = selectors.account_list(user=request.user, company=membership.company)
+        teams = selectors.teams_for_accounts(accounts)
+    return render(
+        request,
+        "teams/customer_home.html",
+        {"membership": membership, "teams": teams, "guidelines": RESPONSE_GUIDELINES},
+    )
+
+
+@login_required
+@require_GET
+def account_search(request):
+    query = request.GET.get("q", "")
+    company = request.membership.company if request.membership is not None else None
+    accounts = selectors.account_list(user=request.user, query=query, company=company)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query}
+    if request.htmx:
+        return render(request, "teams/partials/_account_rows.html", context)
+    return render(request, "teams/account_search.html", context)
+
+
+@login_required
+def account_detail(request, account_id: int):
+    account = selectors.account_get(user=request.user, pk=account_id)
+    _require_view_team(request, account.company)
+    team = selectors.account_team(account)
+    return render(
+        request,
+        "teams/account_detail.html",
+        {"account": account, "team": team, "guidelines": RESPONSE_GUIDELINES},
+    )
+
+
+@login_required
+@require_POST
+def company_switch(request):
+    membership = get_object_or_404(
+        Membership.objects.select_related("company"),
+        user=request.user,
+        company_id=request.POST.get("company") or 0,
+    )
+    request.session[SESSION_KEY] = membership.company_id
+    if request.POST.get("make_default"):
+        services.membership_set_default(user=request.user, company=membership.company)
+        messages.success(request, f"{membership.company} now loads first after you sign in.")
+    else:
+        messages.info(request, f"Now working in {membership.company}.")
+    return redirect("home")
+
+
+def _company_for_user_admin(request, company_id):
+    company = selectors.company_get(user=request.user, pk=company_id)
+    if not services.user_can_manage_company_users(user=request.user, company=company):
+        raise PermissionDenied("You cannot manage this company's users.")
+    return company
+
+
+@login_required
+def company_users(request, company_id: int):
+    company = _company_for_user_admin(request, company_id)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                company=company,
+                email=form.cleaned_data["email"],
+                permissions=form.permissions(),
+                accept_url_builder=lambda token: request.build_absolute_uri(
+                    reverse("invitation_accept", args=[token])
+                ),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("company_users", company_id=company.pk)
+    members = Membership.objects.visible_to(request.user).filter(company=company).select_related("user")
+    invitations = company.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:50]
+    return render(
+        request,
+        "teams/company_users.html",
+        {"company": company, "members": members, "invitations": invitations, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def membership_edit(request, company_id: int, membership_id: int):
+    company = _company_for_user_admin(request, company_id)
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user).filter(company=company), pk=membership_id
+    )
+    try:
+        if request.POST.get("remove"):
+            services.membership_remove(actor=request.user, membership=membership)
+            messages.success(request, f"{membership.user} was removed from {company}.")
+        else:
+            form = PermissionsForm(request.POST)
+            form.is_valid()
+            services.membership_update(
+                actor=request.user, membership=membership, permissions=form.permissions()
+            )
+            messages.success(request, f"Permissions of {membership.user} saved.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("company_users", company_id=company.pk)
+
+
+def invitation_accept(request, token: str):
+    invitation = Invitation.objects.select_related("company").filter(token=token).first()
+    if invitation is None or not invitation.is_open():
+        raise Http404("This invitation has expired or was already used.")
+    user = request.user if request.user.is_authenticated else None
+    form = AcceptInvitationForm(request.POST or None) if user is None else None
+    if request.method == "POST" and (user is not None or form.is_valid()):
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation,
+                username=form.cleaned_data["username"] if form else "",
+                password=form.cleaned_data["password"] if form else "",
+                user=user,
+            )
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("home")
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if user is None:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = membership.company_id
+            messages.success(request, f"Welcome to {membership.company}.")
+            return redirect("home")
+    return render(request, "teams/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+def my_availability(request):
+    person = staff_person(request.user)
+    if person is None:
+        raise Http404
+    form = AvailabilityForm(
+        request.POST or None,
+        person=person,
+        initial={
+            "availability": person.availability,
+            "availability_until": person.availability_until,
+            "backup": person.backup,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_set_availability(
+                person=person,
+                state=form.cleaned_data["availability"],
+                until=form.cleaned_data["availability_until"],
+                backup=form.cleaned_data["backup"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Your availability is saved.")
+            return redirect("my_availability")
+    return render(request, "teams/my_availability.html", {"form": form, "person": person})
+
+
+def healthz(request):
+    """Liveness and database reachability, for container health checks."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
