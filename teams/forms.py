@@ -4,7 +4,6 @@ from django.utils import timezone
 from .models import Membership, Person
 
 
-
 class PermissionsForm(forms.Form):
     can_view_team = forms.BooleanField(label="View team", required=False, initial=True)
     can_escalate = forms.BooleanField(label="Raise and follow escalations", required=False, initial=True)
