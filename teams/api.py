@@ -183,7 +183,7 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def team(self, request, pk=None):
         account = self.get_object()
-        return Response(TeamSerializer(selectors.account_team(account)).data)
+        return Response(TeamSerializer(selectors.team_get(user=request.user, account=account)).data)
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):

@@ -34,7 +34,7 @@ ROLES = [
     ("customer-care-manager", "Customer Care Manager", "service", "", False,
      "Customer care and service credits."),
     ("billing-customer-care", "Billing Customer Care", "service", "", True, "Billing enquiries."),
-    ("technical-service-center", "Technical Service Center", "service", "TSC (24x7)", True,
+    ("technical-service-center", "Technical Service Center", "service", "TSC, 24x7", True,
      "Round-the-clock technical support and trouble reports."),
 ]
 

@@ -48,7 +48,10 @@ def validate_assignment_csv(lines) -> ImportReport:
         return report
     reader.fieldnames = header
 
-    raw = list(reader)
+    raw = []
+    for row in reader:
+        row["__line__"] = reader.line_num  # the physical line, blank lines included
+        raw.append(row)
     numbers = [r["account"].strip() for r in raw if r.get("account")]
     accounts = Account.objects.in_bulk(numbers, field_name="number")
     emails = {(r.get("person_email") or "").strip().lower() for r in raw} - {""}
@@ -62,7 +65,8 @@ def validate_assignment_csv(lines) -> ImportReport:
         roles[role.name.lower()] = role
 
     pending: list[Assignment] = []
-    for line_number, row in enumerate(raw, start=2):
+    for row in raw:
+        line_number = row.pop("__line__")
         problems: list[str] = []
         values = {k: (row.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
         if None in row:

@@ -63,6 +63,22 @@ def _visible_account_ids(user):
     return Account.objects.filter(company__memberships__user=user).values("pk")
 
 
+def _team_visible_account_ids(user):
+    """Like ``_visible_account_ids`` but for team data: customers need the "view team" right."""
+    if staff_person(user) is not None:
+        return _visible_account_ids(user)
+    return Account.objects.filter(
+        company__memberships__user=user, company__memberships__can_view_team=True
+    ).values("pk")
+
+
+def can_view_team(user, company) -> bool:
+    """May ``user`` see the team (people, channels, assignments) of ``company``'s accounts?"""
+    if staff_person(user) is not None:
+        return True
+    return Membership.objects.filter(user=user, company=company, can_view_team=True).exists()
+
+
 class CompanyQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
@@ -92,7 +108,7 @@ class PersonQuerySet(models.QuerySet):
         if staff_person(user) is not None:
             return self
         serving = Assignment.objects.filter(
-            _not_ended(), account__in=Account.objects.visible_to(user)
+            _not_ended(), account_id__in=_team_visible_account_ids(user)
         ).values("person_id")
         backups = Person.objects.filter(pk__in=serving).values("backup_id")
         return self.filter(Q(pk__in=serving) | Q(pk__in=backups))
@@ -102,7 +118,7 @@ class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        account_ids = _visible_account_ids(user)
+        account_ids = _team_visible_account_ids(user)
         return self if account_ids is None else self.filter(account_id__in=account_ids)
 
     def current(self, on=None):

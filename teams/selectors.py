@@ -6,11 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Account, Assignment, Company, Person, Role
+from .models import Account, Assignment, Company, Person, Role, can_view_team
 from .rules import AvailabilityNow, availability_now
 
 DUTY_MANAGER = "duty-manager"
@@ -44,6 +45,13 @@ def account_get(*, user, pk) -> Account:
     return get_object_or_404(Account.objects.visible_to(user).select_related("company"), pk=pk)
 
 
+def team_get(*, user, account: Account, now: dt.datetime | None = None) -> Team:
+    """The team of an account ``user`` already sees; customers also need the view-team right."""
+    if not can_view_team(user, account.company):
+        raise PermissionDenied("You do not have the right to view this company's team.")
+    return account_team(account, now=now)
+
+
 def company_get(*, user, pk) -> Company:
     return get_object_or_404(Company.objects.visible_to(user), pk=pk)
 
@@ -63,7 +71,8 @@ class TeamMember:
 
     @property
     def backup(self) -> Person | None:
-        return self.person.backup if not self.availability.reachable_quickly else None
+        # After hours the duty manager line is the answer; a backup covers an absence.
+        return self.person.backup if self.availability.code == "out_of_office" else None
 
 
 @dataclass

@@ -23,14 +23,6 @@ from .rules import RESPONSE_GUIDELINES
 PAGE_SIZE = 25
 
 
-def _require_view_team(request, company):
-    """Customer users need the "view team" right in the account's company."""
-    if staff_person(request.user) is not None:
-        return
-    if not Membership.objects.filter(user=request.user, company=company, can_view_team=True).exists():
-        raise PermissionDenied("You do not have the right to view this company's team.")
-
-
 @login_required
 def home(request):
     person = staff_person(request.user)
@@ -69,8 +61,7 @@ def account_search(request):
 @login_required
 def account_detail(request, account_id: int):
     account = selectors.account_get(user=request.user, pk=account_id)
-    _require_view_team(request, account.company)
-    team = selectors.account_team(account)
+    team = selectors.team_get(user=request.user, account=account)
     return render(
         request,
         "teams/account_detail.html",

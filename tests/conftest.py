@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.teams.factories import (
     AccountFactory,
@@ -15,6 +16,10 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Sign-ins in tests need not cost a million hash rounds each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate limits count in the cache: start every test from an empty one.
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 class Tenant:

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from teams import imports, services
@@ -28,5 +29,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(report.errors)} bad row(s); nothing was imported."
             )
-        created = services.assignments_import(rows=report.rows)
+        try:
+            created = services.assignments_import(rows=report.rows)
+        except ValidationError as exc:  # a conflicting assignment was added meanwhile
+            raise CommandError(f"Nothing was imported: {' '.join(exc.messages)}") from exc
         self.stdout.write(self.style.SUCCESS(f"Imported {len(created)} assignment(s) from {file}."))
