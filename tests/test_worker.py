@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accountteam.celery import app
@@ -103,3 +104,11 @@ def test_embedded_default_broker_delivers_beat_and_worker_tasks(tmp_path):
             log.close()
     output = "\n".join((tmp_path / n).read_text()[-2000:] for n in ("worker.log", "beat.log"))
     assert state == "in_office", output
+    # The container health check of beat sees the sweep it sent.
+    manage("beat_health", "--minutes", "5")
+
+
+@pytest.mark.django_db
+def test_beat_health_fails_when_beat_has_sent_nothing():
+    with pytest.raises(CommandError, match="no periodic task"):
+        call_command("beat_health")
