@@ -7,10 +7,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The browser tests allow the ORM inside Playwright's event loop; a deployment never does.
+TEST_ONLY = ("DJANGO_ALLOW_ASYNC_UNSAFE",)
+
+
 def _manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, **env},
+        env={**base, **env},
     )
 
 
