@@ -9,4 +9,9 @@ class TokenSignInThrottle(AnonRateThrottle):
 
 
 class ObtainTokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (send it as `Authorization: Token <key>`).
+
+    Throttled per client; a wrong password answers 400 with a message.
+    """
+
     throttle_classes = [TokenSignInThrottle]

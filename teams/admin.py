@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from . import services
 from .models import (
     Account,
     Assignment,
@@ -110,8 +112,27 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "reports_to", "backup"]
 
 
+class AssignmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["account", "role", "person", "start_date", "end_date", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(k) for k in ("account", "role", "person", "start_date")):
+            problems = services.assignment_conflicts(
+                account=data["account"], role=data["role"], person=data["person"],
+                start_date=data["start_date"], end_date=data.get("end_date"),
+                exclude_pk=self.instance.pk,
+            )
+            if problems:
+                raise forms.ValidationError(problems)
+        return data
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
+    form = AssignmentAdminForm
     list_display = ["account", "role", "person", "start_date", "end_date"]
     list_filter = ["role__team", "role", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["account__number", "account__name", "account__company__name", "person__name"]

@@ -25,18 +25,19 @@ INVITATION_LIFETIME = dt.timedelta(days=14)
 
 def assignment_conflicts(
     *, account: Account, role: Role, person: Person, start_date: dt.date, end_date: dt.date | None,
-    pending: list[Assignment] = (),
+    pending: list[Assignment] = (), exclude_pk: int | None = None,
 ) -> list[str]:
     """Why a new assignment cannot be added (empty when it can).
 
-    ``pending`` are assignments validated earlier in the same batch and not yet saved.
+    ``pending`` are assignments validated earlier in the same batch and not yet saved;
+    ``exclude_pk`` is the assignment being edited.
     """
     problems = []
     if end_date is not None and end_date < start_date:
         problems.append("The end date is before the start date.")
         return problems
     existing = list(
-        Assignment.objects.filter(account=account, role=role).select_related("person")
+        Assignment.objects.filter(account=account, role=role).exclude(pk=exclude_pk).select_related("person")
     ) + [p for p in pending if p.account_id == account.pk and p.role_id == role.pk]
     for other in existing:
         if not periods_overlap(start_date, end_date, other.start_date, other.end_date):
