@@ -218,6 +218,7 @@ def seed_scale(n: int, *, prefix: str = "Scale") -> dict[str, int]:
     wanted = [f"{prefix} {i:06d}" for i in range(1, n + 1)]
     new_names = [name for name in wanted if name not in existing]
     pool = max(1, n // 20)
+    code = "".join(ch for ch in prefix.upper() if ch.isalnum())[:6] or "S"
 
     with transaction.atomic():
         directors = _bulk_people(prefix, "director", 2, calendar, title="Director")
@@ -234,7 +235,7 @@ def seed_scale(n: int, *, prefix: str = "Scale") -> dict[str, int]:
         for company in created:
             serial = int(company.name.rsplit(" ", 1)[1])
             for branch in (1, 2):
-                accounts.append(Account(company=company, number=f"S{serial:06d}-{branch}",
+                accounts.append(Account(company=company, number=f"{code}{serial:06d}-{branch}",
                                         name=f"{company.name} branch {branch}"))
         Account.objects.bulk_create(accounts, batch_size=5000)
         accounts = list(Account.objects.filter(company__in=created).order_by("number"))

@@ -28,7 +28,8 @@ def account_list(*, user, query: str = "", company: Company | None = None):
         accounts = accounts.filter(company=company)
     query = query.strip()
     if query:
-        people = Assignment.objects.current().filter(
+        # People match only where the user may see the team (staff, or the view-team right).
+        people = Assignment.objects.visible_to(user).current().filter(
             Q(person__name__icontains=query) | Q(person__email__icontains=query)
         )
         accounts = accounts.filter(

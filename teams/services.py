@@ -219,16 +219,22 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
         EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError("This invitation was sent to another email address.")
-    first = not Membership.objects.filter(user=user).exists()
-    membership, _ = Membership.objects.update_or_create(
-        user=user,
-        company=invitation.company,
-        defaults={name: getattr(invitation, name) for name in Membership.PERMISSION_FIELDS}
-        | {"is_default": first},
-    )
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invited_rights = {name: getattr(invitation, name) for name in Membership.PERMISSION_FIELDS}
+    membership = Membership.objects.select_for_update().filter(user=user, company=invitation.company).first()
+    if membership is None:
+        first = not Membership.objects.filter(user=user).exists()
+        membership = Membership.objects.create(
+            user=user, company=invitation.company, is_default=first, **invited_rights
+        )
+    else:
+        # Already a member (an older invitation, say): an invitation only ever adds rights.
+        for name, granted in invited_rights.items():
+            setattr(membership, name, getattr(membership, name) or granted)
+        membership.save(update_fields=list(invited_rights))
+    # Every open invitation of this address to this company is used up with this one.
+    Invitation.objects.filter(
+        company=invitation.company, email__iexact=invitation.email, accepted_at__isnull=True
+    ).update(accepted_at=timezone.now(), accepted_by=user)
     return membership
 
 

@@ -72,10 +72,11 @@ def account_detail(request, account_id: int):
 @login_required
 @require_POST
 def company_switch(request):
+    company_id = request.POST.get("company", "")
+    if not company_id.isdigit():
+        raise Http404("No such company.")
     membership = get_object_or_404(
-        Membership.objects.select_related("company"),
-        user=request.user,
-        company_id=request.POST.get("company") or 0,
+        Membership.objects.select_related("company"), user=request.user, company_id=int(company_id)
     )
     request.session[SESSION_KEY] = membership.company_id
     if request.POST.get("make_default"):
