@@ -179,21 +179,32 @@ class Account(models.Model):
         return f"{self.number} · {self.name}"
 
 
-class Membership(models.Model):
-    """A user's place in a customer company, with per-company permissions."""
+class CompanyRights(models.Model):
+    """The per-company rights a customer user holds (or an invitation will grant)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     can_view_team = models.BooleanField("view team", default=True)
     can_escalate = models.BooleanField("raise and follow escalations", default=True)
     can_request_postmortem = models.BooleanField("request post-mortems", default=False)
     can_manage_users = models.BooleanField("manage users", default=False)
+
+    PERMISSION_FIELDS = ("can_view_team", "can_escalate", "can_request_postmortem", "can_manage_users")
+
+    class Meta:
+        abstract = True
+
+    def rights(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in self.PERMISSION_FIELDS}
+
+
+class Membership(CompanyRights):
+    """A user's place in a customer company, with per-company permissions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     is_default = models.BooleanField("default company", default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = MembershipQuerySet.as_manager()
-
-    PERMISSION_FIELDS = ("can_view_team", "can_escalate", "can_request_postmortem", "can_manage_users")
 
     class Meta:
         ordering = ["company__name"]
@@ -212,7 +223,7 @@ def _invitation_token():
     return secrets.token_urlsafe(32)
 
 
-class Invitation(models.Model):
+class Invitation(CompanyRights):
     """An emailed invitation to join a company (there is no open sign-up)."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
@@ -221,10 +232,6 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    can_view_team = models.BooleanField("view team", default=True)
-    can_escalate = models.BooleanField("raise and follow escalations", default=True)
-    can_request_postmortem = models.BooleanField("request post-mortems", default=False)
-    can_manage_users = models.BooleanField("manage users", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

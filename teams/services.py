@@ -219,7 +219,7 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
         EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     elif user.email.lower() != invitation.email.lower():
         raise ValidationError("This invitation was sent to another email address.")
-    invited_rights = {name: getattr(invitation, name) for name in Membership.PERMISSION_FIELDS}
+    invited_rights = invitation.rights()
     membership = Membership.objects.select_for_update().filter(user=user, company=invitation.company).first()
     if membership is None:
         first = not Membership.objects.filter(user=user).exists()
