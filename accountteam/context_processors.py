@@ -2,6 +2,8 @@ from django.conf import settings
 
 from teams.models import Membership, staff_person
 
+from .notifications import unread_count
+
 
 def portal(request):
     user = getattr(request, "user", None)
@@ -14,6 +16,7 @@ def portal(request):
     }
     if user is not None and user.is_authenticated:
         context["staff_person"] = staff_person(user)
+        context["unread_notices"] = unread_count(user)
         if membership is not None:
             context["memberships"] = Membership.objects.filter(user=user).select_related("company")
     return context

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accountteam.api_auth import ObtainTokenView
+from escalations import api as escalations_api
 from teams import api as teams_api
 
 router = DefaultRouter()
@@ -12,6 +13,7 @@ router.register("accounts", teams_api.AccountViewSet, basename="account")
 router.register("people", teams_api.PersonViewSet, basename="person")
 router.register("roles", teams_api.RoleViewSet, basename="role")
 router.register("assignments", teams_api.AssignmentViewSet, basename="assignment")
+router.register("escalations", escalations_api.EscalationViewSet, basename="escalation")
 
 admin.site.site_header = "Account Team Portal back office"
 admin.site.site_title = "Account Team Portal"
@@ -24,4 +26,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("teams.urls")),
+    path("", include("escalations.urls")),
+    path("", include("accountteam.urls_portal")),
 ]

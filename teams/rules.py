@@ -41,21 +41,6 @@ def availability_has_lapsed(*, state: str, until: dt.datetime | None, now: dt.da
     return state != IN_OFFICE and until is not None and until <= now
 
 
-# The carrier's response-interval guidelines, per channel, in plain words (see docs/domain).
-RESPONSE_GUIDELINES = (
-    ("Pager", "Call back within 15–30 minutes in business hours; within 4–8 hours when "
-              "your manager is out of the office or without quick phone access."),
-    ("Voicemail", "Returned within 4 hours (8 hours when out of the office)."),
-    ("Email and letters", "Acknowledged within 1 business day, with a date by which you "
-                          "will be contacted."),
-    ("Billing email", "Acknowledged within 48 business hours."),
-    ("Conference call or meeting", "Scheduled as you request."),
-    ("Complaint", "Your manager sets a target date for the situation and tells you."),
-    ("Post-mortem (root-cause analysis)", "A written analysis in 2–10 business days, "
-                                          "depending on complexity."),
-)
-
-
 def periods_overlap(
     start_a: dt.date, end_a: dt.date | None, start_b: dt.date, end_b: dt.date | None
 ) -> bool:

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.tenancy import SESSION_KEY
+from escalations.selectors import guidelines_for
 
 from . import selectors, services
 from .forms import AcceptInvitationForm, AvailabilityForm, InvitationForm, PermissionsForm
 from .models import Invitation, Membership, staff_person
-from .rules import RESPONSE_GUIDELINES
 
 PAGE_SIZE = 25
 
@@ -41,7 +41,7 @@ def home(request):
     return render(
         request,
         "teams/customer_home.html",
-        {"membership": membership, "teams": teams, "guidelines": RESPONSE_GUIDELINES},
+        {"membership": membership, "teams": teams, "guidelines": guidelines_for(membership.company)},
     )
 
 
@@ -65,7 +65,7 @@ def account_detail(request, account_id: int):
     return render(
         request,
         "teams/account_detail.html",
-        {"account": account, "team": team, "guidelines": RESPONSE_GUIDELINES},
+        {"account": account, "team": team, "guidelines": guidelines_for(account.company)},
     )
 
 

@@ -34,7 +34,12 @@ def _patterns(resolver=None, namespace=None, prefix=""):
 
 def foreign_kwargs(name, foreign):
     account, company = foreign.account, foreign.company
+    item = foreign.escalation
+    if name.startswith("api:escalation-"):
+        return {"pk": item.pk}
     table = {
+        "escalation_detail": {"pk": item.pk},
+        "escalation_action": {"pk": item.pk, "action": "acknowledge"},
         "account_detail": {"account_id": account.pk},
         "company_users": {"company_id": company.pk},
         "membership_edit": {"company_id": company.pk, "membership_id": foreign.membership.pk},
@@ -67,6 +72,16 @@ def _walk(client, foreign, *, also_skip=frozenset()):
         assert statuses & {403, 404}, f"{name} {url} answered {statuses}"
         checked.append(name)
     return checked
+
+
+@pytest.fixture
+def foreign(foreign):
+    from escalations.services import escalation_create
+
+    foreign.escalation = escalation_create(
+        actor=foreign.user, account=foreign.account, channel="pager", category="repair", subject="Circuit down"
+    )
+    return foreign
 
 
 @pytest.mark.django_db

@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 
+from escalations.models import ResponsePolicy
+from escalations.policies import GUIDELINES
 from teams import services
 from teams.models import Invitation, Membership, Person
-from teams.rules import RESPONSE_GUIDELINES
 from tests.teams.factories import (
     PASSWORD,
     AccountFactory,
@@ -33,7 +34,7 @@ User = get_user_model()
 # Measured 9 queries for the customer home page with 1 and with 5 fully staffed accounts:
 # session, user, memberships (tenancy), staff profile, accounts, assignments, 2 closure
 # prefetches, the header's membership list. Bound = measured + 1.
-HOME_MAX_QUERIES = 10
+HOME_MAX_QUERIES = 12  # + the bell's unread count and the response-policy table
 
 STRONG_PASSWORD = "Granite-Harbor-4817"
 
@@ -131,12 +132,25 @@ def test_customer_home_without_duty_manager_points_to_the_repair_line(tenant, se
     assert tel(settings.CARRIER_REPAIR_PHONE) in html
 
 
-def test_customer_home_shows_the_response_guidelines_table(tenant):
+def test_customer_home_shows_the_response_guidelines_from_the_policy_table(tenant):
     html = client_for(tenant.user).get("/").content.decode()
 
     assert "How quickly we respond" in html
-    for channel, words in RESPONSE_GUIDELINES:
-        assert f'<th scope="row">{escape(channel)}</th><td>{escape(words)}</td>' in html
+    for *_scope, words in GUIDELINES:
+        assert f"<td>{escape(words)}</td>" in html
+
+
+def test_a_companys_own_policy_replaces_the_carrier_guideline_on_its_page(tenant, foreign):
+    ResponsePolicy.objects.create(
+        company=tenant.company, channel="pager", availability="in_office", target_value=10, due_value=20,
+        unit="minutes", description="Pager: a call back within 10–20 minutes (your contract).",
+    )
+    html = client_for(tenant.user).get("/").content.decode()
+    assert "within 10–20 minutes (your contract)" in html
+    assert "Pager: a call back within 15–30 minutes in business hours." not in html
+    other = client_for(foreign.user).get("/").content.decode()
+    assert "your contract" not in other
+    assert "Pager: a call back within 15–30 minutes in business hours." in other
 
 
 def test_customer_home_shows_nothing_of_a_foreign_company(tenant, foreign):

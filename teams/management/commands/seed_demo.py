@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from escalations.models import ResponsePolicy
+from escalations.policies import seed_guidelines
 from teams import demo
 
 
@@ -14,6 +16,7 @@ class Command(BaseCommand):
         if scale < 0:
             raise CommandError("--scale must be zero or more.")
         counts = demo.seed_demo()
+        counts["response policies"] = seed_guidelines(ResponsePolicy)
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         if scale:

@@ -1,0 +1,51 @@
+"""Times are shown in each user's own time zone (their setting, else a staff member's
+calendar zone, else the portal default). Resolved at sign-in and kept in the session."""
+
+import zoneinfo
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import timezone
+
+SESSION_KEY = "time_zone"
+
+
+def time_zone_for(user) -> str:
+    from teams.models import staff_person
+
+    from .models import UserSettings
+
+    prefs = UserSettings.objects.filter(user=user).first()
+    if prefs and prefs.time_zone:
+        return prefs.time_zone
+    person = staff_person(user)
+    if person is not None:
+        return person.calendar.time_zone
+    return timezone.get_default_timezone_name()
+
+
+def remember_time_zone(request, user):
+    request.session[SESSION_KEY] = time_zone_for(user)
+    timezone.activate(zoneinfo.ZoneInfo(request.session[SESSION_KEY]))
+
+
+@receiver(user_logged_in)
+def _on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        remember_time_zone(request, user)
+
+
+class UserTimeZoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

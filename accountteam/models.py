@@ -1,0 +1,51 @@
+"""Cross-cutting records: per-user settings and notifications (email and in-app)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserSettings(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_settings")
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the portal's default.")
+    notify_by_email = models.BooleanField("email me", default=True)
+    notify_in_app = models.BooleanField("show in the portal (bell)", default=True)
+
+    class Meta:
+        verbose_name_plural = "user settings"
+
+    def __str__(self):
+        return f"Settings of {self.user}"
+
+
+class Notification(models.Model):
+    """One notice to one person. ``key`` makes every notice exactly-once: a repeated sweep, a
+    retried task or two workers at once all compute the same key, and the database keeps one."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    in_app = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_due = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notif_inbox"),
+            models.Index(fields=["created_at"], name="notif_email_pending", condition=Q(email_due=True)),
+        ]
+
+    def __str__(self):
+        return self.subject

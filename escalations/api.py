@@ -1,0 +1,307 @@
+"""REST API for escalations (/api/v1/escalations/). Same services as the pages."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from teams.api import PersonBriefSerializer
+from teams.models import Account, Person, staff_person
+
+from . import rules, selectors, services
+from .models import Availability, Category, Channel, Escalation, Event, Status
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "invalid_transition"
+    default_detail = "This action is not allowed in the item's current status."
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    assignee = PersonBriefSerializer(read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    account_number = serializers.CharField(source="account.number", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id",
+            "company",
+            "company_name",
+            "account",
+            "account_number",
+            "channel",
+            "category",
+            "subject",
+            "description",
+            "status",
+            "level",
+            "assignee",
+            "availability",
+            "received_at",
+            "target_at",
+            "due_at",
+            "next_deadline_at",
+            "follow_up_on",
+            "first_response_at",
+            "resolved_at",
+            "escalation_reason",
+            "is_overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class EscalationCreateSerializer(serializers.Serializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    category = serializers.ChoiceField(choices=Category.choices)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    received_at = serializers.DateTimeField(required=False, help_text="Staff only: when the contact arrived.")
+    availability = serializers.ChoiceField(
+        choices=Availability.choices,
+        required=False,
+        help_text="Staff only: the assignee's availability when the contact arrived.",
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.none(), required=False, help_text="Staff only: someone else than the account's manager."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Another company's account is simply not found among the caller's accounts.
+            self.fields["account"].queryset = Account.objects.visible_to(request.user)
+            self.fields["assignee"].queryset = Person.objects.visible_to(request.user).filter(is_active=True)
+
+    def validate(self, data):
+        request = self.context["request"]
+        if staff_person(request.user) is None:
+            extra = [f for f in ("received_at", "availability", "assignee") if f in data]
+            if extra:
+                raise ValidationError({f: "Only the carrier's staff can set this." for f in extra})
+        if data.get("received_at") and data["received_at"] > timezone.now():
+            raise ValidationError({"received_at": "The time received cannot be in the future."})
+        return data
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcknowledgeSerializer(CommentSerializer):
+    follow_up_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date by which the customer will be contacted (required for email and complaints).",
+    )
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ReassignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assignee"].queryset = Person.objects.visible_to(request.user).filter(is_active=True)
+
+
+class NoteSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+    internal = serializers.BooleanField(default=False, help_text="Staff only: hidden from the customer.")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "at", "kind", "actor_name", "comment", "internal", "data"]
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+class EscalationFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Only overdue (true) or not (false)")
+    due_before = django_filters.IsoDateTimeFilter(field_name="next_deadline_at", lookup_expr="lt")
+
+    class Meta:
+        model = Escalation
+        fields = ["status", "channel", "category", "assignee", "company", "account", "level"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.open().filter(next_deadline_at__lte=timezone.now())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+# --- Viewset ------------------------------------------------------------------------------------
+
+
+def _call(service, **kwargs):
+    """Run a service, turning its errors into API answers (400, 403, 409)."""
+    try:
+        return service(**kwargs)
+    except rules.TransitionError as exc:
+        raise Conflict(str(exc)) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+
+
+_ACTION_DOC = dict(
+    responses={
+        200: EscalationSerializer,
+        400: OpenApiResponse(description="Bad input"),
+        403: OpenApiResponse(description="Not allowed for the caller"),
+        404: OpenApiResponse(description="Not found or not yours"),
+        409: OpenApiResponse(description="Not allowed in the item's status"),
+    }
+)
+
+
+class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Customer contacts and escalations with their deadlines (ISO 8601 instants)."""
+
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationFilter
+    search_fields = ["subject", "account__number", "company__name"]
+    ordering_fields = ["received_at", "next_deadline_at", "due_at"]
+
+    def get_queryset(self):
+        return selectors.escalation_list(user=self.request.user).order_by("-received_at")
+
+    def _item(self):
+        return self.get_object()
+
+    def _respond(self, item, code=status.HTTP_200_OK):
+        return Response(EscalationSerializer(item, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=EscalationCreateSerializer, responses={201: EscalationSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = EscalationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        item = _call(services.escalation_create, actor=request.user, **serializer.validated_data)
+        return self._respond(item, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AcknowledgeSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        item = self._item()
+        data = self._validated(AcknowledgeSerializer)
+        return self._respond(
+            _call(
+                services.escalation_acknowledge,
+                actor=request.user,
+                escalation=item,
+                follow_up_on=data.get("follow_up_on"),
+                comment=data["comment"],
+            )
+        )
+
+    @extend_schema(request=CommentSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        return self._simple(services.escalation_respond)
+
+    @extend_schema(request=CommentSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"], url_path="wait-on-customer")
+    def wait_on_customer(self, request, pk=None):
+        return self._simple(services.escalation_wait)
+
+    @extend_schema(request=CommentSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._simple(services.escalation_resume)
+
+    @extend_schema(request=CommentSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._simple(services.escalation_resolve)
+
+    @extend_schema(request=CommentSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._simple(services.escalation_cancel)
+
+    @extend_schema(request=EscalateSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        item = self._item()
+        data = self._validated(EscalateSerializer)
+        return self._respond(
+            _call(services.escalation_escalate, actor=request.user, escalation=item, reason=data["reason"])
+        )
+
+    @extend_schema(request=ReassignSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        item = self._item()
+        data = self._validated(ReassignSerializer)
+        return self._respond(
+            _call(
+                services.escalation_reassign,
+                actor=request.user,
+                escalation=item,
+                assignee=data["assignee"],
+                reason=data["reason"],
+            )
+        )
+
+    @extend_schema(request=NoteSerializer, responses={201: EventSerializer, 400: OpenApiResponse(description="Empty")})
+    @action(detail=True, methods=["post"])
+    def comment(self, request, pk=None):
+        """Add a comment to the timeline (customers and staff) or, for staff, an internal note."""
+        item = self._item()
+        data = self._validated(NoteSerializer)
+        event = _call(
+            services.escalation_comment,
+            actor=request.user,
+            escalation=item,
+            comment=data["comment"],
+            internal=data["internal"],
+        )
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        """The item's timeline; customers do not see internal notes."""
+        events = selectors.timeline(user=request.user, escalation=self._item())
+        return Response(EventSerializer(events, many=True).data)
+
+    def _validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _simple(self, service):
+        item = self._item()
+        data = self._validated(CommentSerializer)
+        return self._respond(_call(service, actor=self.request.user, escalation=item, comment=data["comment"]))

@@ -1,0 +1,264 @@
+"""Customer contacts and escalations, the response policies that give them deadlines, and
+their timelines."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from teams.models import Account, Company, Person, Role, _visible_account_ids, staff_person
+
+from . import rules
+
+
+class Channel(models.TextChoices):
+    PAGER = "pager", "Pager"
+    VOICEMAIL = "voicemail", "Voicemail"
+    EMAIL = "email", "Email or letter"
+    CONFERENCE_CALL = "conference_call", "Conference call"
+    MEETING = "meeting", "Meeting"
+
+
+class Category(models.TextChoices):
+    ORDER_ESCALATION = "order_escalation", "Order escalation"
+    EXPEDITE = "expedite", "Expedite"
+    DELAYED_ORDER = "delayed_order", "Delayed or cancelled order"
+    REPAIR = "repair", "Maintenance and repair escalation"
+    COMPLAINT = "complaint", "Complaint"
+    ICA_QUESTION = "ica_question", "ICA question"
+    CMP_ISSUE = "cmp_issue", "CMP issue"
+    BFR_SR = "bfr_sr", "BFR / SR"
+    PROJECT_COORDINATION = "project_coordination", "Project coordination"
+    BILLING = "billing", "Billing"
+    TESTING = "testing", "Testing and performance reporting"
+    OUTAGE = "outage", "Outage information"
+    OTHER = "other", "Other"
+
+
+class Availability(models.TextChoices):
+    IN_OFFICE = "in_office", "In office"
+    OUT_OF_OFFICE = "out_of_office", "Out of office / no quick phone access"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING_ON_CUSTOMER = "waiting_on_customer", "Waiting on customer"
+    RESOLVED = "resolved", "Resolved"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ResponsePolicy(models.Model):
+    """Channel × availability (× category) → target and due interval, in business time.
+
+    Rows without a company are the carrier's guidelines; a company's rows override them
+    (contracts can define other conditions).
+    """
+
+    class Mode(models.TextChoices):
+        INTERVAL = "interval", "Fixed interval"
+        SCHEDULED = "scheduled", "Scheduled as requested"
+        MANAGER_SETS = "manager_sets", "Target date set by the manager"
+
+    class Unit(models.TextChoices):
+        MINUTES = "minutes", "business minutes"
+        HOURS = "hours", "business hours"
+        DAYS = "days", "business days"
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="response_policies",
+        help_text="Empty: the carrier's guideline for everyone. Set: this company's override.",
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True, help_text="Empty: any channel.")
+    category = models.CharField(max_length=30, choices=Category.choices, blank=True, help_text="Empty: any category.")
+    availability = models.CharField(max_length=20, choices=Availability.choices, blank=True, help_text="Empty: either.")
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.INTERVAL)
+    target_value = models.PositiveIntegerField(null=True, blank=True)
+    due_value = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.HOURS)
+    description = models.CharField(max_length=300, help_text="The guideline in plain words for customers.")
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "channel", "category", "availability"]
+        verbose_name_plural = "response policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "channel", "category", "availability"],
+                name="policy_unique_scope",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode="interval") | Q(due_value__isnull=False),
+                name="policy_interval_has_due",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.company.name if self.company_id else "Carrier"
+        channel = self.get_channel_display() if self.channel else "any channel"
+        return f"{who}: {channel}, {self.category or 'any category'}, {self.availability or 'either'}"
+
+    def interval(self) -> rules.Interval:
+        return rules.Interval(
+            mode=self.mode,
+            target=self.target_value,
+            due=self.due_value,
+            unit=self.unit,
+            policy_id=self.pk,
+        )
+
+
+class EscalationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Customers: their companies' items (with the escalation right). Staff: items on the
+        accounts they see, and any item assigned to them."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        person = staff_person(user)
+        if person is not None:
+            account_ids = _visible_account_ids(user)
+            if account_ids is None:
+                return self
+            return self.filter(Q(account_id__in=account_ids) | Q(assignee=person))
+        from teams.models import Membership
+
+        companies = Membership.objects.filter(user=user, can_escalate=True).values("company_id")
+        return self.filter(company_id__in=companies)
+
+    def open(self):
+        return self.exclude(status__in=rules.CLOSED)
+
+
+class Escalation(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="escalations")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="escalations")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    subject = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    assignee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="escalations")
+    assignee_role = models.ForeignKey(Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    level = models.PositiveSmallIntegerField(default=1)
+    availability = models.CharField("assignee availability on arrival", max_length=20, choices=Availability.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    status_before_wait = models.CharField(max_length=20, choices=Status.choices, blank=True)
+
+    # The policy as it was when the contact arrived (frozen: later edits change new items only).
+    policy = models.ForeignKey(ResponsePolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    policy_mode = models.CharField(max_length=20, choices=ResponsePolicy.Mode.choices)
+    policy_target = models.PositiveIntegerField(null=True, blank=True)
+    policy_due = models.PositiveIntegerField(null=True, blank=True)
+    policy_unit = models.CharField(max_length=10, choices=ResponsePolicy.Unit.choices, blank=True)
+
+    # Response deadlines (moved out by time spent waiting on the customer).
+    target_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    auto_escalate_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    # The follow-up promised in an acknowledgement: the next deadline once acknowledged.
+    follow_up_on = models.DateField(null=True, blank=True)
+    follow_up_target_at = models.DateTimeField(null=True, blank=True)
+    follow_up_due_at = models.DateTimeField(null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(null=True, blank=True)
+
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_business_seconds = models.PositiveIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The next instant the sweep must look at this item (None: nothing scheduled).
+    next_action_at = models.DateTimeField(null=True, blank=True)
+    # The deadline the item is working towards now (response, then the follow-up).
+    next_deadline_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["next_action_at"],
+                name="esc_sweep_due",
+                condition=Q(next_action_at__isnull=False),
+            ),
+            models.Index(fields=["assignee", "status", "next_deadline_at"], name="esc_assignee_queue"),
+            models.Index(fields=["company", "status", "-received_at"], name="esc_company_status"),
+            models.Index(fields=["account", "-received_at"], name="esc_account"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in rules.CLOSED
+
+    def state(self) -> rules.DeadlineState:
+        return rules.DeadlineState(
+            status=self.status,
+            level=self.level,
+            target_at=self.target_at,
+            due_at=self.due_at,
+            auto_escalate_at=self.auto_escalate_at,
+            first_response_at=self.first_response_at,
+            follow_up_target_at=self.follow_up_target_at,
+            follow_up_due_at=self.follow_up_due_at,
+            follow_up_done_at=self.follow_up_done_at,
+        )
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_open and self.next_deadline_at is not None and self.next_deadline_at <= now
+
+
+class Event(models.Model):
+    """One change on an escalation's timeline."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Raised"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESPONDED = "responded", "Responded"
+        WAITING = "waiting", "Waiting on customer"
+        RESUMED = "resumed", "Resumed"
+        RESOLVED = "resolved", "Resolved"
+        CANCELLED = "cancelled", "Cancelled"
+        ESCALATED = "escalated", "Escalated"
+        REASSIGNED = "reassigned", "Reassigned"
+        COMMENT = "comment", "Comment"
+        NOTE = "note", "Internal note"
+        REMINDER = "reminder", "Reminder sent"
+        OVERDUE = "overdue", "Overdue"
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    comment = models.TextField(blank=True)
+    internal = models.BooleanField(default=False, help_text="Hidden from the customer.")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["escalation", "at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"

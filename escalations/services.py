@@ -1,0 +1,598 @@
+"""Writes for escalations: one function per use case, each in a transaction that locks the row.
+
+Staff act on items they can see; customers raise items and comment on them. Every change
+is an Event on the item's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accountteam import notifications
+from accountteam.notifications import Notice
+from teams.models import Account, Assignment, Membership, Person, staff_person
+
+from . import rules
+from .models import Escalation, Event, ResponsePolicy
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _grace() -> dt.timedelta | None:
+    minutes = settings.ESCALATION_GRACE_MINUTES
+    return None if minutes is None else dt.timedelta(minutes=minutes)
+
+
+def _actor_name(user) -> str:
+    if user is None:
+        return "Portal"
+    person = staff_person(user)
+    return person.name if person else (user.get_full_name() or user.get_username())
+
+
+def _event(item, *, actor, kind, comment="", internal=False, at=None, **data) -> Event:
+    return Event.objects.create(
+        escalation=item,
+        actor=actor,
+        actor_name=_actor_name(actor),
+        kind=kind,
+        comment=comment,
+        internal=internal,
+        at=at or timezone.now(),
+        data=data,
+    )
+
+
+def _reschedule(item: Escalation, now: dt.datetime) -> None:
+    state = item.state()
+    item.next_action_at = rules.next_action_at(state, now)
+    # Points already passed but not yet handled stay due for the sweep.
+    passed = rules.due_points(state, now)
+    if passed:
+        item.next_action_at = min(at for _k, at in passed)
+    item.next_deadline_at = rules.next_deadline_at(state)
+
+
+def _locked(item: Escalation) -> Escalation:
+    return (
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("assignee__calendar", "assignee__reports_to", "account", "company")
+        .get(pk=item.pk)
+    )
+
+
+def _require_staff(user) -> Person:
+    person = staff_person(user)
+    if person is None:
+        raise PermissionDenied("Only the carrier's staff can do this.")
+    return person
+
+
+def _item_url(item) -> str:
+    return reverse("escalation_detail", args=[item.pk])
+
+
+def _notice(item, person: Person, kind: str, at: dt.datetime, subject: str, body: str) -> Notice:
+    return Notice(
+        key=f"{_point_key(item.pk, kind, at.isoformat())}:{person.pk}",
+        kind=kind,
+        email=person.email,
+        user_id=person.user_id,
+        subject=subject,
+        body=body,
+        url=_item_url(item),
+    )
+
+
+def _describe(item) -> str:
+    return (
+        f"{item.company.name}, account {item.account.number}: {item.get_channel_display()} · "
+        f"{item.get_category_display()}\n“{item.subject}”"
+    )
+
+
+# --- Policies -----------------------------------------------------------------------------------
+
+
+def policy_rows(company_id) -> list[rules.PolicyRow]:
+    rows = ResponsePolicy.objects.filter(company_id__in=[company_id]) | ResponsePolicy.objects.filter(
+        company__isnull=True
+    )
+    return [rules.PolicyRow(p.company_id, p.channel, p.category, p.availability, p.interval()) for p in rows]
+
+
+def policy_for(*, company_id, channel, category, availability) -> rules.Interval | None:
+    row = rules.pick_policy(
+        policy_rows(company_id),
+        company_id=company_id,
+        channel=channel,
+        category=category,
+        availability=availability,
+    )
+    return row.interval if row else None
+
+
+# --- Raising ------------------------------------------------------------------------------------
+
+
+def assignee_for(*, account: Account, category: str, on: dt.date) -> Assignment | None:
+    """The account's current service manager (service categories) or sales executive (sales)."""
+    code = "sales-executive" if rules.team_for_category(category) == "sales" else "service-manager"
+    fallback = "service-manager" if code == "sales-executive" else "sales-executive"
+    current = {
+        a.role.code: a
+        for a in Assignment.objects.current(on)
+        .filter(account=account, role__code__in=[code, fallback])
+        .select_related("person__calendar", "role")
+    }
+    return current.get(code) or current.get(fallback)
+
+
+def availability_on_arrival(person: Person, received_at: dt.datetime) -> str:
+    out = person.availability == "out_of_office" and (
+        person.availability_until is None or person.availability_until > received_at
+    )
+    return "out_of_office" if out else "in_office"
+
+
+@transaction.atomic
+def escalation_create(
+    *,
+    actor,
+    account: Account,
+    channel: str,
+    category: str,
+    subject: str,
+    description: str = "",
+    received_at: dt.datetime | None = None,
+    availability: str | None = None,
+    assignee: Person | None = None,
+    now: dt.datetime | None = None,
+) -> Escalation:
+    """Raise a contact. Customers with the escalation right raise them for their company's
+    accounts; staff may also log an earlier ``received_at``, the assignee's ``availability``
+    on arrival and a different ``assignee``."""
+    now = now or timezone.now()
+    person = staff_person(actor)
+    if person is None:
+        if not Membership.objects.filter(user=actor, company_id=account.company_id, can_escalate=True).exists():
+            raise PermissionDenied("You do not have the right to raise escalations for this company.")
+        if received_at is not None or availability is not None or assignee is not None:
+            raise ValidationError("Only the carrier's staff can set the time received, availability or assignee.")
+    received_at = received_at or now
+    if received_at > now + dt.timedelta(minutes=1):
+        raise ValidationError({"received_at": "The time received cannot be in the future."})
+
+    role = None
+    if assignee is None:
+        assignment = assignee_for(account=account, category=category, on=timezone.localdate(received_at))
+        if assignment is None:
+            raise ValidationError({"account": "Nobody is assigned to this account yet; call the support line."})
+        assignee, role = assignment.person, assignment.role
+    availability = availability or availability_on_arrival(assignee, received_at)
+    interval = policy_for(
+        company_id=account.company_id, channel=channel, category=category, availability=availability
+    ) or rules.Interval(mode="manager_sets", target=None, due=None, unit="")
+    deadlines = rules.response_deadlines(
+        received_at=received_at, interval=interval, calendar=assignee.calendar.spec(), grace=_grace()
+    )
+    item = Escalation(
+        company_id=account.company_id,
+        account=account,
+        channel=channel,
+        category=category,
+        subject=subject,
+        description=description,
+        raised_by=actor,
+        received_at=received_at,
+        created_at=now,
+        assignee=assignee,
+        assignee_role=role,
+        availability=availability,
+        policy_id=interval.policy_id,
+        policy_mode=interval.mode,
+        policy_target=interval.target,
+        policy_due=interval.due,
+        policy_unit=interval.unit,
+        target_at=deadlines.target_at,
+        due_at=deadlines.due_at,
+        auto_escalate_at=deadlines.auto_escalate_at,
+    )
+    _reschedule(item, now)
+    item.save()
+    _event(
+        item,
+        actor=actor,
+        kind=Event.Kind.RAISED,
+        comment=description,
+        at=now,
+        channel=channel,
+        category=category,
+        assignee=assignee.name,
+        due_at=item.due_at.isoformat() if item.due_at else None,
+    )
+    due_words = (
+        f" Due {timezone.localtime(item.due_at, assignee.calendar.spec().zone):%a %d %b %H:%M %Z}."
+        if item.due_at
+        else ""
+    )
+    notifications.record(
+        [
+            _notice(
+                item,
+                assignee,
+                "assigned",
+                item.received_at,
+                f"New {item.get_channel_display().lower()}: {subject}",
+                f"{_describe(item)}\nIt is yours.{due_words}",
+            )
+        ]
+    )
+    return item
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_acknowledge(
+    *,
+    actor,
+    escalation: Escalation,
+    follow_up_on: dt.date | None = None,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Escalation:
+    """Staff acknowledge a new item. Written correspondence (and complaints) must name the date
+    by which the customer will be contacted; it becomes the next deadline."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    status = rules.next_status(item.status, "acknowledge")
+    calendar = item.assignee.calendar.spec()
+    problem = rules.validate_follow_up(
+        channel=item.channel,
+        category=item.category,
+        follow_up_on=follow_up_on,
+        today=now.astimezone(calendar.zone).date(),
+    )
+    if problem:
+        raise ValidationError({"follow_up_on": problem})
+    item.status = status
+    item.first_response_at = item.first_response_at or now
+    if follow_up_on:
+        item.follow_up_on = follow_up_on
+        item.follow_up_target_at, item.follow_up_due_at = rules.follow_up_deadlines(day=follow_up_on, calendar=calendar)
+        item.follow_up_done_at = None
+    _reschedule(item, now)
+    item.save()
+    _event(
+        item,
+        actor=actor,
+        kind=Event.Kind.ACKNOWLEDGED,
+        comment=comment,
+        at=now,
+        follow_up_on=follow_up_on.isoformat() if follow_up_on else None,
+    )
+    return item
+
+
+@transaction.atomic
+def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
+    """Staff record a response to the customer (a call back, a reply); it meets the response
+    deadline and any promised follow-up."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    item.status = rules.next_status(item.status, "respond")
+    item.first_response_at = item.first_response_at or now
+    if item.follow_up_due_at and item.follow_up_done_at is None:
+        item.follow_up_done_at = now
+    _reschedule(item, now)
+    item.save()
+    _event(item, actor=actor, kind=Event.Kind.RESPONDED, comment=comment, at=now)
+    return item
+
+
+@transaction.atomic
+def escalation_wait(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
+    """Waiting on the customer stops the clock."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    item.status_before_wait = item.status
+    item.status = rules.next_status(item.status, "wait")
+    item.paused_at = now
+    _reschedule(item, now)
+    item.save()
+    _event(item, actor=actor, kind=Event.Kind.WAITING, comment=comment, at=now)
+    return item
+
+
+@transaction.atomic
+def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
+    """The customer has answered: the clock runs again and every open deadline moves out by the
+    business time spent waiting."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    item.status = rules.next_status(item.status, "resume", status_before_wait=item.status_before_wait)
+    calendar = item.assignee.calendar.spec()
+    paused = calendar.business_time_between(item.paused_at, now) if item.paused_at else dt.timedelta(0)
+    if item.first_response_at is None:
+        item.target_at = rules.shift(calendar, item.target_at, paused)
+        item.due_at = rules.shift(calendar, item.due_at, paused)
+        item.auto_escalate_at = rules.shift(calendar, item.auto_escalate_at, paused)
+    elif item.follow_up_due_at and item.follow_up_done_at is None:
+        item.follow_up_target_at = rules.shift(calendar, item.follow_up_target_at, paused)
+        item.follow_up_due_at = rules.shift(calendar, item.follow_up_due_at, paused)
+    item.paused_business_seconds += int(paused.total_seconds())
+    item.paused_at = None
+    item.status_before_wait = ""
+    _reschedule(item, now)
+    item.save()
+    _event(
+        item,
+        actor=actor,
+        kind=Event.Kind.RESUMED,
+        comment=comment,
+        at=now,
+        paused_business_minutes=int(paused.total_seconds() // 60),
+    )
+    return item
+
+
+def _close(*, actor, escalation, action, kind, comment, now):
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    item.status = rules.next_status(item.status, action)
+    item.resolved_at = now
+    item.paused_at = None
+    _reschedule(item, now)
+    item.save()
+    _event(item, actor=actor, kind=kind, comment=comment, at=now)
+    return item
+
+
+@transaction.atomic
+def escalation_resolve(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
+    return _close(
+        actor=actor, escalation=escalation, action="resolve", kind=Event.Kind.RESOLVED, comment=comment, now=now
+    )
+
+
+@transaction.atomic
+def escalation_cancel(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
+    return _close(
+        actor=actor, escalation=escalation, action="cancel", kind=Event.Kind.CANCELLED, comment=comment, now=now
+    )
+
+
+def _escalate(item: Escalation, *, actor, reason: str, now: dt.datetime, automatic: bool) -> Escalation:
+    rules.next_status(item.status, "escalate")
+    if item.level >= rules.MAX_LEVEL:
+        raise rules.TransitionError("The item is already with the director (level 2).")
+    director = item.assignee.reports_to
+    if director is None:
+        raise rules.TransitionError(f"{item.assignee} has no director to escalate to.")
+    previous = item.assignee
+    item.assignee, item.level = director, item.level + 1
+    item.escalated_at, item.escalation_reason = now, reason
+    _reschedule(item, now)
+    item.save()
+    _event(
+        item,
+        actor=actor,
+        kind=Event.Kind.ESCALATED,
+        comment=reason,
+        at=now,
+        level=item.level,
+        **{"from": previous.name, "to": director.name, "automatic": automatic},
+    )
+    notifications.record(
+        [
+            _notice(
+                item,
+                director,
+                "escalated",
+                now,
+                f"Escalated to you: {item.subject}",
+                f"{_describe(item)}\n{'Escalated automatically: ' if automatic else ''}{reason}\n"
+                f"It was with {previous.name}.",
+            )
+        ]
+    )
+    return item
+
+
+@transaction.atomic
+def escalation_escalate(*, actor, escalation: Escalation, reason: str, now=None) -> Escalation:
+    """Move the item to the assignee's director (level 2), recording why."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the item is escalated."})
+    return _escalate(_locked(escalation), actor=actor, reason=reason, now=now, automatic=False)
+
+
+@transaction.atomic
+def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reason: str = "", now=None) -> Escalation:
+    """Hand the item to another person; the timeline keeps who had it."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    rules.next_status(item.status, "reassign")
+    if assignee.pk == item.assignee_id:
+        raise ValidationError({"assignee": f"The item is already assigned to {assignee}."})
+    if not assignee.is_active:
+        raise ValidationError({"assignee": f"{assignee} is no longer active."})
+    previous = item.assignee
+    item.assignee = assignee
+    _reschedule(item, now)
+    item.save()
+    _event(
+        item,
+        actor=actor,
+        kind=Event.Kind.REASSIGNED,
+        comment=reason,
+        at=now,
+        **{"from": previous.name, "to": assignee.name},
+    )
+    notifications.record(
+        [
+            _notice(
+                item,
+                assignee,
+                "assigned",
+                now,
+                f"Assigned to you: {item.subject}",
+                f"{_describe(item)}\nReassigned from {previous.name}. {reason}".strip(),
+            )
+        ]
+    )
+    return item
+
+
+@transaction.atomic
+def escalation_comment(*, actor, escalation: Escalation, comment: str, internal: bool = False, now=None) -> Event:
+    """A comment on the timeline. Customers' comments are public; staff may write internal notes."""
+    now = now or timezone.now()
+    if not comment.strip():
+        raise ValidationError({"comment": "Write something first."})
+    person = staff_person(actor)
+    if internal and person is None:
+        raise PermissionDenied("Only the carrier's staff can write internal notes.")
+    item = _locked(escalation)
+    event = _event(
+        item,
+        actor=actor,
+        kind=Event.Kind.NOTE if internal else Event.Kind.COMMENT,
+        comment=comment,
+        internal=internal,
+        at=now,
+    )
+    if person is None:
+        notifications.record(
+            [
+                _notice(
+                    item,
+                    item.assignee,
+                    "customer_comment",
+                    now,
+                    f"Customer comment: {item.subject}",
+                    f"{_describe(item)}\n{_actor_name(actor)} wrote: {comment}",
+                )
+            ]
+        )
+    return event
+
+
+# --- The sweep (Celery beat, every minute) ---------------------------------------------------------
+
+
+def sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Find items whose next action is due and do it: remind at target, tell the assignee and
+    their director at due, escalate after the grace. Safe to run twice or in two workers at
+    once: rows are claimed with SKIP LOCKED and every notice has a unique key."""
+    now = now or timezone.now()
+    totals = {"items": 0, "notices": 0, "escalated": 0}
+    while True:
+        counts = _sweep_batch(now=now, batch_size=batch_size)
+        for k, v in counts.items():
+            totals[k] += v
+        if counts["items"] < batch_size:
+            break
+    return totals
+
+
+@transaction.atomic
+def _sweep_batch(*, now: dt.datetime, batch_size: int) -> dict[str, int]:
+    items = list(
+        Escalation.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(next_action_at__lte=now)
+        .select_related("assignee__reports_to", "account", "company")
+        .order_by("next_action_at")[:batch_size]
+    )
+    notices, events, escalated = [], [], 0
+    for item in items:
+        for kind, at in rules.due_points(item.state(), now):
+            if kind == rules.AUTO_ESCALATE:
+                try:
+                    with transaction.atomic():
+                        _escalate(
+                            item,
+                            actor=None,
+                            now=now,
+                            automatic=True,
+                            reason="Unanswered past its due time and the grace period.",
+                        )
+                    escalated += 1
+                except rules.TransitionError:
+                    pass  # nobody to escalate to; the overdue notices already went out
+                continue
+            notices += _sweep_notices(item, kind, at)
+            events.append(
+                Event(
+                    escalation=item,
+                    at=now,
+                    actor_name="Portal",
+                    kind=Event.Kind.REMINDER if "reminder" in kind else Event.Kind.OVERDUE,
+                    internal=True,
+                    data={"kind": kind, "deadline": at.isoformat()},
+                )
+            )
+        item.next_action_at = rules.next_action_at(item.state(), now)
+    if items:
+        Escalation.objects.bulk_update(items, ["next_action_at"], batch_size=1000)
+    stored = notifications.record(notices)
+    # The timeline shows each reminder or overdue point once: when its notices were first stored.
+    fresh_points = {key.rsplit(":", 1)[0] for key in stored}
+    Event.objects.bulk_create(
+        [e for e in events if _point_key(e.escalation_id, e.data["kind"], e.data["deadline"]) in fresh_points]
+    )
+    return {"items": len(items), "notices": len(stored), "escalated": escalated}
+
+
+def _point_key(escalation_id: int, kind: str, deadline: str) -> str:
+    return f"escalation:{escalation_id}:{kind}:{deadline}"
+
+
+def _sweep_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
+    assignee, director = item.assignee, item.assignee.reports_to
+    zone = timezone.get_current_timezone()
+    when = timezone.localtime(at, zone).strftime("%a %d %b %H:%M %Z")
+    if kind == rules.REMINDER:
+        return [
+            _notice(
+                item,
+                assignee,
+                kind,
+                at,
+                f"Reminder: {item.subject}",
+                f"{_describe(item)}\nThe target response time was {when}; it is still unanswered.",
+            )
+        ]
+    if kind == rules.FOLLOW_UP_REMINDER:
+        return [
+            _notice(
+                item,
+                assignee,
+                kind,
+                at,
+                f"Follow-up due today: {item.subject}",
+                f"{_describe(item)}\nYou promised to contact the customer by {item.follow_up_on}.",
+            )
+        ]
+    text = (
+        f"{_describe(item)}\nOverdue since {when}"
+        f"{' (follow-up promised)' if kind == rules.FOLLOW_UP_OVERDUE else ''}; assigned to {assignee.name}."
+    )
+    recipients = [assignee] + ([director] if director else [])
+    return [_notice(item, p, kind, at, f"Overdue: {item.subject}", text) for p in recipients]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("escalations/", views.escalation_list, name="escalation_list"),
+    path("escalations/new/", views.escalation_raise, name="escalation_raise"),
+    path("escalations/<int:pk>/", views.escalation_detail, name="escalation_detail"),
+    path("escalations/<int:pk>/<slug:action>/", views.escalation_action, name="escalation_action"),
+]

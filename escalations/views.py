@@ -1,0 +1,140 @@
+"""HTML pages for escalations: raise, list, item page with actions and timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from teams.models import Account, Person, staff_person
+
+from . import rules, selectors, services
+from .forms import ActionForm, RaiseForm
+from .models import Category, Channel, Status
+
+PAGE_SIZE = 25
+
+ACTIONS = {
+    "acknowledge": services.escalation_acknowledge,
+    "respond": services.escalation_respond,
+    "wait": services.escalation_wait,
+    "resume": services.escalation_resume,
+    "resolve": services.escalation_resolve,
+    "cancel": services.escalation_cancel,
+    "escalate": services.escalation_escalate,
+    "reassign": services.escalation_reassign,
+    "comment": services.escalation_comment,
+}
+
+
+def _raisable_accounts(request):
+    accounts = Account.objects.visible_to(request.user).select_related("company")
+    if staff_person(request.user) is None:
+        membership = request.membership
+        if membership is None or not membership.can_escalate:
+            raise PermissionDenied("You do not have the right to raise escalations for this company.")
+        accounts = accounts.filter(company=membership.company)
+    return accounts
+
+
+@login_required
+def escalation_list(request):
+    filters = {k: request.GET.get(k) for k in ("status", "channel", "category", "q") if request.GET.get(k)}
+    filters["overdue"] = request.GET.get("overdue") == "1"
+    items = selectors.escalation_list(user=request.user, filters=filters)
+    if staff_person(request.user) is None and request.membership is not None:
+        items = items.filter(company=request.membership.company)
+    page = Paginator(items.order_by("-received_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "categories": Category.choices,
+        "query": request.GET.urlencode(),
+    }
+    if request.htmx:
+        return render(request, "escalations/partials/_rows.html", context)
+    return render(request, "escalations/list.html", context)
+
+
+@login_required
+def escalation_raise(request):
+    staff = staff_person(request.user) is not None
+    accounts = _raisable_accounts(request)
+    people = Person.objects.visible_to(request.user).filter(is_active=True) if staff else None
+    form = RaiseForm(
+        request.POST or None,
+        accounts=accounts,
+        staff=staff,
+        people=people,
+        initial={"account": request.GET.get("account")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.escalation_create(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Escalation #{item.pk} raised and assigned to {item.assignee.name}.")
+            return redirect("escalation_detail", pk=item.pk)
+    return render(request, "escalations/raise.html", {"form": form, "staff": staff})
+
+
+@login_required
+def escalation_detail(request, pk: int):
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    staff = staff_person(request.user) is not None
+    people = Person.objects.visible_to(request.user).filter(is_active=True).exclude(pk=item.assignee_id)
+    return render(
+        request,
+        "escalations/detail.html",
+        {
+            "item": item,
+            "events": selectors.timeline(user=request.user, escalation=item),
+            "staff": staff,
+            "people": people if staff else None,
+            "follow_up_required": rules.follow_up_required(item.channel, item.category),
+        },
+    )
+
+
+@login_required
+@require_POST
+def escalation_action(request, pk: int, action: str):
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    service = ACTIONS.get(action)
+    if service is None:
+        raise PermissionDenied("Unknown action.")
+    form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("escalation_detail", pk=pk)
+    data = form.cleaned_data
+    kwargs = {"actor": request.user, "escalation": item}
+    if action == "acknowledge":
+        kwargs |= {"follow_up_on": data["follow_up_on"], "comment": data["comment"]}
+    elif action == "escalate":
+        kwargs["reason"] = data["reason"] or data["comment"]
+    elif action == "reassign":
+        if data["assignee"] is None:
+            messages.error(request, "Choose who takes the item over.")
+            return redirect("escalation_detail", pk=pk)
+        kwargs |= {"assignee": data["assignee"], "reason": data["reason"] or data["comment"]}
+    elif action == "comment":
+        kwargs |= {"comment": data["comment"], "internal": data["internal"]}
+    else:
+        kwargs["comment"] = data["comment"]
+    try:
+        service(**kwargs)
+    except rules.TransitionError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Saved." if action == "comment" else f"Done: {action.replace('_', ' ')}.")
+    return redirect("escalation_detail", pk=pk)
