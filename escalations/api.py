@@ -156,7 +156,7 @@ class EscalationFilter(django_filters.FilterSet):
         fields = ["status", "channel", "category", "assignee", "company", "account", "level"]
 
     def filter_overdue(self, queryset, name, value):
-        overdue = queryset.open().filter(next_deadline_at__lte=timezone.now())
+        overdue = queryset.overdue()
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 

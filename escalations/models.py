@@ -136,6 +136,10 @@ class EscalationQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=rules.CLOSED)
 
+    def overdue(self, now=None):
+        """Open items past their next deadline whose clock runs (not waiting on the customer)."""
+        return self.open().exclude(status=rules.WAITING).filter(next_deadline_at__lte=now or timezone.now())
+
 
 class Escalation(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="escalations")
@@ -224,7 +228,12 @@ class Escalation(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.is_open and self.next_deadline_at is not None and self.next_deadline_at <= now
+        return (
+            self.is_open
+            and self.status != rules.WAITING
+            and self.next_deadline_at is not None
+            and self.next_deadline_at <= now
+        )
 
 
 class Event(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from teams.models import staff_person
 
@@ -22,7 +21,7 @@ def escalation_list(*, user, filters: dict | None = None):
         if filters.get(field):
             items = items.filter(**{field: filters[field]})
     if filters.get("overdue"):
-        items = items.open().filter(next_deadline_at__lte=timezone.now())
+        items = items.overdue()
     if filters.get("due_before"):
         items = items.filter(next_deadline_at__lt=filters["due_before"])
     if filters.get("q"):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from escalations.demo import seed_demo_escalations
 from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
 from teams import demo
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             raise CommandError("--scale must be zero or more.")
         counts = demo.seed_demo()
         counts["response policies"] = seed_guidelines(ResponsePolicy)
+        counts["new demo escalations"] = seed_demo_escalations()
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         if scale:
