@@ -106,35 +106,173 @@ class CalendarSpec:
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.closures:
             return "Closed"
-        return self._holidays.get(day) if self._holidays else None
+        # ``.get`` fills the year lazily; testing the (still empty) holiday object for truth first
+        # would answer None for a holiday until some other lookup had loaded its year.
+        return self._holidays.get(day)
 
     def intervals_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """The opening intervals of a local date as aware datetimes (empty on closed days)."""
+        return [(start.astimezone(self.zone), end.astimezone(self.zone)) for start, end in self._spans(day)]
+
+    def _spans(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The opening intervals of a local date in UTC: sorted, disjoint and non-empty.
+
+        Instants are compared and subtracted in UTC only: Python compares two datetimes that
+        share a tzinfo by wall clock, which is wrong in the hour a DST change repeats.
+        """
         if self.is_closed_day(day):
             return []
         result = []
-        for start, end in sorted(self.weekly_hours.get(WEEKDAYS[day.weekday()], [])):
-            result.append((self._local(day, _minutes(start)), self._local(day, _minutes(end))))
+        for start_hhmm, end_hhmm in sorted(self.weekly_hours.get(WEEKDAYS[day.weekday()], [])):
+            start = self._local(day, _minutes(start_hhmm)).astimezone(dt.UTC)
+            end = self._local(day, _minutes(end_hhmm)).astimezone(dt.UTC)
+            if result:
+                # A boundary moved forward out of a DST gap can overlap the previous interval.
+                start = max(start, result[-1][1])
+            if start < end:
+                result.append((start, end))
         return result
 
     def _local(self, day: dt.date, minutes: int) -> dt.datetime:
         naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minutes)
-        # Wall-clock times that a DST change skips are moved forward by the gap.
-        aware = naive.replace(tzinfo=self.zone)
+        return self._wall(naive)
+
+    def _wall(self, naive: dt.datetime) -> dt.datetime:
+        # Wall-clock times that a DST change skips are moved forward by the gap; a repeated
+        # wall-clock time is its first occurrence.
+        aware = naive.replace(tzinfo=self.zone, fold=0)
         return aware.astimezone(dt.UTC).astimezone(self.zone)
 
     def is_open(self, instant: dt.datetime) -> bool:
         """Is ``instant`` (aware) inside business hours on this calendar?"""
-        if instant.tzinfo is None:
-            raise ValueError("instant must be timezone-aware")
+        _require_aware(instant)
+        moment = instant.astimezone(dt.UTC)
         local = instant.astimezone(self.zone)
-        return any(start <= instant < end for start, end in self.intervals_on(local.date()))
+        return any(start <= moment < end for start, end in self._spans(local.date()))
 
     def next_opening(self, instant: dt.datetime, *, horizon_days: int = 400) -> dt.datetime | None:
         """The first instant at or after ``instant`` when business hours are open."""
+        _require_aware(instant)
+        moment = instant.astimezone(dt.UTC)
         local_day = instant.astimezone(self.zone).date()
         for offset in range(horizon_days):
-            for start, end in self.intervals_on(local_day + dt.timedelta(days=offset)):
-                if end > instant:
-                    return max(start, instant)
+            for start, end in self._spans(local_day + dt.timedelta(days=offset)):
+                if end > moment:
+                    return start.astimezone(self.zone) if start >= moment else instant
         return None
+
+    # --- Business-time arithmetic ---------------------------------------------------------
+    #
+    # All of it is O(days spanned): one ``_spans`` per local date, one holiday lookup each.
+
+    def _clock_start(self, instant: dt.datetime, horizon_days: int) -> dt.datetime:
+        """``next_opening`` in UTC, or ValueError when the calendar never opens."""
+        start = self.next_opening(instant, horizon_days=horizon_days)
+        if start is None:
+            raise ValueError(f"calendar has no business hours within {horizon_days} days of {instant}")
+        return start.astimezone(dt.UTC)
+
+    def add_business_time(
+        self, instant: dt.datetime, duration: dt.timedelta, *, horizon_days: int = 400
+    ) -> dt.datetime:
+        """The instant ``duration`` of open time after the clock starts at ``next_opening(instant)``.
+
+        A duration that runs out exactly at a close returns that close (Friday 16:00 + 1 h is
+        Friday 17:00); a zero duration returns ``next_opening(instant)``.
+        """
+        _require_aware(instant)
+        if not isinstance(duration, dt.timedelta):
+            raise TypeError("duration must be a timedelta")
+        if duration < dt.timedelta(0):
+            raise ValueError("duration must not be negative")
+        cursor = self._clock_start(instant, horizon_days)
+        remaining = duration
+        day = cursor.astimezone(self.zone).date()
+        closed_days = 0
+        while True:
+            spans = [(max(start, cursor), end) for start, end in self._spans(day) if end > cursor]
+            for start, end in spans:
+                if remaining <= end - start:
+                    return (start + remaining).astimezone(self.zone)
+                remaining -= end - start
+                cursor = end
+            closed_days = 0 if spans else closed_days + 1
+            if closed_days >= horizon_days:
+                raise ValueError(f"calendar has no business hours within {horizon_days} days of {day}")
+            day += dt.timedelta(days=1)
+
+    def add_business_days(self, instant: dt.datetime, days: int, *, horizon_days: int = 400) -> dt.datetime:
+        """The same wall-clock time ``days`` business days after the clock starts.
+
+        The clock starts at ``next_opening(instant)``; a business day is a local date with at
+        least one opening interval. The result is clamped into that day's hours: before its
+        first opening it is that opening, after its last close that close, in a gap between two
+        intervals the next opening.
+        """
+        _require_aware(instant)
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise TypeError("days must be an int")
+        if days < 0:
+            raise ValueError("days must not be negative")
+        start = self._clock_start(instant, horizon_days)
+        if days == 0:
+            return start.astimezone(self.zone)
+        local_start = start.astimezone(self.zone)
+        day = local_start.date()
+        counted = closed_days = 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            spans = self._spans(day)
+            if spans:
+                counted += 1
+                closed_days = 0
+            else:
+                closed_days += 1
+                if closed_days >= horizon_days:
+                    raise ValueError(f"calendar has no business hours within {horizon_days} days of {day}")
+        target = self._wall(dt.datetime.combine(day, local_start.time())).astimezone(dt.UTC)
+        for open_, close in spans:
+            if target < close:
+                return max(open_, target).astimezone(self.zone)
+        return spans[-1][1].astimezone(self.zone)
+
+    def business_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """The open time inside ``[start, end)``; zero when ``end <= start``."""
+        _require_aware(start)
+        _require_aware(end)
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        total = dt.timedelta(0)
+        if end <= start:
+            return total
+        day = start.astimezone(self.zone).date()
+        last_day = end.astimezone(self.zone).date()
+        while day <= last_day:
+            for open_, close in self._spans(day):
+                overlap = min(close, end) - max(open_, start)
+                if overlap > dt.timedelta(0):
+                    total += overlap
+            day += dt.timedelta(days=1)
+        return total
+
+    def opening_of_business(self, local_date: dt.date) -> dt.datetime | None:
+        """The first opening of a local date, or None when the calendar is closed that day."""
+        spans = self._spans(_require_date(local_date))
+        return spans[0][0].astimezone(self.zone) if spans else None
+
+    def close_of_business(self, local_date: dt.date) -> dt.datetime | None:
+        """The last close of a local date ("24:00" is next midnight), or None when closed that day."""
+        spans = self._spans(_require_date(local_date))
+        return spans[-1][1].astimezone(self.zone) if spans else None
+
+
+def _require_aware(instant: dt.datetime) -> None:
+    if not isinstance(instant, dt.datetime):
+        raise TypeError(f"expected an aware datetime, got {type(instant).__name__}")
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("instant must be timezone-aware")
+
+
+def _require_date(day: dt.date) -> dt.date:
+    if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+        raise TypeError(f"expected a local date, got {type(day).__name__}")
+    return day
