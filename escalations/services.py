@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accountteam import notifications
 from accountteam.notifications import Notice
-from teams.models import Account, Assignment, Membership, Person, staff_person
+from teams.models import Account, Assignment, Membership, Person, carrier_today, staff_person
 
 from . import rules
 from .models import Escalation, Event, ResponsePolicy
@@ -78,9 +78,12 @@ def _item_url(item) -> str:
     return reverse("escalation_detail", args=[item.pk])
 
 
-def _notice(item, person: Person, kind: str, at: dt.datetime, subject: str, body: str) -> Notice:
+def _notice(item, person: Person, kind: str, at: dt.datetime, subject: str, body: str, *, ref: str = "") -> Notice:
+    """A notice keyed by (item, kind, deadline, person) — plus ``ref`` where one deadline can
+    carry several notices of a kind (comments)."""
+    point = _point_key(item.pk, kind, at.isoformat()) + (f"#{ref}" if ref else "")
     return Notice(
-        key=f"{_point_key(item.pk, kind, at.isoformat())}:{person.pk}",
+        key=f"{point}:{person.pk}",
         kind=kind,
         email=person.email,
         user_id=person.user_id,
@@ -165,13 +168,15 @@ def escalation_create(
             raise PermissionDenied("You do not have the right to raise escalations for this company.")
         if received_at is not None or availability is not None or assignee is not None:
             raise ValidationError("Only the carrier's staff can set the time received, availability or assignee.")
+    elif not Account.objects.visible_to(actor).filter(pk=account.pk).exists():
+        raise PermissionDenied("This account is not one you serve.")
     received_at = received_at or now
     if received_at > now + dt.timedelta(minutes=1):
         raise ValidationError({"received_at": "The time received cannot be in the future."})
 
     role = None
     if assignee is None:
-        assignment = assignee_for(account=account, category=category, on=timezone.localdate(received_at))
+        assignment = assignee_for(account=account, category=category, on=carrier_today(received_at))
         if assignment is None:
             raise ValidationError({"account": "Nobody is assigned to this account yet; call the support line."})
         assignee, role = assignment.person, assignment.role
@@ -488,6 +493,7 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
                     now,
                     f"Customer comment: {item.subject}",
                     f"{_describe(item)}\n{_actor_name(actor)} wrote: {comment}",
+                    ref=str(event.pk),
                 )
             ]
         )

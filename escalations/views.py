@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -109,7 +110,7 @@ def escalation_action(request, pk: int, action: str):
     item = selectors.escalation_get(user=request.user, pk=pk)
     service = ACTIONS.get(action)
     if service is None:
-        raise PermissionDenied("Unknown action.")
+        raise Http404("No such action.")
     form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

@@ -28,6 +28,15 @@ def _default_weekly_hours():
     return {day: [list(pair) for pair in pairs] for day, pairs in DEFAULT_WEEKLY_HOURS.items()}
 
 
+def carrier_today(at=None):
+    """The carrier's calendar date (its configured zone) at ``at`` or now.
+
+    Assignment periods are dates in the carrier's zone: which one is current must not depend
+    on the time zone of whoever is looking.
+    """
+    return timezone.localdate(at or timezone.now(), timezone.get_default_timezone())
+
+
 # --- Scoping -----------------------------------------------------------------------------
 
 
@@ -41,7 +50,7 @@ def staff_person(user) -> Person | None:
 
 
 def _not_ended(prefix: str = "") -> Q:
-    today = timezone.localdate()
+    today = carrier_today()
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
 
 
@@ -122,7 +131,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self if account_ids is None else self.filter(account_id__in=account_ids)
 
     def current(self, on=None):
-        on = on or timezone.localdate()
+        on = on or carrier_today()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
 
 
@@ -394,7 +403,7 @@ class Assignment(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="assignments")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
-    start_date = models.DateField(default=timezone.localdate)
+    start_date = models.DateField(default=carrier_today)
     end_date = models.DateField(null=True, blank=True, help_text="Last day of the assignment.")
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -424,5 +433,5 @@ class Assignment(models.Model):
         return f"{self.account.number} · {self.role} · {self.person}"
 
     def is_current(self, on=None) -> bool:
-        on = on or timezone.localdate()
+        on = on or carrier_today()
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Account, Assignment, Company, Person, Role, can_view_team
+from .models import Account, Assignment, Company, Person, Role, can_view_team, carrier_today
 from .rules import AvailabilityNow, availability_now
 
 DUTY_MANAGER = "duty-manager"
@@ -96,7 +96,7 @@ def _people_prefetch():
 def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team]:
     """The current teams of ``accounts`` in a fixed number of queries."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = carrier_today(now)
     accounts = list(accounts)
     rows = _people_prefetch().filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today), account__in=accounts
