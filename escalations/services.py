@@ -59,6 +59,13 @@ def _reschedule(item: Escalation, now: dt.datetime) -> None:
     item.next_deadline_at = rules.next_deadline_at(state)
 
 
+def _save(item: Escalation, now: dt.datetime, *, actor, kind: str, comment: str = "", **data) -> Event:
+    """Store a change: recompute what the sweep must do next, save, and put it on the timeline."""
+    _reschedule(item, now)
+    item.save()
+    return _event(item, actor=actor, kind=kind, comment=comment, at=now, **data)
+
+
 def _locked(item: Escalation) -> Escalation:
     return (
         Escalation.objects.select_for_update(of=("self",))
@@ -209,14 +216,12 @@ def escalation_create(
         due_at=deadlines.due_at,
         auto_escalate_at=deadlines.auto_escalate_at,
     )
-    _reschedule(item, now)
-    item.save()
-    _event(
+    _save(
         item,
+        now,
         actor=actor,
         kind=Event.Kind.RAISED,
         comment=description,
-        at=now,
         channel=channel,
         category=category,
         assignee=assignee.name,
@@ -275,14 +280,12 @@ def escalation_acknowledge(
         item.follow_up_on = follow_up_on
         item.follow_up_target_at, item.follow_up_due_at = rules.follow_up_deadlines(day=follow_up_on, calendar=calendar)
         item.follow_up_done_at = None
-    _reschedule(item, now)
-    item.save()
-    _event(
+    _save(
         item,
+        now,
         actor=actor,
         kind=Event.Kind.ACKNOWLEDGED,
         comment=comment,
-        at=now,
         follow_up_on=follow_up_on.isoformat() if follow_up_on else None,
     )
     return item
@@ -299,9 +302,7 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
     item.first_response_at = item.first_response_at or now
     if item.follow_up_due_at and item.follow_up_done_at is None:
         item.follow_up_done_at = now
-    _reschedule(item, now)
-    item.save()
-    _event(item, actor=actor, kind=Event.Kind.RESPONDED, comment=comment, at=now)
+    _save(item, now, actor=actor, kind=Event.Kind.RESPONDED, comment=comment)
     return item
 
 
@@ -314,9 +315,7 @@ def escalation_wait(*, actor, escalation: Escalation, comment: str = "", now=Non
     item.status_before_wait = item.status
     item.status = rules.next_status(item.status, "wait")
     item.paused_at = now
-    _reschedule(item, now)
-    item.save()
-    _event(item, actor=actor, kind=Event.Kind.WAITING, comment=comment, at=now)
+    _save(item, now, actor=actor, kind=Event.Kind.WAITING, comment=comment)
     return item
 
 
@@ -340,14 +339,12 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
     item.paused_business_seconds += int(paused.total_seconds())
     item.paused_at = None
     item.status_before_wait = ""
-    _reschedule(item, now)
-    item.save()
-    _event(
+    _save(
         item,
+        now,
         actor=actor,
         kind=Event.Kind.RESUMED,
         comment=comment,
-        at=now,
         paused_business_minutes=int(paused.total_seconds() // 60),
     )
     return item
@@ -360,9 +357,7 @@ def _close(*, actor, escalation, action, kind, comment, now):
     item.status = rules.next_status(item.status, action)
     item.resolved_at = now
     item.paused_at = None
-    _reschedule(item, now)
-    item.save()
-    _event(item, actor=actor, kind=kind, comment=comment, at=now)
+    _save(item, now, actor=actor, kind=kind, comment=comment)
     return item
 
 
@@ -390,14 +385,12 @@ def _escalate(item: Escalation, *, actor, reason: str, now: dt.datetime, automat
     previous = item.assignee
     item.assignee, item.level = director, item.level + 1
     item.escalated_at, item.escalation_reason = now, reason
-    _reschedule(item, now)
-    item.save()
-    _event(
+    _save(
         item,
+        now,
         actor=actor,
         kind=Event.Kind.ESCALATED,
         comment=reason,
-        at=now,
         level=item.level,
         **{"from": previous.name, "to": director.name, "automatic": automatic},
     )
@@ -440,14 +433,12 @@ def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reas
         raise ValidationError({"assignee": f"{assignee} is no longer active."})
     previous = item.assignee
     item.assignee = assignee
-    _reschedule(item, now)
-    item.save()
-    _event(
+    _save(
         item,
+        now,
         actor=actor,
         kind=Event.Kind.REASSIGNED,
         comment=reason,
-        at=now,
         **{"from": previous.name, "to": assignee.name},
     )
     notifications.record(
