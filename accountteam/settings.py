@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accountteam",
     "teams",
     "escalations",
+    "reviews",
 ]
 
 MIDDLEWARE = [
