@@ -23,6 +23,7 @@ urlpatterns = [
     path("auth/", include("allauth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/reports/", include("reviews.api_urls")),
+    path("api/v1/queue/", escalations_api.QueueView.as_view(), name="api_queue"),
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -305,3 +305,55 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         item = self._item()
         data = self._validated(CommentSerializer)
         return self._respond(_call(service, actor=self.request.user, escalation=item, comment=data["comment"]))
+
+
+# --- The queue ------------------------------------------------------------------------------------
+
+
+class QueueParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[s for s in Status.choices if s[0] not in rules.CLOSED], required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    company = serializers.IntegerField(required=False, min_value=1)
+    level = serializers.IntegerField(required=False, min_value=1, max_value=rules.MAX_LEVEL)
+    state = serializers.ChoiceField(choices=rules.QUEUE_STATES, required=False)
+    q = serializers.CharField(required=False, allow_blank=True)
+
+
+class QueueItemSerializer(EscalationSerializer):
+    state = serializers.CharField(source="queue_state", help_text="on_track, at_risk, overdue or paused")
+    time_left = serializers.SerializerMethodField(help_text="Wall-clock time to the next deadline, in words")
+
+    class Meta(EscalationSerializer.Meta):
+        fields = [*EscalationSerializer.Meta.fields, "state", "time_left"]
+        read_only_fields = fields
+
+    def get_time_left(self, obj) -> str:
+        return rules.time_left_words(obj.next_deadline_at, self.context["now"])
+
+
+@extend_schema(
+    parameters=[QueueParamsSerializer],
+    responses={200: QueueItemSerializer(many=True), 400: OpenApiResponse(description="Bad filter")},
+    description=(
+        "The caller's queue (carrier staff): their open items and those of the people they back up "
+        "while those are out, next deadline first — the same filters and order as the queue page."
+    ),
+)
+class QueueView(generics.ListAPIView):
+    serializer_class = QueueItemSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if staff_person(self.request.user) is None:
+            raise PermissionDenied("The queue is for the carrier's staff.")
+        params = QueueParamsSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return selectors.queue_list(user=self.request.user, filters=params.validated_data, now=self._now)
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"now": self._now}
+
+    def list(self, request, *args, **kwargs):
+        self._now = timezone.now()
+        return super().list(request, *args, **kwargs)

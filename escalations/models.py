@@ -119,7 +119,7 @@ class ResponsePolicy(models.Model):
 class EscalationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Customers: their companies' items (with the escalation right). Staff: items on the
-        accounts they see, and any item assigned to them."""
+        accounts they see, items assigned to them, and items of the people they back up."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         person = staff_person(user)
@@ -127,7 +127,7 @@ class EscalationQuerySet(models.QuerySet):
             account_ids = _visible_account_ids(user)
             if account_ids is None:
                 return self
-            return self.filter(Q(account_id__in=account_ids) | Q(assignee=person))
+            return self.filter(Q(account_id__in=account_ids) | Q(assignee=person) | Q(assignee__backup=person))
         from teams.models import Membership
 
         companies = Membership.objects.filter(user=user, can_escalate=True).values("company_id")

@@ -247,3 +247,32 @@ def next_deadline_at(state: DeadlineState) -> dt.datetime | None:
     if state.follow_up_due_at and state.follow_up_done_at is None:
         return state.follow_up_due_at
     return None
+
+
+# --- The queue ------------------------------------------------------------------------------
+
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"  # past its target (or a follow-up's day has begun), not yet due
+OVERDUE_STATE = "overdue"
+PAUSED = "paused"  # waiting on the customer: the clock is stopped
+QUEUE_STATES = (ON_TRACK, AT_RISK, OVERDUE_STATE, PAUSED)
+
+
+def time_left_words(deadline: dt.datetime | None, now: dt.datetime) -> str:
+    """'2 h 05 min left', 'overdue by 3 d 4 h', or '' without a deadline (wall-clock time)."""
+    if deadline is None:
+        return ""
+    seconds = int((deadline - now).total_seconds())
+    span = abs(seconds)
+    days, rest = divmod(span, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        text = f"{days} d {hours} h"
+    elif hours:
+        text = f"{hours} h {minutes:02d} min"
+    elif span >= 60:
+        text = f"{minutes} min"
+    else:
+        text = "under a minute"
+    return f"{text} left" if seconds > 0 else f"overdue by {text}"

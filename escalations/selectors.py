@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from teams.models import staff_person
+from teams.models import Person, staff_person
 
+from . import rules
 from .models import Escalation, Event, ResponsePolicy
 
 
@@ -53,3 +55,80 @@ def guidelines_for(company) -> list[ResponsePolicy]:
     rows = list(ResponsePolicy.objects.filter(Q(company__isnull=True) | Q(company=company)))
     own = {(r.channel, r.category, r.availability) for r in rows if r.company_id}
     return [r for r in rows if r.company_id or (r.channel, r.category, r.availability) not in own]
+
+
+# --- The queue ----------------------------------------------------------------------------------
+
+QUEUE_FILTERS = ("status", "channel", "category", "company", "level", "state", "q")
+
+
+def queue_people(person, now=None) -> list[int]:
+    """Whose items a person works: their own, and those of people they back up while those are
+    out of the office (an out-of-office state whose until has not passed)."""
+    now = now or timezone.now()
+    covered = Person.objects.filter(backup=person, availability="out_of_office").filter(
+        Q(availability_until__isnull=True) | Q(availability_until__gt=now)
+    )
+    return [person.pk, *covered.values_list("pk", flat=True)]
+
+
+def _queue_state(now):
+    """The item's state for the queue, computed in the database (filters and tab counts)."""
+    return Case(
+        When(status=rules.WAITING, then=Value(rules.PAUSED)),
+        When(next_deadline_at__lte=now, then=Value(rules.OVERDUE_STATE)),
+        When(first_response_at__isnull=True, target_at__lte=now, then=Value(rules.AT_RISK)),
+        When(first_response_at__isnull=False, follow_up_target_at__lte=now, follow_up_done_at__isnull=True,
+             then=Value(rules.AT_RISK)),
+        default=Value(rules.ON_TRACK),
+        output_field=CharField(),
+    )
+
+
+def queue_base(*, user, now=None):
+    """Open items of the caller's queue (own and backed-up people's), with their state."""
+    person = staff_person(user)
+    if person is None:
+        return Escalation.objects.none()
+    now = now or timezone.now()
+    return (
+        Escalation.objects.visible_to(user)
+        .open()
+        .filter(assignee_id__in=queue_people(person, now))
+        .annotate(queue_state=_queue_state(now))
+    )
+
+
+def queue_filter(items, filters: dict):
+    """Apply the queue's filters (the same for the page and the API)."""
+    if filters.get("status"):
+        items = items.filter(status=filters["status"])
+    for field in ("channel", "category", "company", "level"):
+        if filters.get(field):
+            items = items.filter(**{field: filters[field]})
+    if filters.get("state"):
+        items = items.filter(queue_state=filters["state"])
+    if filters.get("q"):
+        q = filters["q"]
+        items = items.filter(
+            Q(subject__icontains=q) | Q(account__number__icontains=q) | Q(company__name__icontains=q)
+        )
+    return items
+
+
+def queue_list(*, user, filters: dict | None = None, now=None):
+    """The caller's queue: next deadline first (items without one last), then oldest first."""
+    items = queue_filter(queue_base(user=user, now=now), filters or {})
+    return items.select_related("company", "account", "assignee").order_by(
+        F("next_deadline_at").asc(nulls_last=True), "received_at", "pk"
+    )
+
+
+def queue_counts(*, user, filters: dict | None = None, now=None) -> dict[str, int]:
+    """Items per state for the tabs, in one query (the tab's own state filter is ignored)."""
+    filters = {k: v for k, v in (filters or {}).items() if k != "state"}
+    items = queue_filter(queue_base(user=user, now=now), filters)
+    counts = items.aggregate(
+        all=Count("pk"), **{state: Count("pk", filter=Q(queue_state=state)) for state in rules.QUEUE_STATES}
+    )
+    return counts

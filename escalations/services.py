@@ -625,3 +625,30 @@ def _sweep_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]
     )
     recipients = [assignee] + ([director] if director else [])
     return [_notice(item, p, kind, at, f"Overdue: {item.subject}", text) for p in recipients]
+
+
+# --- Bulk actions (the queue) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_bulk(*, actor, escalations: list[Escalation], action: str, **kwargs) -> list[Escalation]:
+    """Acknowledge or reassign several items at once, all or nothing: if any item refuses, none
+    changes and the error names each refusing item."""
+    service = {"acknowledge": escalation_acknowledge, "reassign": escalation_reassign}.get(action)
+    if service is None:
+        raise ValidationError({"action": f"Bulk {action!r} is not offered; acknowledge or reassign."})
+    if not escalations:
+        raise ValidationError({"ids": "Select at least one item."})
+    done, problems = [], []
+    for item in escalations:
+        try:
+            with transaction.atomic():
+                done.append(service(actor=actor, escalation=item, **kwargs))
+        except rules.TransitionError as exc:
+            problems.append(f"#{item.pk}: {exc}")
+        except ValidationError as exc:
+            problems.append(f"#{item.pk}: {' '.join(exc.messages)}")
+    if problems:
+        transaction.set_rollback(True)
+        raise ValidationError(problems)
+    return done

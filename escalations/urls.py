@@ -6,5 +6,9 @@ urlpatterns = [
     path("escalations/", views.escalation_list, name="escalation_list"),
     path("escalations/new/", views.escalation_raise, name="escalation_raise"),
     path("escalations/<int:pk>/", views.escalation_detail, name="escalation_detail"),
+    path("escalations/<int:pk>/timeline/", views.escalation_timeline, name="escalation_timeline"),
     path("escalations/<int:pk>/<slug:action>/", views.escalation_action, name="escalation_action"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/bulk/", views.queue_bulk, name="queue_bulk"),
+    path("queue/<int:pk>/<slug:action>/", views.queue_action, name="queue_action"),
 ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from teams.models import Account, Person, staff_person
+from teams.models import Account, Company, Person, staff_person
 
 from . import rules, selectors, services
 from .forms import ActionForm, RaiseForm
@@ -139,3 +142,143 @@ def escalation_action(request, pk: int, action: str):
     else:
         messages.success(request, "Saved." if action == "comment" else f"Done: {action.replace('_', ' ')}.")
     return redirect("escalation_detail", pk=pk)
+
+
+# --- The queue ----------------------------------------------------------------------------------------
+
+
+def _queue_filters(request) -> dict:
+    return {k: request.GET.get(k, "").strip() for k in selectors.QUEUE_FILTERS if request.GET.get(k, "").strip()}
+
+
+def _require_staff_page(request):
+    person = staff_person(request.user)
+    if person is None:
+        raise Http404("The queue is for the carrier's staff.")
+    return person
+
+
+def _queue_context(request, filters, *, notice="", error=""):
+    now = timezone.now()
+    items = selectors.queue_list(user=request.user, filters=filters, now=now)
+    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = {k: v for k, v in filters.items()}
+    return {
+        "page": page,
+        "now": now,
+        "filters": filters,
+        "counts": selectors.queue_counts(user=request.user, filters=filters, now=now),
+        "query": urlencode(params),
+        "query_without_state": urlencode({k: v for k, v in params.items() if k != "state"}),
+        "people": Person.objects.visible_to(request.user).filter(is_active=True).only("pk", "name"),
+        "statuses": Status.choices,
+        "channels": Channel.choices,
+        "categories": Category.choices,
+        "companies": Company.objects.visible_to(request.user).only("pk", "name"),
+        "notice": notice,
+        "error": error,
+        "tabs": QUEUE_TABS,
+    }
+
+
+QUEUE_PAGE_SIZE = 50
+QUEUE_TABS = (
+    ("", "All"),
+    ("overdue", "Overdue"),
+    ("at_risk", "At risk"),
+    ("on_track", "On track"),
+    ("paused", "Waiting on customer"),
+)
+
+
+@login_required
+def queue(request):
+    """My queue: my items and those of people I back up while they are out, next deadline first."""
+    _require_staff_page(request)
+    context = _queue_context(request, _queue_filters(request))
+    if request.htmx and request.htmx.target == "queue-body":
+        return render(request, "escalations/partials/_queue_body.html", context)
+    return render(request, "escalations/queue.html", context)
+
+
+@login_required
+@require_POST
+def queue_action(request, pk: int, action: str):
+    """An action on one row, in place: answers the row again (or a note that it left the queue)."""
+    _require_staff_page(request)
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    service = ACTIONS.get(action)
+    if service is None:
+        raise Http404("No such action.")
+    form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
+    form.is_valid()
+    data = form.cleaned_data
+    kwargs = {"actor": request.user, "escalation": item}
+    if action == "acknowledge":
+        kwargs |= {"follow_up_on": data.get("follow_up_on"), "comment": data.get("comment", "")}
+    elif action == "comment":
+        kwargs |= {"comment": data.get("comment", ""), "internal": True}
+    elif action in ("reassign", "escalate"):
+        raise Http404("Use the item page or the bulk bar.")
+    else:
+        kwargs["comment"] = data.get("comment", "")
+    error = ""
+    try:
+        service(**kwargs)
+    except (rules.TransitionError, ValidationError) as exc:
+        error = str(exc) if isinstance(exc, rules.TransitionError) else " ".join(exc.messages)
+    now = timezone.now()
+    row = selectors.queue_list(user=request.user, now=now).filter(pk=pk).first()
+    return render(
+        request,
+        "escalations/partials/_queue_row.html",
+        {
+            "item": row,
+            "gone": item if row is None else None,
+            "now": now,
+            "error": error,
+            "done": "" if error else ("Note added." if action == "comment" else f"{action.capitalize()}: done."),
+        },
+    )
+
+
+@login_required
+@require_POST
+def queue_bulk(request):
+    """Acknowledge or reassign the selected rows in one transaction."""
+    _require_staff_page(request)
+    filters = {k: request.POST.get(k, "").strip() for k in selectors.QUEUE_FILTERS if request.POST.get(k)}
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    items = list(selectors.escalation_list(user=request.user).filter(pk__in=ids))
+    action = request.POST.get("action", "")
+    kwargs = {}
+    form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
+    form.is_valid()
+    if action == "acknowledge":
+        kwargs = {"follow_up_on": form.cleaned_data.get("follow_up_on"), "comment": ""}
+    elif action == "reassign":
+        kwargs = {"assignee": form.cleaned_data.get("assignee"), "reason": form.cleaned_data.get("reason", "")}
+        if kwargs["assignee"] is None:
+            context = _queue_context(request, filters, error="Choose who takes the selected items over.")
+            return render(request, "escalations/partials/_queue_body.html", context)
+    notice = error = ""
+    try:
+        done = services.escalation_bulk(actor=request.user, escalations=items, action=action, **kwargs)
+    except ValidationError as exc:
+        error = "Nothing was changed. " + " ".join(exc.messages)
+    else:
+        notice = f"{len(done)} item{'s' if len(done) != 1 else ''}: {action} done."
+    return render(
+        request, "escalations/partials/_queue_body.html", _queue_context(request, filters, notice=notice, error=error)
+    )
+
+
+@login_required
+def escalation_timeline(request, pk: int):
+    """The item's timeline as a fragment, opened in place from the queue."""
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "escalations/partials/_timeline.html",
+        {"item": item, "events": selectors.timeline(user=request.user, escalation=item)},
+    )

@@ -39,6 +39,8 @@ def foreign_kwargs(name, foreign):
         return {"pk": item.pk}
     table = {
         "escalation_detail": {"pk": item.pk},
+        "escalation_timeline": {"pk": item.pk},
+        "queue_action": {"pk": item.pk, "action": "respond"},
         "escalation_action": {"pk": item.pk, "action": "acknowledge"},
         "account_detail": {"account_id": account.pk},
         "company_users": {"company_id": company.pk},
