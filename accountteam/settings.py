@@ -245,6 +245,15 @@ CELERY_BEAT_SCHEDULE["escalations-sweep"] = {
     "schedule": float(SWEEP_SECONDS),
 }
 
+# --- Director's review ---------------------------------------------------------------------------
+# The weekly digest goes out on Monday at this hour on each director's own clock (their calendar's
+# time zone); beat runs the task hourly and it sends each digest once per ISO week.
+REVIEW_DIGEST_HOUR = env.int("REVIEW_DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["reviews-weekly-digests"] = {
+    "task": "reviews.tasks.weekly_digests",
+    "schedule": crontab(minute=5),
+}
+
 # --- Production hardening (manage.py check --deploy) ------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -204,6 +204,9 @@ class Escalation(models.Model):
             models.Index(fields=["assignee", "status", "next_deadline_at"], name="esc_assignee_queue"),
             models.Index(fields=["company", "status", "-received_at"], name="esc_company_status"),
             models.Index(fields=["account", "-received_at"], name="esc_account"),
+            # Compliance over a period: per person (a director's group) and across everyone.
+            models.Index(fields=["assignee", "received_at"], name="esc_assignee_received"),
+            models.Index(fields=["received_at"], name="esc_received"),
         ]
 
     def __str__(self):

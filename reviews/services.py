@@ -1,0 +1,71 @@
+"""Writes for the director's review: the weekly digest.
+
+Reassigning from the dashboard is ``escalations.services.escalation_reassign`` itself (the
+view only checks that the item and the new assignee are in the reviewed group).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accountteam import notifications
+from accountteam.models import Notification
+from accountteam.notifications import Notice
+
+from . import rules, selectors
+
+
+def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
+    """Beat, hourly: send the weekly digest to every director whose own clock (their calendar's
+    zone) reads Monday at the digest hour. Exactly once per director and ISO week: the notice's
+    key is ``digest:<person>:<ISO week>``, so a rerun, a retry or a second worker sends nothing
+    twice. Returns how many digests were recorded now."""
+    now = now or timezone.now()
+    sent = 0
+    for director in selectors.digest_recipients():
+        local = now.astimezone(ZoneInfo(director.calendar.time_zone))
+        if not rules.digest_due(local, hour=settings.REVIEW_DIGEST_HOUR):
+            continue
+        key = rules.digest_key(director.pk, local.date())
+        if Notification.objects.filter(key=key).exists():
+            continue  # already sent this week: do not even build it again
+        sent += digest_send(director=director, key=key, now=now)
+    return sent
+
+
+@transaction.atomic
+def digest_send(*, director, key: str, now: dt.datetime) -> int:
+    """Record one director's digest (emailed after commit). Returns 1 if it is new, else 0."""
+    scope = selectors.scope_for_director(director)
+    digest = selectors.digest(scope, now=now)
+    with timezone.override(digest.zone):  # times in the mail on the director's own clock
+        body = render_to_string(
+            "reviews/email/digest.txt", {"digest": digest, "link": _absolute(reverse("review_dashboard"))}
+        ).strip()
+    notice = Notice(
+        key=key,
+        kind="digest",
+        email=director.email,
+        user_id=director.user_id,
+        subject=digest_subject(digest),
+        body=body,
+        url=reverse("review_digest"),
+    )
+    return len(notifications.record([notice]))
+
+
+def digest_subject(digest: selectors.Digest) -> str:
+    total = digest.last_week.total
+    rate = f"{total.met_due_rate:.0%} met due" if total.met_due_rate is not None else "nothing due"
+    return f"Weekly review {rules.week_label(digest.last_week.period.first)}: {digest.overdue_count} overdue, {rate}"
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}"

@@ -1,0 +1,82 @@
+"""Fixtures for the director's review: a director whose group holds two service managers (each
+with a customer company of their own), another director's group (the foreign one), a carrier
+admin, and clients signed in as each."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accountteam.celery import app
+from tests.conftest import Tenant
+from tests.teams.factories import CalendarFactory, PersonFactory, UserFactory
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_time_zone():
+    # A request's time zone stays active in the thread after the test client returns.
+    timezone.deactivate()
+    yield
+    timezone.deactivate()
+
+
+@pytest.fixture
+def director(tenant):
+    """Dana Director: the home tenant's service manager reports to her."""
+    person = PersonFactory(name="Dana Director", title="Service Director", user=UserFactory(username="dana.director"))
+    tenant.manager.reports_to = person
+    tenant.manager.save(update_fields=["reports_to"])
+    return person
+
+
+@pytest.fixture
+def second(director):
+    """A second customer company whose service manager is also in Dana's group."""
+    other = Tenant("Second")
+    other.manager.reports_to = director
+    other.manager.save(update_fields=["reports_to"])
+    return other
+
+
+@pytest.fixture
+def other_director(foreign):
+    """Olga Other directs the foreign tenant's manager: a group Dana must never see."""
+    person = PersonFactory(name="Olga Other", title="Service Director", user=UserFactory(username="olga.other"))
+    foreign.manager.reports_to = person
+    foreign.manager.save(update_fields=["reports_to"])
+    return person
+
+
+@pytest.fixture
+def admin():
+    return PersonFactory(
+        name="Ada Admin", title="Carrier admin", is_carrier_admin=True, user=UserFactory(username="ada")
+    )
+
+
+@pytest.fixture
+def director_client(director):
+    return login(director.user)
+
+
+@pytest.fixture
+def admin_client(admin):
+    return login(admin.user)
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in the process instead of going to the broker (no stray messages)."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def calendar(name: str, zone: str):
+    return CalendarFactory(name=name, time_zone=zone)
