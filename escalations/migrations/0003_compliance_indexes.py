@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('escalations', '0002_seed_guidelines'),
-        ('teams', '0002_compliance_indexes'),
+        ('teams', '0002_assignment_start_default'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
