@@ -329,6 +329,8 @@ class QueueItemSerializer(EscalationSerializer):
         read_only_fields = fields
 
     def get_time_left(self, obj) -> str:
+        if obj.queue_state == rules.PAUSED:
+            return "clock stopped"
         return rules.time_left_words(obj.next_deadline_at, self.context["now"])
 
 

@@ -201,7 +201,12 @@ class Escalation(models.Model):
                 name="esc_sweep_due",
                 condition=Q(next_action_at__isnull=False),
             ),
-            models.Index(fields=["assignee", "status", "next_deadline_at"], name="esc_assignee_queue"),
+            # The queue and the director's dashboard: open items by assignee, next deadline first.
+            models.Index(
+                fields=["assignee", "next_deadline_at"],
+                name="esc_open_by_assignee",
+                condition=~Q(status__in=["resolved", "cancelled"]),
+            ),
             models.Index(fields=["company", "status", "-received_at"], name="esc_company_status"),
             models.Index(fields=["account", "-received_at"], name="esc_account"),
             # Compliance over a period: per person (a director's group) and across everyone.

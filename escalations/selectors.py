@@ -88,9 +88,9 @@ def _queue_state(now):
 def queue_base(*, user, now=None):
     """Open items of the caller's queue (own and backed-up people's), with their state."""
     person = staff_person(user)
-    if person is None:
-        return Escalation.objects.none()
     now = now or timezone.now()
+    if person is None:
+        return Escalation.objects.none().annotate(queue_state=_queue_state(now))
     return (
         Escalation.objects.visible_to(user)
         .open()

@@ -148,7 +148,15 @@ def escalation_action(request, pk: int, action: str):
 
 
 def _queue_filters(request) -> dict:
-    return {k: request.GET.get(k, "").strip() for k in selectors.QUEUE_FILTERS if request.GET.get(k, "").strip()}
+    """The page's filters, checked like the API's: a value that is not valid (a stale bookmark) is
+    dropped rather than failing the page."""
+    from .api import QueueParamsSerializer
+
+    raw = {k: request.GET.get(k, "").strip() for k in selectors.QUEUE_FILTERS if request.GET.get(k, "").strip()}
+    params = QueueParamsSerializer(data=raw)
+    if params.is_valid():
+        return raw
+    return {k: v for k, v in raw.items() if k not in params.errors}
 
 
 def _require_staff_page(request):
