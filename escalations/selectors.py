@@ -27,9 +27,13 @@ def escalation_list(*, user, filters: dict | None = None):
     if filters.get("due_before"):
         items = items.filter(next_deadline_at__lt=filters["due_before"])
     if filters.get("q"):
-        q = filters["q"]
-        items = items.filter(Q(subject__icontains=q) | Q(account__number__icontains=q) | Q(company__name__icontains=q))
+        items = _search(items, filters["q"])
     return items
+
+
+def _search(items, q: str):
+    """Free text over the subject, the account number and the company name."""
+    return items.filter(Q(subject__icontains=q) | Q(account__number__icontains=q) | Q(company__name__icontains=q))
 
 
 def escalation_get(*, user, pk) -> Escalation:
@@ -78,8 +82,12 @@ def _queue_state(now):
         When(status=rules.WAITING, then=Value(rules.PAUSED)),
         When(next_deadline_at__lte=now, then=Value(rules.OVERDUE_STATE)),
         When(first_response_at__isnull=True, target_at__lte=now, then=Value(rules.AT_RISK)),
-        When(first_response_at__isnull=False, follow_up_target_at__lte=now, follow_up_done_at__isnull=True,
-             then=Value(rules.AT_RISK)),
+        When(
+            first_response_at__isnull=False,
+            follow_up_target_at__lte=now,
+            follow_up_done_at__isnull=True,
+            then=Value(rules.AT_RISK),
+        ),
         default=Value(rules.ON_TRACK),
         output_field=CharField(),
     )
@@ -109,10 +117,7 @@ def queue_filter(items, filters: dict):
     if filters.get("state"):
         items = items.filter(queue_state=filters["state"])
     if filters.get("q"):
-        q = filters["q"]
-        items = items.filter(
-            Q(subject__icontains=q) | Q(account__number__icontains=q) | Q(company__name__icontains=q)
-        )
+        items = _search(items, filters["q"])
     return items
 
 

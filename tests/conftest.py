@@ -22,6 +22,17 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in the process instead of going to the broker (no stray messages)."""
+    from accountteam.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 class Tenant:
     """A customer company with one account, a full-rights user and a service manager."""
 

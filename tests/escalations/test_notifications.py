@@ -7,40 +7,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from accountteam import notifications
 from accountteam.models import Notification, UserSettings
 from escalations import services
-from escalations.models import ResponsePolicy
-from escalations.policies import seed_guidelines
-from tests.teams.factories import PersonFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_slate")]
 
 DENVER = ZoneInfo("America/Denver")
 MINUTE = dt.timedelta(minutes=1)
 RAISED = dt.datetime(2025, 6, 11, 10, 0, tzinfo=DENVER)  # a Wednesday, MDT (UTC−6)
 TARGET = RAISED + 15 * MINUTE
 DUE = RAISED + 30 * MINUTE
-
-
-@pytest.fixture(autouse=True)
-def _clean_slate(settings):
-    seed_guidelines(ResponsePolicy)
-    settings.ESCALATION_GRACE_MINUTES = None
-    # A request's time zone stays active in the thread after the test client returns.
-    timezone.deactivate()
-    yield
-    timezone.deactivate()
-
-
-@pytest.fixture
-def director(tenant):
-    person = PersonFactory(name="Home Director", title="Director", user=UserFactory(username="home.director"))
-    tenant.manager.reports_to = person
-    tenant.manager.save(update_fields=["reports_to"])
-    return person
 
 
 @pytest.fixture

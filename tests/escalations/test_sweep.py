@@ -21,14 +21,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accountteam import notifications
-from accountteam.celery import app
 from accountteam.models import Notification, UserSettings
 from escalations import services, tasks
-from escalations.models import Escalation, Event, ResponsePolicy
-from escalations.policies import seed_guidelines
-from tests.teams.factories import PersonFactory, UserFactory
+from escalations.models import Escalation, Event
+from tests.teams.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_slate")]
 
 DENVER = ZoneInfo("America/Denver")
 MINUTE = dt.timedelta(minutes=1)
@@ -39,34 +37,6 @@ RAISED = dt.datetime(2025, 6, 11, 10, 0, tzinfo=DENVER)
 TARGET = RAISED + 15 * MINUTE
 DUE = RAISED + 30 * MINUTE
 ESCALATE = RAISED + 60 * MINUTE
-
-
-@pytest.fixture(autouse=True)
-def _clean_slate(settings):
-    # Transactional tests flush the rows the data migration seeded; put them back.
-    seed_guidelines(ResponsePolicy)
-    settings.ESCALATION_GRACE_MINUTES = None
-    # Notice texts use the current time zone; a request in an earlier test may have left another.
-    timezone.deactivate()
-    yield
-    timezone.deactivate()
-
-
-@pytest.fixture
-def director(tenant):
-    person = PersonFactory(name="Home Director", title="Director", user=UserFactory(username="home.director"))
-    tenant.manager.reports_to = person
-    tenant.manager.save(update_fields=["reports_to"])
-    return person
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks run in the process instead of going to the broker (no stray messages)."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 def raise_pager(tenant, *, at=RAISED, subject="Circuit 12345 down"):

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accountteam.celery import app
 from tests.conftest import Tenant
 from tests.teams.factories import CalendarFactory, PersonFactory, UserFactory
 
@@ -67,15 +66,6 @@ def director_client(director):
 @pytest.fixture
 def admin_client(admin):
     return login(admin.user)
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks run in the process instead of going to the broker (no stray messages)."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 def calendar(name: str, zone: str):
