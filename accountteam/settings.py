@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "teams",
     "escalations",
     "reviews",
+    "dossiers",
+    "handoffs",
 ]
 
 MIDDLEWARE = [

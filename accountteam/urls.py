@@ -4,7 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accountteam.api_auth import ObtainTokenView
+from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
+from handoffs.api_urls import urlpatterns as handoff_api
 from teams import api as teams_api
 
 router = DefaultRouter()
@@ -24,11 +26,13 @@ urlpatterns = [
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/reports/", include("reviews.api_urls")),
     path("api/v1/queue/", escalations_api.QueueView.as_view(), name="api_queue"),
-    path("api/v1/", include((router.urls, "api"))),
+    path("api/v1/", include((dossier_api + handoff_api + router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("teams.urls")),
     path("", include("escalations.urls")),
     path("", include("accountteam.urls_portal")),
     path("", include("reviews.urls")),
+    path("", include("dossiers.urls")),
+    path("", include("handoffs.urls")),
 ]

@@ -1,0 +1,77 @@
+"""Meetings as iCalendar (RFC 5545): a download per meeting, a per-user feed, and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+
+from .models import Meeting
+
+PRODID = "-//Account Team Portal//Meetings//EN"
+
+
+def _calendar(method: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    cal.add("x-wr-calname", f"{settings.CARRIER_NAME} account meetings")
+    return cal
+
+
+def _event(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str = "") -> Event:
+    event = Event()
+    event.add("uid", f"{meeting.uid}@accountteam")
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+    event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+    event.add("sequence", meeting.sequence)
+    event.add("summary", f"{meeting.title} ({meeting.account.number})")
+    description = [f"{meeting.get_kind_display()} · {meeting.account.company.name}, account {meeting.account.number}"]
+    if meeting.notes:
+        description.append(meeting.notes)
+    event.add("description", "\n\n".join(description))
+    if meeting.location:
+        event.add("location", meeting.location)
+    if meeting.recurrence:
+        rule = {"freq": "MONTHLY", "interval": 3} if meeting.recurrence == "QUARTERLY" else {"freq": meeting.recurrence}
+        if meeting.repeat_until:
+            end_of_day = dt.datetime.combine(meeting.repeat_until, dt.time(23, 59, 59), tzinfo=dt.UTC)
+            rule["until"] = end_of_day
+        event.add("rrule", vRecur(rule))
+    if organizer_email:
+        organizer = vCalAddress(f"mailto:{organizer_email}")
+        organizer.params["cn"] = vText(settings.CARRIER_NAME)
+        event["organizer"] = organizer
+    for name, email in attendees(meeting):
+        attendee = vCalAddress(f"mailto:{email}")
+        attendee.params["cn"] = vText(name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=0)
+    return event
+
+
+def attendees(meeting: Meeting) -> list[tuple[str, str]]:
+    """(name, email) of everyone invited: carrier people first, then customer contacts."""
+    people = [(p.name, p.email) for p in meeting.people.all() if p.email]
+    contacts = [(c.name, c.email) for c in meeting.contacts.all() if c.email]
+    return people + contacts
+
+
+def meetings_ics(meetings, *, stamp: dt.datetime) -> bytes:
+    """A calendar of ``meetings`` (select their account and company, prefetch attendees)."""
+    cal = _calendar()
+    for meeting in meetings:
+        cal.add_component(_event(meeting, stamp=stamp))
+    return cal.to_ical()
+
+
+def invitation_ics(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str) -> bytes:
+    """An iTIP REQUEST that mail clients show as an invitation with accept/decline."""
+    cal = _calendar(method="REQUEST")
+    cal.add_component(_event(meeting, stamp=stamp, organizer_email=organizer_email))
+    return cal.to_ical()

@@ -1,0 +1,259 @@
+"""The account dossier: everything a new sales executive or service manager must know about an
+account, and the history of every change to it.
+
+Who sees what is decided here, by ``visible_to(user)``: carrier staff see the dossiers of the
+accounts they see; a customer's users with the view-team right see their own company's, without
+the files marked internal.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from teams.models import Account, Person, _team_visible_account_ids, staff_person
+
+
+class DossierQuerySet(models.QuerySet):
+    """Rows that belong to an account through an ``account`` foreign key."""
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        account_ids = _team_visible_account_ids(user)
+        rows = self if account_ids is None else self.filter(account_id__in=account_ids)
+        if staff_person(user) is None and hasattr(self.model, "internal"):
+            rows = rows.filter(internal=False)
+        return rows
+
+
+class AccountProfile(models.Model):
+    """The free-text parts of the dossier: objectives and the network summary."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="profile")
+    sales_objectives = models.TextField(blank=True)
+    service_objectives = models.TextField(blank=True)
+    network_summary = models.TextField(blank=True, help_text="The network in plain words.")
+    switches = models.TextField(blank=True, help_text="One switch per line (CLLI, type, location).")
+    points_of_interconnection = models.TextField(blank=True, help_text="One POI per line.")
+    key_locations = models.TextField(blank=True, help_text="One location per line.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Profile of {self.account.number}"
+
+
+class Contact(models.Model):
+    """A person at the customer the account team deals with."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="Their role at the customer.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    cell = models.CharField(max_length=40, blank=True)
+    is_primary = models.BooleanField("primary contact", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Amendment(models.Model):
+    """The Interconnection Agreement and each of its amendments."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", "Interconnection Agreement"
+        AMENDMENT = "amendment", "Amendment"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IN_NEGOTIATION = "in_negotiation", "In negotiation"
+        SIGNED = "signed", "Signed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="amendments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AMENDMENT)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_on = models.DateField(null=True, blank=True)
+    signed_on = models.DateField(null=True, blank=True)
+    effective_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    document = models.FileField(upload_to="dossiers/amendments/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-effective_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status != self.Status.SIGNED
+
+
+class Meeting(models.Model):
+    """A meeting in the account's schedule, one-off or recurring."""
+
+    class Kind(models.TextChoices):
+        SERVICE_REVIEW = "service_review", "Service review"
+        EXECUTIVE_REVIEW = "executive_review", "Executive review"
+        INFRASTRUCTURE_REVIEW = "infrastructure_review", "Quarterly infrastructure review"
+        INTRODUCTION = "introduction", "Introduction"
+        OTHER = "other", "Other"
+
+    class Recurrence(models.TextChoices):
+        NONE = "", "One-off"
+        WEEKLY = "WEEKLY", "Weekly"
+        MONTHLY = "MONTHLY", "Monthly"
+        QUARTERLY = "QUARTERLY", "Quarterly"
+        YEARLY = "YEARLY", "Yearly"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SERVICE_REVIEW)
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField(default=60)
+    location = models.CharField(max_length=300, blank=True, help_text="Room, address or dial-in.")
+    recurrence = models.CharField(max_length=10, choices=Recurrence.choices, blank=True, default="")
+    repeat_until = models.DateField(null=True, blank=True)
+    people = models.ManyToManyField(Person, blank=True, related_name="meetings", verbose_name="carrier attendees")
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings", verbose_name="customer attendees")
+    notes = models.TextField(blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar revision number.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["account", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+
+class Proposal(models.Model):
+    """An open (or closed) sales proposal to the customer."""
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PRESENTED = "presented", "Presented"
+        NEGOTIATING = "negotiating", "Negotiating"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN_STAGES = (Stage.DRAFT, Stage.PRESENTED, Stage.NEGOTIATING)
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="Value in USD.")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DRAFT)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="proposals")
+    background = models.TextField(blank=True)
+    parties = models.CharField(max_length=300, blank=True, help_text="Who is involved on both sides.")
+    commitments = models.TextField(blank=True)
+    next_step = models.CharField(max_length=300, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "title"]
+        indexes = [models.Index(fields=["owner", "stage"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in self.OPEN_STAGES
+
+
+class DossierFile(models.Model):
+    """A document or email kept with the account, with who added it."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        EMAIL = "email", "Email"
+
+    class Section(models.TextChoices):
+        GENERAL = "general", "General"
+        NETWORK = "network", "Network"
+        AGREEMENT = "agreement", "Agreement"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="dossier_files")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
+    section = models.CharField(max_length=20, choices=Section.choices, default=Section.GENERAL)
+    file = models.FileField(upload_to="dossiers/files/%Y/%m/")
+    internal = models.BooleanField(default=False, help_text="Carrier staff only.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-added_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Change(models.Model):
+    """One change to a dossier: who, when, and what changed (field → [before, after])."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Added"
+        UPDATED = "updated", "Changed"
+        DELETED = "deleted", "Removed"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="dossier_changes")
+    part = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["account", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.part} {self.label}"
+
+
+class CalendarFeed(models.Model):
+    """A secret per-user address for subscribing to the meetings a user may see."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

@@ -1,0 +1,100 @@
+"""Reads for account dossiers. Every selector starts from a ``visible_to(user)`` queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from teams.models import Account, Person
+
+from . import services
+from .models import AccountProfile, Amendment, Change, Contact, DossierFile, Meeting, Proposal
+
+PART_MODELS = {
+    services.CONTACTS: Contact,
+    services.AMENDMENTS: Amendment,
+    services.MEETINGS: Meeting,
+    services.PROPOSALS: Proposal,
+    services.FILES: DossierFile,
+}
+
+
+def part_list(*, user, account: Account, part: str):
+    """The rows of one dossier part of ``account`` that ``user`` may see."""
+    rows = PART_MODELS[part].objects.visible_to(user).filter(account=account)
+    if part == services.MEETINGS:
+        rows = rows.select_related("account__company").prefetch_related(
+            Prefetch("people", queryset=Person.objects.order_by("name")), "contacts"
+        )
+    elif part == services.PROPOSALS:
+        rows = rows.select_related("owner")
+    elif part == services.FILES:
+        rows = rows.select_related("added_by")
+    return rows
+
+
+def part_get(*, user, account: Account, part: str, pk):
+    return get_object_or_404(part_list(user=user, account=account, part=part), pk=pk)
+
+
+@dataclass
+class Dossier:
+    account: Account
+    profile: AccountProfile
+    contacts: list[Contact]
+    amendments: list[Amendment]
+    meetings: list[Meeting]
+    proposals: list[Proposal]
+    files: list[DossierFile]
+    changes: list[Change]
+    can_edit_all: bool
+    can_edit_contacts: bool
+
+    @property
+    def agreement(self) -> Amendment | None:
+        return next((a for a in self.amendments if a.kind == Amendment.Kind.AGREEMENT), None)
+
+    @property
+    def open_proposals(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.is_open]
+
+
+def dossier_get(*, user, account: Account, history: int = 20) -> Dossier:
+    """The whole dossier of an account ``user`` already sees (fetched through ``account_get``)."""
+    parts = {part: list(part_list(user=user, account=account, part=part)) for part in PART_MODELS}
+    profile = AccountProfile.objects.visible_to(user).filter(account=account).first() or AccountProfile(
+        account=account
+    )
+    return Dossier(
+        account=account,
+        profile=profile,
+        changes=list(change_list(user=user, account=account)[:history]),
+        can_edit_all=services.can_edit(user=user, account=account, part=services.PROFILE),
+        can_edit_contacts=services.can_edit(user=user, account=account, part=services.CONTACTS),
+        **parts,
+    )
+
+
+def change_list(*, user, account: Account):
+    return Change.objects.visible_to(user).filter(account=account).select_related("actor")
+
+
+def feed_meetings(*, user, now: dt.datetime | None = None, past_days: int = 90):
+    """Meetings for ``user``'s calendar feed: every account they see, recent and upcoming
+    (recurring series are kept while they still run)."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=past_days)
+    return (
+        Meeting.objects.visible_to(user)
+        .filter(
+            Q(starts_at__gte=since)
+            | (~Q(recurrence="") & (Q(repeat_until__isnull=True) | Q(repeat_until__gte=since.date())))
+        )
+        .select_related("account__company")
+        .prefetch_related("people", "contacts")
+        .order_by("starts_at")
+    )

@@ -1,0 +1,173 @@
+"""Writes to account dossiers. Every write records a ``Change`` (who, when, what) in the same
+transaction, so the history is complete by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from teams.models import Account, Membership, staff_person
+
+from .models import AccountProfile, CalendarFeed, Change, Contact, Meeting
+
+# Parts of the dossier by name, as the API and the pages call them.
+PROFILE = "profile"
+CONTACTS = "contacts"
+AMENDMENTS = "amendments"
+MEETINGS = "meetings"
+PROPOSALS = "proposals"
+FILES = "files"
+COMPANY = "company"
+
+# Fields whose values are not worth copying into the history (files keep their name only).
+_SKIP = {"id", "account", "created_at", "updated_at", "uid", "sequence", "added_at", "added_by"}
+
+
+def can_edit(*, user, account: Account, part: str) -> bool:
+    """Carrier staff who see the account edit all of it; the customer's user managers edit
+    their company's contacts. (``account`` was fetched through ``visible_to``.)"""
+    if staff_person(user) is not None:
+        return True
+    if part != CONTACTS:
+        return False
+    return Membership.objects.filter(user=user, company_id=account.company_id, can_manage_users=True).exists()
+
+
+def _require_edit(user, account: Account, part: str) -> None:
+    if not can_edit(user=user, account=account, part=part):
+        raise PermissionDenied("You may not change this part of the dossier.")
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="minutes")
+    if isinstance(value, dt.date | decimal.Decimal):
+        return str(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The recordable field values of a row (many-to-many fields as sorted names)."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _SKIP:
+            continue
+        values[field.name] = _plain(getattr(instance, field.name))
+    if instance.pk:
+        for field in instance._meta.many_to_many:
+            values[field.name] = sorted(str(o) for o in getattr(instance, field.name).all())
+    return values
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def _record(*, account, part, instance, action, changes, actor, note="") -> Change:
+    return Change.objects.create(
+        account=account,
+        part=part,
+        object_id=instance.pk,
+        label=str(instance)[:200],
+        action=action,
+        changes=changes,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+
+
+@transaction.atomic
+def dossier_save(*, actor, account: Account, part: str, instance: models.Model, values: dict,
+                 m2m: dict | None = None, note: str = "", check: bool = True) -> models.Model:
+    """Create or change one row of a dossier part and record what changed.
+
+    ``values`` are validated field values (a form's or serializer's cleaned data without the
+    many-to-many fields, which go in ``m2m``). ``check=False`` is for services that already
+    decided who may write (a handoff moving proposals).
+    """
+    if check:
+        _require_edit(actor, account, part)
+    creating = instance.pk is None
+    before = {} if creating else snapshot(instance)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if hasattr(instance, "account_id"):
+        instance.account = account
+    if hasattr(instance, "added_by_id") and creating:
+        instance.added_by = actor
+    if isinstance(instance, Meeting) and not creating:
+        instance.sequence += 1
+    if isinstance(instance, AccountProfile):
+        instance.updated_at = timezone.now()
+    instance.full_clean(exclude=["account", "added_by"])
+    instance.save()
+    for name, objects in (m2m or {}).items():
+        getattr(instance, name).set(objects)
+    changes = diff(before, snapshot(instance))
+    if changes or creating:
+        _record(
+            account=account, part=part, instance=instance,
+            action=Change.Action.CREATED if creating else Change.Action.UPDATED,
+            changes=changes, actor=actor, note=note,
+        )
+    if isinstance(instance, Contact) and instance.is_primary:
+        # One primary contact per account: the new one replaces the old.
+        Contact.objects.filter(account=account, is_primary=True).exclude(pk=instance.pk).update(is_primary=False)
+    return instance
+
+
+@transaction.atomic
+def dossier_delete(*, actor, account: Account, part: str, instance: models.Model) -> None:
+    """Remove a row; the history keeps what it held."""
+    _require_edit(actor, account, part)
+    _record(
+        account=account, part=part, instance=instance, action=Change.Action.DELETED,
+        changes={name: [value, None] for name, value in snapshot(instance).items() if value not in ("", None, [])},
+        actor=actor,
+    )
+    instance.delete()
+
+
+@transaction.atomic
+def company_profile_update(*, actor, account: Account, profile: str) -> None:
+    """Change the corporate profile (held on the company, shown in each of its dossiers)."""
+    _require_edit(actor, account, PROFILE)
+    company = account.company
+    if company.profile == profile:
+        return
+    before = company.profile
+    company.profile = profile
+    company.save(update_fields=["profile"])
+    Change.objects.create(
+        account=account, part=COMPANY, object_id=company.pk, label=company.name[:200],
+        action=Change.Action.UPDATED, changes={"profile": [before, profile]}, actor=actor,
+    )
+
+
+def profile_for(account: Account) -> AccountProfile:
+    """The account's profile row (unsaved and empty when nobody wrote one yet)."""
+    try:
+        return account.profile
+    except AccountProfile.DoesNotExist:
+        return AccountProfile(account=account)
+
+
+@transaction.atomic
+def calendar_feed_get_or_create(*, user, rotate: bool = False) -> CalendarFeed:
+    """The user's secret feed address; ``rotate`` replaces the token (the old link stops working)."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    if rotate and not created:
+        feed.token = secrets.token_urlsafe(32)
+        feed.save(update_fields=["token"])
+    return feed
