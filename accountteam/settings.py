@@ -256,6 +256,15 @@ CELERY_BEAT_SCHEDULE["reviews-weekly-digests"] = {
     "schedule": crontab(minute=5),
 }
 
+# --- Handoffs ------------------------------------------------------------------------------------
+# A checklist item still open this many business days (on its owner's calendar) before the
+# handoff's effective date reminds its owner; beat checks hourly.
+HANDOFF_REMINDER_BUSINESS_DAYS = env.int("HANDOFF_REMINDER_BUSINESS_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["handoffs-reminders"] = {
+    "task": "handoffs.tasks.reminders",
+    "schedule": crontab(minute=15),
+}
+
 # --- Production hardening (manage.py check --deploy) ------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accountteam.api_auth import ObtainTokenView
 from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
-from handoffs.api_urls import urlpatterns as handoff_api
+from handoffs import api as handoffs_api
 from teams import api as teams_api
 
 router = DefaultRouter()
@@ -16,6 +16,7 @@ router.register("people", teams_api.PersonViewSet, basename="person")
 router.register("roles", teams_api.RoleViewSet, basename="role")
 router.register("assignments", teams_api.AssignmentViewSet, basename="assignment")
 router.register("escalations", escalations_api.EscalationViewSet, basename="escalation")
+router.register("handoffs", handoffs_api.HandoffViewSet, basename="handoff")
 
 admin.site.site_header = "Account Team Portal back office"
 admin.site.site_title = "Account Team Portal"
@@ -26,7 +27,7 @@ urlpatterns = [
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/reports/", include("reviews.api_urls")),
     path("api/v1/queue/", escalations_api.QueueView.as_view(), name="api_queue"),
-    path("api/v1/", include((dossier_api + handoff_api + router.urls, "api"))),
+    path("api/v1/", include((dossier_api + router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("teams.urls")),

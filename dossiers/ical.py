@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from .models import Meeting
@@ -40,8 +41,12 @@ def _event(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str = "") -
     if meeting.recurrence:
         rule = {"freq": "MONTHLY", "interval": 3} if meeting.recurrence == "QUARTERLY" else {"freq": meeting.recurrence}
         if meeting.repeat_until:
-            end_of_day = dt.datetime.combine(meeting.repeat_until, dt.time(23, 59, 59), tzinfo=dt.UTC)
-            rule["until"] = end_of_day
+            # The last day is a date on the carrier's calendar: the series runs to its end there
+            # (the end of that day in UTC would drop an evening meeting west of Greenwich).
+            end_of_day = dt.datetime.combine(
+                meeting.repeat_until, dt.time(23, 59, 59), tzinfo=timezone.get_default_timezone()
+            )
+            rule["until"] = end_of_day.astimezone(dt.UTC)
         event.add("rrule", vRecur(rule))
     if organizer_email:
         organizer = vCalAddress(f"mailto:{organizer_email}")

@@ -8,13 +8,28 @@ the files marked internal.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from teams.models import Account, Person, _team_visible_account_ids, staff_person
+
+# Uploads larger than this are refused: the dossier keeps documents and emails, not archives.
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+
+def _too_large(value, name: str) -> dict:
+    """An error for a new upload over the limit (files already stored are not measured again)."""
+    if getattr(value, "_committed", True):
+        return {}
+    size = getattr(value, "size", 0) or 0
+    if size > MAX_UPLOAD_BYTES:
+        return {name: f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."}
+    return {}
 
 
 class DossierQuerySet(models.QuerySet):
@@ -104,6 +119,17 @@ class Amendment(models.Model):
     def is_pending(self) -> bool:
         return self.status != self.Status.SIGNED
 
+    def clean(self):
+        errors = {}
+        if self.expires_on and self.effective_on and self.expires_on < self.effective_on:
+            errors["expires_on"] = "The expiry date cannot be before the effective date."
+        if self.signed_on and self.status != self.Status.SIGNED:
+            errors["signed_on"] = "Only a signed agreement has a signing date; set the status to Signed."
+        if self.document:
+            errors.update(_too_large(self.document, "document"))
+        if errors:
+            raise ValidationError(errors)
+
 
 class Meeting(models.Model):
     """A meeting in the account's schedule, one-off or recurring."""
@@ -148,7 +174,18 @@ class Meeting(models.Model):
 
     @property
     def ends_at(self):
-        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    def clean(self):
+        errors = {}
+        if not self.duration_minutes:
+            errors["duration_minutes"] = "A meeting lasts at least one minute."
+        if self.repeat_until and not self.recurrence:
+            errors["repeat_until"] = "Only a recurring meeting repeats until a date; choose how often it repeats."
+        elif self.repeat_until and self.starts_at and self.repeat_until < timezone.localdate(self.starts_at):
+            errors["repeat_until"] = "The series cannot end before its first meeting."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Proposal(models.Model):
@@ -219,6 +256,12 @@ class DossierFile(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.file:
+            errors = _too_large(self.file, "file")
+            if errors:
+                raise ValidationError(errors)
+
 
 class Change(models.Model):
     """One change to a dossier: who, when, and what changed (field → [before, after])."""
@@ -237,6 +280,9 @@ class Change(models.Model):
     note = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    # A change to a file marked internal (before or after) is itself internal: the customer's
+    # history must not reveal the title of a file they cannot see.
+    internal = models.BooleanField(default=False)
 
     objects = DossierQuerySet.as_manager()
 

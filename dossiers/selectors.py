@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from teams.models import Account, Person
+from teams.models import Account, Person, can_view_team
+from teams.selectors import account_get
 
 from . import services
 from .models import AccountProfile, Amendment, Change, Contact, DossierFile, Meeting, Proposal
@@ -23,6 +25,15 @@ PART_MODELS = {
 }
 
 
+def dossier_account_get(*, user, pk) -> Account:
+    """The account whose dossier ``user`` opens: 404 when they do not see the account, 403 when
+    they see it but lack the view-team right (a customer user; like the team on the account page)."""
+    account = account_get(user=user, pk=pk)
+    if not can_view_team(user, account.company):
+        raise PermissionDenied("You do not have the right to view this company's account team and dossier.")
+    return account
+
+
 def part_list(*, user, account: Account, part: str):
     """The rows of one dossier part of ``account`` that ``user`` may see."""
     rows = PART_MODELS[part].objects.visible_to(user).filter(account=account)
@@ -33,7 +44,7 @@ def part_list(*, user, account: Account, part: str):
     elif part == services.PROPOSALS:
         rows = rows.select_related("owner")
     elif part == services.FILES:
-        rows = rows.select_related("added_by")
+        rows = rows.select_related("added_by__staff_profile")
     return rows
 
 
@@ -55,6 +66,12 @@ class Dossier:
     can_edit_contacts: bool
 
     @property
+    def can_edit(self) -> dict[str, bool]:
+        """Per part of the dossier: may the viewer change it?"""
+        parts = dict.fromkeys((services.PROFILE, *PART_MODELS), self.can_edit_all)
+        return parts | {services.CONTACTS: self.can_edit_contacts}
+
+    @property
     def agreement(self) -> Amendment | None:
         return next((a for a in self.amendments if a.kind == Amendment.Kind.AGREEMENT), None)
 
@@ -62,25 +79,42 @@ class Dossier:
     def open_proposals(self) -> list[Proposal]:
         return [p for p in self.proposals if p.is_open]
 
+    @property
+    def closed_proposals(self) -> list[Proposal]:
+        return [p for p in self.proposals if not p.is_open]
+
+    @property
+    def network_files(self) -> list[DossierFile]:
+        return [f for f in self.files if f.section == DossierFile.Section.NETWORK]
+
 
 def dossier_get(*, user, account: Account, history: int = 20) -> Dossier:
-    """The whole dossier of an account ``user`` already sees (fetched through ``account_get``)."""
+    """The whole dossier of an account ``user`` already sees (fetched through ``dossier_account_get``),
+    in a fixed number of queries whatever its size."""
     parts = {part: list(part_list(user=user, account=account, part=part)) for part in PART_MODELS}
     profile = AccountProfile.objects.visible_to(user).filter(account=account).first() or AccountProfile(
         account=account
     )
+    can_edit_all = services.can_edit(user=user, account=account, part=services.PROFILE)
     return Dossier(
         account=account,
         profile=profile,
         changes=list(change_list(user=user, account=account)[:history]),
-        can_edit_all=services.can_edit(user=user, account=account, part=services.PROFILE),
-        can_edit_contacts=services.can_edit(user=user, account=account, part=services.CONTACTS),
+        can_edit_all=can_edit_all,
+        can_edit_contacts=can_edit_all or services.can_edit(user=user, account=account, part=services.CONTACTS),
         **parts,
     )
 
 
 def change_list(*, user, account: Account):
-    return Change.objects.visible_to(user).filter(account=account).select_related("actor")
+    """The history of an account's dossier, newest first (customers: without internal files)."""
+    return Change.objects.visible_to(user).filter(account=account).select_related("actor__staff_profile")
+
+
+def meeting_get(*, user, pk) -> Meeting:
+    """One meeting of any account ``user`` sees the dossier of, ready for iCalendar."""
+    rows = Meeting.objects.visible_to(user).select_related("account__company").prefetch_related("people", "contacts")
+    return get_object_or_404(rows, pk=pk)
 
 
 def feed_meetings(*, user, now: dt.datetime | None = None, past_days: int = 90):

@@ -7,8 +7,9 @@ import datetime as dt
 import decimal
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from teams.models import Account, Membership, staff_person
@@ -30,12 +31,15 @@ _SKIP = {"id", "account", "created_at", "updated_at", "uid", "sequence", "added_
 
 def can_edit(*, user, account: Account, part: str) -> bool:
     """Carrier staff who see the account edit all of it; the customer's user managers edit
-    their company's contacts. (``account`` was fetched through ``visible_to``.)"""
+    their company's contacts, provided they may see the dossier at all (the view-team right).
+    (``account`` was fetched through ``visible_to``.)"""
     if staff_person(user) is not None:
         return True
     if part != CONTACTS:
         return False
-    return Membership.objects.filter(user=user, company_id=account.company_id, can_manage_users=True).exists()
+    return Membership.objects.filter(
+        user=user, company_id=account.company_id, can_manage_users=True, can_view_team=True
+    ).exists()
 
 
 def _require_edit(user, account: Account, part: str) -> None:
@@ -50,7 +54,7 @@ def _plain(value):
         return timezone.localtime(value).isoformat(timespec="minutes")
     if isinstance(value, dt.date | decimal.Decimal):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # the stored name only (``.url`` raises when empty)
         return value.name or ""
     return value
 
@@ -69,10 +73,14 @@ def snapshot(instance: models.Model) -> dict:
 
 
 def diff(before: dict, after: dict) -> dict:
+    """Field → [before, after] for the fields that changed; for a new row (``before`` empty) the
+    fields it was given a value in."""
+    if not before:
+        return {name: [None, value] for name, value in after.items() if value not in ("", None, [])}
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
-def _record(*, account, part, instance, action, changes, actor, note="") -> Change:
+def _record(*, account, part, instance, action, changes, actor, note="", internal=False) -> Change:
     return Change.objects.create(
         account=account,
         part=part,
@@ -82,6 +90,7 @@ def _record(*, account, part, instance, action, changes, actor, note="") -> Chan
         changes=changes,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         note=note,
+        internal=internal or bool(getattr(instance, "internal", False)),
     )
 
 
@@ -117,11 +126,19 @@ def dossier_save(*, actor, account: Account, part: str, instance: models.Model, 
         _record(
             account=account, part=part, instance=instance,
             action=Change.Action.CREATED if creating else Change.Action.UPDATED,
-            changes=changes, actor=actor, note=note,
+            changes=changes, actor=actor, note=note, internal=bool(before.get("internal")),
         )
     if isinstance(instance, Contact) and instance.is_primary:
-        # One primary contact per account: the new one replaces the old.
-        Contact.objects.filter(account=account, is_primary=True).exclude(pk=instance.pk).update(is_primary=False)
+        # One primary contact per account: the new one replaces the old (and the history says so).
+        for other in Contact.objects.select_for_update().filter(account=account, is_primary=True).exclude(
+            pk=instance.pk
+        ):
+            other.is_primary = False
+            other.save(update_fields=["is_primary"])
+            _record(
+                account=account, part=part, instance=other, action=Change.Action.UPDATED,
+                changes={"is_primary": [True, False]}, actor=actor, note=f"{instance} is now the primary contact.",
+            )
     return instance
 
 
@@ -134,7 +151,7 @@ def dossier_delete(*, actor, account: Account, part: str, instance: models.Model
         changes={name: [value, None] for name, value in snapshot(instance).items() if value not in ("", None, [])},
         actor=actor,
     )
-    instance.delete()
+    instance.delete()  # the stored file stays: the history names it, and an admin may need it
 
 
 @transaction.atomic

@@ -471,6 +471,27 @@ def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reas
 
 
 @transaction.atomic
+def escalations_hand_over(*, actor, escalations, assignee: Person, reason: str, now=None) -> list[Escalation]:
+    """Move open items to ``assignee`` in one transaction (a reassignment handoff calls it).
+
+    Each item is locked and gets a "reassigned" event carrying ``reason``; the new assignee
+    is told once, by the caller, rather than per item.
+    """
+    now = now or timezone.now()
+    moved = []
+    for item in escalations:
+        item = _locked(item)
+        if item.status in rules.CLOSED or item.assignee_id == assignee.pk:
+            continue
+        previous = item.assignee
+        item.assignee = assignee
+        _save(item, now, actor=actor, kind=Event.Kind.REASSIGNED, comment=reason,
+              **{"from": previous.name, "to": assignee.name})
+        moved.append(item)
+    return moved
+
+
+@transaction.atomic
 def escalation_comment(*, actor, escalation: Escalation, comment: str, internal: bool = False, now=None) -> Event:
     """A comment on the timeline. Customers' comments are public; staff may write internal notes."""
     now = now or timezone.now()

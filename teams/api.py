@@ -92,11 +92,19 @@ class TeamMemberSerializer(serializers.Serializer):
     backup = PersonBriefSerializer(allow_null=True)
 
 
+class TeamChangeSerializer(serializers.Serializer):
+    role = serializers.CharField(source="role_name")
+    person = serializers.CharField(source="person_name")
+    replaces = serializers.CharField()
+    start_date = serializers.DateField()
+
+
 class TeamSerializer(serializers.Serializer):
     account = AccountSerializer()
     sales = TeamMemberSerializer(many=True)
     service = TeamMemberSerializer(many=True)
     duty_manager = TeamMemberSerializer(allow_null=True)
+    changing = TeamChangeSerializer(many=True, source="handovers", help_text="Handoffs in progress.")
 
 
 # --- Filters ----------------------------------------------------------------------------------

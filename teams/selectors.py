@@ -83,6 +83,7 @@ class Team:
     service: list[TeamMember] = field(default_factory=list)
     duty_manager: TeamMember | None = None
     changes: list[Assignment] = field(default_factory=list)  # upcoming assignments
+    handovers: list = field(default_factory=list)  # handoffs in progress (handoffs.selectors.TeamChange)
 
 
 def _people_prefetch():
@@ -119,9 +120,13 @@ def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team
         )
         return TeamMember(row, state)
 
+    # Handoffs build on teams; the team page reads them without teams depending on the app.
+    from handoffs.selectors import team_changes
+
+    handovers = team_changes([a.pk for a in accounts])
     teams = []
     for account in accounts:
-        team = Team(account=account)
+        team = Team(account=account, handovers=handovers.get(account.pk, []))
         for row in by_account[account.pk]:
             if row.start_date > today:
                 team.changes.append(row)

@@ -1,0 +1,288 @@
+"""REST API for handoffs (/api/v1/handoffs/): carrier staff only, same services as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from dossiers.models import Contact, Meeting
+from teams.api import PersonBriefSerializer
+from teams.models import Account, Person, Role
+
+from . import selectors, services
+from .models import ChecklistItem, Handoff, HandoffAccount, HandoffEvent
+from .rules import HandoffConflict
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "Not allowed in the handoff's current state."
+
+    def __init__(self, detail: dict):
+        super().__init__()
+        self.detail = detail  # as given: ids stay numbers (DRF would turn every value into text)
+
+
+def _call(service, **kwargs):
+    """Run a service, turning its errors into API answers (400, 403, 409 with the blockers)."""
+    try:
+        return service(**kwargs)
+    except HandoffConflict as exc:
+        detail = {"detail": str(exc)}
+        if exc.blockers:
+            detail["blockers"] = exc.blockers
+            detail["open_items"] = [b for b in exc.blockers if b["kind"] == "open_item"]
+        raise Conflict(detail) from exc
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc) or None) from exc
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    done_by = serializers.CharField(source="done_by.get_username", read_only=True, allow_null=True, default=None)
+    is_done = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id", "title", "description", "owner", "step", "is_done", "done_at", "done_by",
+            "note", "link", "file", "meeting",
+        ]
+
+
+class HandoffAccountSerializer(serializers.ModelSerializer):
+    account_number = serializers.CharField(source="account.number", read_only=True)
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    company_name = serializers.CharField(source="account.company.name", read_only=True)
+    items = ChecklistItemSerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HandoffAccount
+        fields = ["id", "account", "account_number", "account_name", "company_name", "ending", "starting",
+                  "progress", "items"]
+
+    def get_progress(self, obj) -> dict:
+        p = selectors.progress(obj.items.all())
+        return {"done": p.done, "total": p.total}
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = HandoffEvent
+        fields = ["at", "actor", "text"]
+
+
+class HandoffSerializer(serializers.ModelSerializer):
+    role = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    outgoing = PersonBriefSerializer(read_only=True)
+    incoming = PersonBriefSerializer(read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handoff
+        fields = [
+            "id", "role", "outgoing", "incoming", "effective_date", "scope", "status", "note",
+            "started_at", "transferred_at", "confirmed_at", "completed_at", "cancel_reason", "progress",
+        ]
+
+    def get_progress(self, obj) -> dict:
+        if hasattr(obj, "items_total"):
+            return {"done": obj.items_done, "total": obj.items_total}
+        p = selectors.progress(i for a in obj.accounts.all() for i in a.items.all())
+        return {"done": p.done, "total": p.total}
+
+
+class HandoffDetailSerializer(HandoffSerializer):
+    accounts = HandoffAccountSerializer(many=True, read_only=True)
+    open_items = serializers.SerializerMethodField()
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(HandoffSerializer.Meta):
+        fields = [*HandoffSerializer.Meta.fields, "accounts", "open_items", "events"]
+
+    def get_open_items(self, obj) -> list[dict]:
+        return services.open_work(obj)
+
+
+class HandoffStartSerializer(serializers.Serializer):
+    role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
+    outgoing = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
+    incoming = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
+    effective_date = serializers.DateField()
+    accounts = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.none(), many=True, required=False,
+        help_text="Account ids; leave out (or set all_accounts) for every account held in the role.",
+    )
+    all_accounts = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["accounts"].child_relation.queryset = Account.objects.visible_to(request.user)
+            self.fields["outgoing"].queryset = Person.objects.visible_to(request.user).filter(is_active=True)
+            self.fields["incoming"].queryset = Person.objects.visible_to(request.user).filter(is_active=True)
+
+    def validate(self, data):
+        if data["outgoing"] == data["incoming"]:
+            raise ValidationError({"incoming": "The incoming person must be someone other than the outgoing person."})
+        if data.get("all_accounts") and data.get("accounts"):
+            raise ValidationError({"accounts": "Choose accounts or all accounts, not both."})
+        return data
+
+
+class ItemCompleteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    link = serializers.URLField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none(), required=False, allow_null=True,
+                                                 default=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["meeting"].queryset = Meeting.objects.visible_to(request.user)
+
+
+class IntroductionSerializer(serializers.Serializer):
+    account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(default=30, min_value=5, max_value=480)
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+    contacts = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.none(), many=True, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["account"].queryset = Account.objects.visible_to(request.user)
+            self.fields["contacts"].child_relation.queryset = Contact.objects.visible_to(request.user)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class TransferResultSerializer(serializers.Serializer):
+    escalations = serializers.IntegerField()
+    proposals = serializers.IntegerField()
+
+
+_DOC = {
+    400: OpenApiResponse(description="Bad input, with field messages"),
+    403: OpenApiResponse(description="Not allowed for the caller"),
+    404: OpenApiResponse(description="Not found or not yours"),
+    409: OpenApiResponse(description="Not allowed now; `blockers` lists what stands in the way"),
+}
+
+
+# --- Viewset ------------------------------------------------------------------------------------
+
+
+class HandoffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Reassignment handoffs with their per-account checklists and progress (carrier staff only)."""
+
+    def get_queryset(self):
+        if self.action == "list":
+            status_filter = self.request.query_params.get("status", Handoff.Status.OPEN)
+            if status_filter not in {*Handoff.Status.values, "all"}:
+                raise ValidationError({"status": f"One of {', '.join(Handoff.Status.values)} or all."})
+            return selectors.handoff_list(
+                user=self.request.user, status=None if status_filter == "all" else status_filter,
+                query=self.request.query_params.get("q", ""),
+            )
+        return Handoff.objects.visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return HandoffSerializer if self.action == "list" else HandoffDetailSerializer
+
+    def _handoff(self) -> Handoff:
+        return selectors.handoff_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _detail(self, handoff_id, code=status.HTTP_200_OK):
+        handoff = selectors.handoff_get(user=self.request.user, pk=handoff_id)
+        return Response(HandoffDetailSerializer(handoff, context=self.get_serializer_context()).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(kwargs["pk"])
+
+    def _validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=HandoffStartSerializer, responses={201: HandoffDetailSerializer, **_DOC})
+    def create(self, request, *args, **kwargs):
+        """Start a handoff for chosen accounts, or for every account the outgoing person holds in the role."""
+        data = self._validated(HandoffStartSerializer)
+        accounts = None if data["all_accounts"] or not data.get("accounts") else data["accounts"]
+        handoff = _call(
+            services.handoff_start, actor=request.user, role=data["role"], outgoing=data["outgoing"],
+            incoming=data["incoming"], effective_date=data["effective_date"], accounts=accounts, note=data["note"],
+        )
+        return self._detail(handoff.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ItemCompleteSerializer, responses={200: HandoffDetailSerializer, **_DOC})
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/complete")
+    def complete_item(self, request, pk=None, item_id=None):
+        """Tick a checklist item with its evidence (note, link, file upload or meeting id)."""
+        handoff = self._handoff()
+        item = selectors.item_get(handoff=handoff, item_id=item_id)
+        data = self._validated(ItemCompleteSerializer)
+        _call(services.handoff_item_complete, actor=request.user, handoff=handoff, item=item, **data)
+        return self._detail(handoff.pk)
+
+    @extend_schema(request=None, responses={200: TransferResultSerializer, **_DOC})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        """Move every open escalation and proposal of the outgoing person on the accounts, in one go."""
+        counts = _call(services.handoff_transfer_open_items, actor=request.user, handoff=self._handoff())
+        return Response(counts)
+
+    @extend_schema(request=IntroductionSerializer, responses={201: HandoffDetailSerializer, **_DOC})
+    @action(detail=True, methods=["post"])
+    def introduction(self, request, pk=None):
+        """Schedule the introduction meeting; the invitation (.ics) is emailed to everyone invited."""
+        handoff = self._handoff()
+        data = self._validated(IntroductionSerializer)
+        contacts = data.pop("contacts", None) or None
+        _call(services.handoff_schedule_introduction, actor=request.user, handoff=handoff, contacts=contacts, **data)
+        return self._detail(handoff.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: HandoffDetailSerializer, **_DOC})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The incoming person confirms (or the director, on their behalf)."""
+        _call(services.handoff_confirm, actor=request.user, handoff=self._handoff())
+        return self._detail(pk)
+
+    @extend_schema(request=None, responses={200: HandoffDetailSerializer, **_DOC})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Switch the assignments. 409 lists every blocker (open items naming the outgoing person,
+        unticked checklist items, no confirmation, before the effective date)."""
+        _call(services.handoff_complete, actor=request.user, handoff=self._handoff())
+        return self._detail(pk)
+
+    @extend_schema(request=CancelSerializer, responses={200: HandoffDetailSerializer, **_DOC})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        handoff = self._handoff()
+        data = self._validated(CancelSerializer)
+        _call(services.handoff_cancel, actor=request.user, handoff=handoff, reason=data["reason"])
+        return self._detail(pk)

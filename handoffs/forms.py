@@ -1,0 +1,65 @@
+"""Forms for the handoff pages: they validate only; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from dossiers.models import Contact
+from teams.models import Account, Person, Role, carrier_today
+
+from .models import Handoff
+
+
+class StartForm(forms.Form):
+    role = forms.ModelChoiceField(queryset=Role.objects.all(), to_field_name="code", empty_label=None)
+    outgoing = forms.ModelChoiceField(queryset=Person.objects.none(), label="Outgoing person")
+    incoming = forms.ModelChoiceField(queryset=Person.objects.none(), label="Incoming person")
+    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(choices=Handoff.Scope.choices, initial=Handoff.Scope.ALL, widget=forms.RadioSelect)
+    accounts = forms.ModelMultipleChoiceField(queryset=Account.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Internal: the customer never sees it.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.visible_to(user).filter(is_active=True).order_by("name")
+        self.fields["outgoing"].queryset = people
+        self.fields["incoming"].queryset = people
+        self.fields["accounts"].queryset = Account.objects.visible_to(user).select_related("company")
+        self.fields["role"].queryset = Role.objects.filter(allows_multiple=False).order_by("team", "sort_order")
+        self.fields["effective_date"].initial = carrier_today()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outgoing") and data.get("outgoing") == data.get("incoming"):
+            self.add_error("incoming", "The incoming person must be someone other than the outgoing person.")
+        if data.get("scope") == Handoff.Scope.ACCOUNTS and not data.get("accounts"):
+            self.add_error("accounts", "Choose at least one account, or hand over all accounts.")
+        return data
+
+
+class ItemForm(forms.Form):
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Evidence note")
+    link = forms.URLField(required=False, label="Link", assume_scheme="https")
+    file = forms.FileField(required=False)
+
+
+class IntroductionForm(forms.Form):
+    starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Starts")
+    duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=30, label="Minutes")
+    location = forms.CharField(required=False, max_length=300, help_text="Room, address or dial-in.")
+    contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple,
+                                              required=False, help_text="Empty: every contact with an email.")
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = Contact.objects.filter(account=account).exclude(email="")
+        self.fields["starts_at"].initial = (timezone.localtime() + timezone.timedelta(days=2)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        ).strftime("%Y-%m-%dT%H:%M")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=300)

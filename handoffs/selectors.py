@@ -1,0 +1,87 @@
+"""Reads for handoffs. Every selector starts from ``Handoff.objects.visible_to(user)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from .models import ChecklistItem, Handoff, HandoffAccount
+from .rules import Progress
+
+
+def handoff_list(*, user, status: str | None = Handoff.Status.OPEN, query: str = ""):
+    """Handoffs ``user`` may see, with checklist progress (``items_done`` of ``items_total``)."""
+    rows = (
+        Handoff.objects.visible_to(user)
+        .select_related("role", "outgoing", "incoming", "director")
+        .annotate(
+            items_total=Count("accounts__items"),
+            items_done=Count("accounts__items", filter=Q(accounts__items__done_at__isnull=False)),
+            account_count=Count("accounts", distinct=True),
+        )
+    )
+    if status:
+        rows = rows.filter(status=status)
+    query = query.strip()
+    if query:
+        rows = rows.filter(
+            Q(outgoing__name__icontains=query)
+            | Q(incoming__name__icontains=query)
+            | Q(accounts__account__number__icontains=query)
+            | Q(accounts__account__company__name__icontains=query)
+        ).distinct()
+    return rows.order_by("effective_date", "pk")
+
+
+def handoff_get(*, user, pk, lock: bool = False) -> Handoff:
+    """One handoff with its accounts and checklists prefetched; absent or not yours is a 404."""
+    items = ChecklistItem.objects.select_related("done_by", "meeting").order_by("sort_order", "pk")
+    accounts = HandoffAccount.objects.select_related("account__company", "ending", "starting").prefetch_related(
+        Prefetch("items", queryset=items)
+    )
+    return get_object_or_404(
+        Handoff.objects.visible_to(user)
+        .select_related("role", "outgoing__reports_to", "incoming", "director", "started_by", "confirmed_by")
+        .prefetch_related(Prefetch("accounts", queryset=accounts), "events__actor"),
+        pk=pk,
+    )
+
+
+def item_get(*, handoff: Handoff, item_id) -> ChecklistItem:
+    return get_object_or_404(ChecklistItem.objects.select_related("handoff_account"), pk=item_id,
+                             handoff_account__handoff=handoff)
+
+
+def progress(items) -> Progress:
+    items = list(items)
+    return Progress(done=sum(1 for i in items if i.done_at is not None), total=len(items))
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    """What a customer's team page says while a handoff is in progress."""
+
+    account_id: int
+    role_name: str
+    person_name: str
+    replaces: str
+    start_date: dt.date
+
+
+def team_changes(account_ids) -> dict[int, list[TeamChange]]:
+    """Open handoffs on these accounts, as the customer may read them (names and date only)."""
+    rows = (
+        HandoffAccount.objects.filter(account_id__in=account_ids, handoff__status=Handoff.Status.OPEN)
+        .select_related("handoff__role", "handoff__incoming", "handoff__outgoing")
+        .order_by("handoff__effective_date")
+    )
+    changes: dict[int, list[TeamChange]] = {}
+    for row in rows:
+        h = row.handoff
+        changes.setdefault(row.account_id, []).append(
+            TeamChange(row.account_id, h.role.name, h.incoming.name, h.outgoing.name, h.effective_date)
+        )
+    return changes

@@ -1,0 +1,566 @@
+"""Writes for reassignment handoffs: one function per use case, each in one transaction.
+
+Who may call what:
+- start, cancel, complete: the outgoing person's director (one or two levels up) or a carrier admin;
+- tick a checklist item: its owner (outgoing or incoming person) or whoever may manage the handoff;
+- transfer open work and schedule the introduction: the outgoing person or a manager;
+- confirm: the incoming person, or a manager on their behalf (recorded as such).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accountteam import notifications
+from accountteam.notifications import Notice
+from dossiers import services as dossier_services
+from dossiers.models import Contact, Meeting, Proposal
+from escalations.models import Escalation
+from escalations.services import escalations_hand_over
+from teams.models import Account, Assignment, Membership, Person, Role, carrier_today, staff_person
+from teams.services import assignment_conflicts
+
+from . import rules
+from .models import ChecklistItem, ChecklistTemplateItem, Handoff, HandoffAccount, HandoffEvent, Owner, Step
+from .rules import HandoffConflict
+
+# --- Permissions ----------------------------------------------------------------------------------
+
+
+def can_manage(user, outgoing: Person) -> bool:
+    """Carrier admins, and the outgoing person's director (or the director's director)."""
+    person = staff_person(user)
+    if person is None:
+        return False
+    if person.is_carrier_admin:
+        return True
+    director = outgoing.reports_to
+    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
+
+
+def _require_manager(user, handoff_or_outgoing) -> None:
+    outgoing = getattr(handoff_or_outgoing, "outgoing", handoff_or_outgoing)
+    if not can_manage(user, outgoing):
+        raise PermissionDenied("Only the outgoing person's director or a carrier admin can do this.")
+
+
+def can_act_as(user, handoff: Handoff, owner: str) -> bool:
+    person = staff_person(user)
+    if person is None:
+        return False
+    return person.pk == handoff.owner_person(owner).pk or can_manage(user, handoff.outgoing)
+
+
+def _require_open(handoff: Handoff) -> None:
+    if not handoff.is_open:
+        raise HandoffConflict(f"The handoff is {handoff.get_status_display().lower()}.")
+
+
+def _locked(handoff: Handoff) -> Handoff:
+    return (
+        Handoff.objects.select_for_update(of=("self",))
+        .select_related("role", "outgoing__reports_to", "incoming", "director")
+        .get(pk=handoff.pk)
+    )
+
+
+def _log(handoff: Handoff, actor, text: str, at: dt.datetime | None = None) -> HandoffEvent:
+    return HandoffEvent.objects.create(
+        handoff=handoff, actor=actor if getattr(actor, "is_authenticated", False) else None,
+        text=text[:500], at=at or timezone.now(),
+    )
+
+
+def _url(handoff: Handoff) -> str:
+    return reverse("handoff_detail", args=[handoff.pk])
+
+
+def _person_notice(handoff: Handoff, person: Person, kind: str, key: str, subject: str, body: str) -> Notice:
+    return Notice(
+        key=f"handoff:{handoff.pk}:{key}:{person.pk}", kind=kind, email=person.email,
+        user_id=person.user_id, subject=subject, body=body, url=_url(handoff),
+    )
+
+
+def _describe(handoff: Handoff) -> str:
+    return (
+        f"{handoff.role.name}: {handoff.outgoing.name} hands over to {handoff.incoming.name} "
+        f"on {handoff.effective_date:%d %b %Y}."
+    )
+
+
+# --- Start ----------------------------------------------------------------------------------------
+
+
+def held_assignments(*, person: Person, role: Role, on: dt.date):
+    """The assignments ``person`` holds in ``role`` that are still running on ``on``."""
+    return (
+        Assignment.objects.filter(person=person, role=role, start_date__lte=on)
+        .exclude(end_date__lt=on)
+        .select_related("account__company")
+        .order_by("account__number")
+    )
+
+
+@transaction.atomic
+def handoff_start(
+    *, actor, role: Role, outgoing: Person, incoming: Person, effective_date: dt.date,
+    accounts: list[Account] | None = None, note: str = "", now: dt.datetime | None = None,
+) -> Handoff:
+    """Start handing ``outgoing``'s ``role`` over to ``incoming`` on ``effective_date``.
+
+    ``accounts=None`` takes every account the outgoing person holds in the role (someone
+    leaving); otherwise the chosen accounts, each of which they must hold. Builds the checklist
+    of every account from the template. Raises ValidationError for bad input.
+    """
+    now = now or timezone.now()
+    today = carrier_today(now)
+    _require_manager(actor, outgoing)
+    errors = {}
+    if incoming.pk == outgoing.pk:
+        errors["incoming"] = "The incoming person must be someone other than the outgoing person."
+    elif not incoming.is_active:
+        errors["incoming"] = f"{incoming} is no longer active."
+    if effective_date < today:
+        errors["effective_date"] = f"The effective date cannot be in the past (today is {today:%d %b %Y})."
+    if errors:
+        raise ValidationError(errors)
+
+    held = {a.account_id: a for a in held_assignments(person=outgoing, role=role, on=max(effective_date, today))}
+    if accounts is None:
+        chosen = list(held.values())
+        if not chosen:
+            raise ValidationError({"accounts": f"{outgoing} holds no account as {role}."})
+    else:
+        if not accounts:
+            raise ValidationError({"accounts": "Choose at least one account, or all accounts."})
+        missing = [a.number for a in accounts if a.pk not in held]
+        if missing:
+            raise ValidationError({"accounts": f"{outgoing} does not hold {role} on {', '.join(missing)}."})
+        chosen = [held[a.pk] for a in accounts]
+    account_ids = [a.account_id for a in chosen]
+    Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk").exists()  # serialise
+    busy = (
+        HandoffAccount.objects.filter(
+            handoff__status=Handoff.Status.OPEN, handoff__role=role, account_id__in=account_ids
+        )
+        .select_related("account", "handoff")
+        .order_by("account__number")
+    )
+    if busy:
+        raise ValidationError(
+            {"accounts": [f"{b.account.number} is already in handoff #{b.handoff_id}." for b in busy]}
+        )
+
+    handoff = Handoff.objects.create(
+        role=role, outgoing=outgoing, incoming=incoming, director=outgoing.reports_to,
+        effective_date=effective_date, note=note, started_by=actor, started_at=now,
+        scope=Handoff.Scope.ALL if accounts is None else Handoff.Scope.ACCOUNTS,
+    )
+    rows = HandoffAccount.objects.bulk_create(
+        [HandoffAccount(handoff=handoff, account_id=a.account_id, ending=a) for a in chosen]
+    )
+    template = list(ChecklistTemplateItem.objects.filter(is_active=True))
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(
+                handoff_account=row, template=t, title=t.title, description=t.description,
+                owner=t.owner, step=t.step, sort_order=t.sort_order,
+            )
+            for row in rows
+            for t in template
+        ]
+    )
+    _log(handoff, actor, f"Started for {len(rows)} account(s): {_describe(handoff)}", now)
+    body = f"{_describe(handoff)}\nAccounts: {', '.join(a.account.number for a in chosen)}"
+    notifications.record(
+        [
+            _person_notice(handoff, person, "handoff", "started", f"Handoff started: {role.name}", body)
+            for person in (outgoing, incoming)
+        ]
+    )
+    return handoff
+
+
+# --- Checklist ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def handoff_item_complete(
+    *, actor, handoff: Handoff, item: ChecklistItem, note: str = "", link: str = "", file=None,
+    meeting: Meeting | None = None, now: dt.datetime | None = None,
+) -> ChecklistItem:
+    """Tick one checklist item with its evidence (a note, a link, a file or a meeting)."""
+    now = now or timezone.now()
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    item = ChecklistItem.objects.select_for_update().select_related("handoff_account").get(
+        pk=item.pk, handoff_account__handoff=handoff
+    )
+    if not can_act_as(actor, handoff, item.owner):
+        raise PermissionDenied(f"This item belongs to the {item.get_owner_display().lower()}.")
+    if item.is_done:
+        raise HandoffConflict(f"“{item.title}” was already done on {timezone.localtime(item.done_at):%d %b %Y %H:%M}.")
+    if item.step == Step.TRANSFER:
+        raise HandoffConflict("This item is done by transferring the open work (Transfer).")
+    if meeting is not None and meeting.account_id != item.handoff_account.account_id:
+        raise ValidationError({"meeting": "Choose a meeting of this account."})
+    item.done_at, item.done_by = now, actor
+    item.note, item.link, item.meeting = note, link, meeting
+    if file is not None:
+        item.file = file
+    item.full_clean(exclude=["handoff_account", "template", "done_by", "meeting"])
+    item.save()
+    _log(handoff, actor, f"{item.handoff_account.account.number}: “{item.title}” done", now)
+    return item
+
+
+@transaction.atomic
+def handoff_item_reopen(*, actor, handoff: Handoff, item: ChecklistItem) -> ChecklistItem:
+    """Untick an item ticked by mistake (its evidence is kept in the log)."""
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk, handoff_account__handoff=handoff)
+    if not can_act_as(actor, handoff, item.owner):
+        raise PermissionDenied(f"This item belongs to the {item.get_owner_display().lower()}.")
+    if not item.is_done:
+        raise HandoffConflict(f"“{item.title}” is not done.")
+    item.done_at = item.done_by = None
+    item.save(update_fields=["done_at", "done_by"])
+    _log(handoff, actor, f"“{item.title}” reopened")
+    return item
+
+
+# --- Open work --------------------------------------------------------------------------------------
+
+
+def open_escalations(handoff: Handoff):
+    account_ids = handoff.accounts.values("account_id")
+    return (
+        Escalation.objects.open().filter(assignee=handoff.outgoing, account_id__in=account_ids)
+        .select_related("account", "company", "assignee")
+        .order_by("next_deadline_at", "pk")
+    )
+
+
+def open_proposals(handoff: Handoff):
+    account_ids = handoff.accounts.values("account_id")
+    return (
+        Proposal.objects.filter(owner=handoff.outgoing, account_id__in=account_ids, stage__in=Proposal.OPEN_STAGES)
+        .select_related("account", "owner")
+        .order_by("due_date", "pk")
+    )
+
+
+def open_work(handoff: Handoff) -> list[dict]:
+    """Every open item still naming the outgoing person on the handoff's accounts."""
+    items = [
+        {"type": "escalation", "id": e.pk, "account": e.account.number, "title": e.subject,
+         "status": e.get_status_display()}
+        for e in open_escalations(handoff)
+    ]
+    items += [
+        {"type": "proposal", "id": p.pk, "account": p.account.number, "title": p.title,
+         "status": p.get_stage_display()}
+        for p in open_proposals(handoff)
+    ]
+    return items
+
+
+@transaction.atomic
+def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | None = None) -> dict[str, int]:
+    """Move every open escalation and proposal of the outgoing person on the handoff's accounts to
+    the incoming person, all in this transaction, with an event naming the handoff on each; tick
+    the "open work transferred" items. Running it again moves what arrived since."""
+    now = now or timezone.now()
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    if not can_act_as(actor, handoff, Owner.OUTGOING):
+        raise PermissionDenied("Only the outgoing person or their director can transfer the open work.")
+    reason = (
+        f"Handoff #{handoff.pk}: {handoff.role.name} passes from {handoff.outgoing.name} "
+        f"to {handoff.incoming.name}."
+    )
+    moved = escalations_hand_over(
+        actor=actor, escalations=list(open_escalations(handoff)), assignee=handoff.incoming, reason=reason, now=now
+    )
+    proposals = list(open_proposals(handoff).select_for_update(of=("self",)))
+    for proposal in proposals:
+        dossier_services.dossier_save(
+            actor=actor, account=proposal.account, part=dossier_services.PROPOSALS, instance=proposal,
+            values={"owner": handoff.incoming}, note=reason, check=False,
+        )
+    summary = f"Moved {len(moved)} escalation(s) and {len(proposals)} proposal(s) to {handoff.incoming.name}."
+    ChecklistItem.objects.filter(
+        handoff_account__handoff=handoff, step=Step.TRANSFER, done_at__isnull=True
+    ).update(done_at=now, done_by=actor, note=summary)
+    handoff.transferred_at = now
+    handoff.save(update_fields=["transferred_at"])
+    _log(handoff, actor, f"Open work transferred. {summary}", now)
+    if moved or proposals:
+        lines = [f"- {e.account.number} escalation #{e.pk}: {e.subject}" for e in moved]
+        lines += [f"- {p.account.number} proposal: {p.title}" for p in proposals]
+        notifications.record(
+            [
+                _person_notice(
+                    handoff, handoff.incoming, "handoff", f"transfer:{now.isoformat()}",
+                    f"{len(lines)} open item(s) handed over to you",
+                    f"{reason}\n" + "\n".join(lines),
+                )
+            ]
+        )
+    return {"escalations": len(moved), "proposals": len(proposals)}
+
+
+# --- Introduction meeting ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def handoff_schedule_introduction(
+    *, actor, handoff: Handoff, account: Account, starts_at: dt.datetime, duration_minutes: int = 30,
+    location: str = "", contacts: list[Contact] | None = None, now: dt.datetime | None = None,
+) -> Meeting:
+    """Put the introduction meeting in the account's schedule, invite the customer's contacts and
+    both people (email with an .ics invitation), and tick the introduction item."""
+    now = now or timezone.now()
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    if not can_act_as(actor, handoff, Owner.OUTGOING):
+        raise PermissionDenied("Only the outgoing person or their director can schedule the introduction.")
+    row = handoff.accounts.filter(account=account).first()
+    if row is None:
+        raise ValidationError({"account": f"{account.number} is not part of this handoff."})
+    errors = {}
+    if starts_at <= now:
+        errors["starts_at"] = "Pick a time in the future."
+    if not 5 <= duration_minutes <= 480:
+        errors["duration_minutes"] = "Between 5 and 480 minutes."
+    if contacts is None:
+        contacts = list(Contact.objects.filter(account=account).exclude(email=""))
+    elif any(c.account_id != account.pk for c in contacts):
+        errors["contacts"] = "Choose contacts of this account."
+    if not contacts:
+        errors["contacts"] = "The account has no contact with an email address: add one to its dossier first."
+    if errors:
+        raise ValidationError(errors)
+    meeting = dossier_services.dossier_save(
+        actor=actor, account=account, part=dossier_services.MEETINGS, instance=Meeting(),
+        values={
+            "kind": Meeting.Kind.INTRODUCTION,
+            "title": f"Introduction: {handoff.incoming.name}, your new {handoff.role.name}",
+            "starts_at": starts_at, "duration_minutes": duration_minutes, "location": location,
+            "notes": f"{handoff.outgoing.name} introduces {handoff.incoming.name}, who takes over as "
+                     f"{handoff.role.name} on {handoff.effective_date:%d %b %Y}.",
+        },
+        m2m={"people": [handoff.outgoing, handoff.incoming], "contacts": contacts},
+        check=False,
+    )
+    when = timezone.localtime(starts_at)
+    ChecklistItem.objects.filter(handoff_account=row, step=Step.INTRODUCTION, done_at__isnull=True).update(
+        done_at=now, done_by=actor, meeting=meeting, note=f"Scheduled for {when:%d %b %Y %H:%M}."
+    )
+    _log(handoff, actor, f"{account.number}: introduction scheduled for {when:%d %b %Y %H:%M}", now)
+    from .tasks import send_meeting_invitation
+
+    transaction.on_commit(lambda: send_meeting_invitation.delay(meeting.pk))
+    return meeting
+
+
+# --- Confirm, complete, cancel ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def handoff_confirm(*, actor, handoff: Handoff, now: dt.datetime | None = None) -> Handoff:
+    """The incoming person confirms they take the accounts over (or a manager does so for them)."""
+    now = now or timezone.now()
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    if not can_act_as(actor, handoff, Owner.INCOMING):
+        raise PermissionDenied("Only the incoming person or the outgoing person's director can confirm.")
+    if handoff.confirmed_at is not None:
+        raise HandoffConflict("The handoff was already confirmed.")
+    handoff.confirmed_at, handoff.confirmed_by = now, actor
+    handoff.save(update_fields=["confirmed_at", "confirmed_by"])
+    person = staff_person(actor)
+    on_behalf = "" if person.pk == handoff.incoming_id else f" on behalf of {handoff.incoming.name}"
+    _log(handoff, actor, f"Confirmed by {person.name}{on_behalf}", now)
+    return handoff
+
+
+def unchecked_items(handoff: Handoff) -> list[dict]:
+    return [
+        {"id": i.pk, "account": i.handoff_account.account.number, "title": i.title, "owner": i.owner}
+        for i in ChecklistItem.objects.filter(handoff_account__handoff=handoff, done_at__isnull=True)
+        .select_related("handoff_account__account")
+        .order_by("handoff_account__account__number", "sort_order")
+    ]
+
+
+@transaction.atomic
+def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None) -> Handoff:
+    """Finish the handoff on (or after) its effective date: end the outgoing assignments, start the
+    incoming ones (history kept), and tell the customer's users who their new contact is.
+
+    Raises HandoffConflict listing every blocker: open items still naming the outgoing person,
+    checklist items not done, a missing confirmation, or a date before the effective date.
+    """
+    now = now or timezone.now()
+    today = carrier_today(now)
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    _require_manager(actor, handoff)
+    blockers = rules.completion_blockers(
+        today=today, effective_date=handoff.effective_date, open_items=open_work(handoff),
+        unchecked=unchecked_items(handoff), confirmed=handoff.confirmed_at is not None,
+    )
+    if blockers:
+        raise HandoffConflict("The handoff cannot complete yet.", blockers)
+
+    first_day = rules.switch_date(handoff.effective_date, today)
+    rows = list(handoff.accounts.select_related("account__company", "ending"))
+    Account.objects.select_for_update().filter(pk__in=[r.account_id for r in rows]).order_by("pk").exists()
+    problems = []
+    for row in rows:
+        ending = Assignment.objects.select_for_update().filter(pk=row.ending_id).first()
+        if ending is not None and (ending.end_date is None or ending.end_date >= first_day):
+            if ending.start_date >= first_day:
+                problems.append(f"{row.account.number}: the outgoing assignment starts on {ending.start_date}.")
+                continue
+            ending.end_date = first_day - dt.timedelta(days=1)
+            ending.save(update_fields=["end_date"])
+        conflicts = assignment_conflicts(
+            account=row.account, role=handoff.role, person=handoff.incoming, start_date=first_day, end_date=None
+        )
+        if conflicts:
+            problems += [f"{row.account.number}: {c}" for c in conflicts]
+            continue
+        row.starting = Assignment.objects.create(
+            account=row.account, role=handoff.role, person=handoff.incoming, start_date=first_day,
+            note=f"Handoff #{handoff.pk} from {handoff.outgoing.name}", created_by=actor,
+        )
+        row.save(update_fields=["starting"])
+    if problems:
+        raise ValidationError(problems)  # the transaction rolls every account back
+
+    handoff.status, handoff.completed_at, handoff.completed_by = Handoff.Status.COMPLETED, now, actor
+    handoff.save(update_fields=["status", "completed_at", "completed_by"])
+    _log(handoff, actor, f"Completed: {handoff.incoming.name} is {handoff.role.name} from {first_day:%d %b %Y}", now)
+    notifications.record(_completion_notices(handoff, rows, first_day))
+    return handoff
+
+
+def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day: dt.date) -> list[Notice]:
+    incoming = handoff.incoming
+    contact = " · ".join(x for x in (incoming.email, incoming.phone) if x)
+    notices = []
+    members = (
+        Membership.objects.filter(company_id__in={r.account.company_id for r in rows}, can_view_team=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    by_company: dict[int, list] = {}
+    for m in members:
+        by_company.setdefault(m.company_id, []).append(m.user)
+    for row in rows:
+        for user in by_company.get(row.account.company_id, []):
+            notices.append(
+                Notice(
+                    key=f"handoff:{handoff.pk}:new-contact:{row.account_id}:{user.pk}",
+                    kind="team_change", email=user.email, user_id=user.pk,
+                    subject=f"Your new {handoff.role.name}: {incoming.name}",
+                    body=(
+                        f"From {first_day:%d %b %Y}, {incoming.name} is your {handoff.role.name} for account "
+                        f"{row.account.number} ({row.account.name}), taking over from {handoff.outgoing.name}.\n"
+                        f"{contact}"
+                    ),
+                    url=reverse("account_detail", args=[row.account_id]),
+                )
+            )
+    summary = f"{_describe(handoff)}\nCompleted; {len(rows)} account(s) now with {incoming.name}."
+    for person in {p.pk: p for p in (handoff.outgoing, incoming, handoff.director) if p is not None}.values():
+        notices.append(_person_notice(handoff, person, "handoff", "completed", "Handoff completed", summary))
+    return notices
+
+
+@transaction.atomic
+def handoff_cancel(*, actor, handoff: Handoff, reason: str) -> Handoff:
+    """Stop a handoff that will not happen; work already moved stays where it is."""
+    handoff = _locked(handoff)
+    _require_open(handoff)
+    _require_manager(actor, handoff)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the handoff is cancelled."})
+    handoff.status, handoff.cancel_reason = Handoff.Status.CANCELLED, reason.strip()[:300]
+    handoff.save(update_fields=["status", "cancel_reason"])
+    _log(handoff, actor, f"Cancelled: {handoff.cancel_reason}")
+    return handoff
+
+
+# --- Reminders (beat) ------------------------------------------------------------------------------------
+
+
+def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remind owners of checklist items still open N business days (HANDOFF_REMINDER_BUSINESS_DAYS)
+    before the effective date, and tell the director of a handoff not complete on its effective
+    date. Each notice has a unique key, so running this again sends nothing twice."""
+    now = now or timezone.now()
+    days = settings.HANDOFF_REMINDER_BUSINESS_DAYS
+    horizon = carrier_today(now) + dt.timedelta(days=days * 2 + 30)
+    handoffs = list(
+        Handoff.objects.open()
+        .filter(effective_date__lte=horizon)
+        .select_related("role", "outgoing__calendar", "incoming__calendar", "director")
+        .prefetch_related("outgoing__calendar__closures", "incoming__calendar__closures")
+    )
+    if not handoffs:
+        return {"reminders": 0, "late": 0}
+    open_items = (
+        ChecklistItem.objects.filter(handoff_account__handoff__in=handoffs, done_at__isnull=True)
+        .select_related("handoff_account__account")
+        .order_by("sort_order")
+    )
+    by_handoff: dict[int, list[ChecklistItem]] = {}
+    for item in open_items:
+        by_handoff.setdefault(item.handoff_account.handoff_id, []).append(item)
+    notices = []
+    late = 0
+    for handoff in handoffs:
+        for owner in (Owner.OUTGOING, Owner.INCOMING):
+            person = handoff.owner_person(owner)
+            spec = person.calendar_spec
+            local_today = now.astimezone(spec.zone).date()
+            if local_today < rules.reminder_date(handoff.effective_date, days, spec):
+                continue
+            mine = [i for i in by_handoff.get(handoff.pk, []) if i.owner == owner]
+            if not mine:
+                continue
+            lines = "\n".join(f"- {i.handoff_account.account.number}: {i.title}" for i in mine)
+            notices.append(
+                _person_notice(
+                    handoff, person, "handoff_reminder", f"reminder:{owner}:{handoff.effective_date}",
+                    f"Handoff checklist: {len(mine)} item(s) still open",
+                    f"{_describe(handoff)}\nStill open for you:\n{lines}",
+                )
+            )
+        if handoff.effective_date <= carrier_today(now) and handoff.director is not None:
+            late += 1
+            notices.append(
+                _person_notice(
+                    handoff, handoff.director, "handoff_late", f"late:{handoff.effective_date}",
+                    f"Handoff not complete on its effective date: {handoff.outgoing.name} → {handoff.incoming.name}",
+                    f"{_describe(handoff)}\nThe handoff is still in progress; "
+                    f"{len(by_handoff.get(handoff.pk, []))} checklist item(s) open.",
+                )
+            )
+    stored = notifications.record(notices)
+    return {
+        "reminders": sum(1 for k in stored if ":reminder:" in k),
+        "late": sum(1 for k in stored if ":late:" in k),
+        "late_handoffs": late,
+    }
