@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reviews",
     "dossiers",
     "handoffs",
+    "postmortems",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "EscalationStatusEnum": "escalations.models.Status",
+        "EscalationCategoryEnum": "escalations.models.Category",
+        "RaisableCategoryEnum": "escalations.models.RAISABLE_CATEGORIES",
+        "HandoffStatusEnum": "handoffs.models.Handoff.Status",
+        "PostMortemStatusEnum": "postmortems.models.Status",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------
@@ -265,6 +273,17 @@ CELERY_BEAT_SCHEDULE["handoffs-reminders"] = {
     "schedule": crontab(minute=15),
 }
 
+# --- Post-mortems ----------------------------------------------------------------------------------
+# Events shorter than this can still be requested but are flagged for the manager to accept or
+# decline with a reason.
+POSTMORTEM_ELIGIBILITY_HOURS = env.float("POSTMORTEM_ELIGIBILITY_HOURS", default=8)
+# When on, the service director reviews every analysis before it is published.
+POSTMORTEM_DIRECTOR_REVIEW = env.bool("POSTMORTEM_DIRECTOR_REVIEW", default=False)
+CELERY_BEAT_SCHEDULE["postmortems-preventive-action-reminders"] = {
+    "task": "postmortems.tasks.preventive_action_reminders",
+    "schedule": crontab(minute=25),
+}
+
 # --- Production hardening (manage.py check --deploy) ------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -286,4 +305,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # PDF rendering narrates every step at INFO; its warnings are what matter.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -7,6 +7,7 @@ from accountteam.api_auth import ObtainTokenView
 from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
 from handoffs import api as handoffs_api
+from postmortems import api as postmortems_api
 from teams import api as teams_api
 
 router = DefaultRouter()
@@ -17,6 +18,7 @@ router.register("roles", teams_api.RoleViewSet, basename="role")
 router.register("assignments", teams_api.AssignmentViewSet, basename="assignment")
 router.register("escalations", escalations_api.EscalationViewSet, basename="escalation")
 router.register("handoffs", handoffs_api.HandoffViewSet, basename="handoff")
+router.register("postmortems", postmortems_api.PostMortemViewSet, basename="postmortem")
 
 admin.site.site_header = "Account Team Portal back office"
 admin.site.site_title = "Account Team Portal"
@@ -36,4 +38,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("dossiers.urls")),
     path("", include("handoffs.urls")),
+    path("", include("postmortems.urls")),
 ]

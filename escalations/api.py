@@ -16,7 +16,7 @@ from teams.api import PersonBriefSerializer
 from teams.models import Account, Person, staff_person
 
 from . import rules, selectors, services
-from .models import Availability, Category, Channel, Escalation, Event, Status
+from .models import RAISABLE_CATEGORIES, Availability, Category, Channel, Escalation, Event, Status
 
 
 class Conflict(APIException):
@@ -71,7 +71,9 @@ class EscalationSerializer(serializers.ModelSerializer):
 class EscalationCreateSerializer(serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
     channel = serializers.ChoiceField(choices=Channel.choices)
-    category = serializers.ChoiceField(choices=Category.choices)
+    category = serializers.ChoiceField(
+        choices=RAISABLE_CATEGORIES, help_text="Post-mortems are requested at postmortems/."
+    )
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False, help_text="Staff only: when the contact arrived.")

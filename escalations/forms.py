@@ -3,13 +3,13 @@ from django.utils import timezone
 
 from teams.models import Account, Person
 
-from .models import Availability, Category, Channel
+from .models import RAISABLE_CATEGORIES, Availability, Channel
 
 
 class RaiseForm(forms.Form):
     account = forms.ModelChoiceField(queryset=Account.objects.none())
     channel = forms.ChoiceField(choices=Channel.choices, label="How are you contacting us?")
-    category = forms.ChoiceField(choices=Category.choices, label="What is it about?")
+    category = forms.ChoiceField(choices=RAISABLE_CATEGORIES, label="What is it about?")
     subject = forms.CharField(max_length=200)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),

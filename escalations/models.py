@@ -34,12 +34,18 @@ class Category(models.TextChoices):
     BILLING = "billing", "Billing"
     TESTING = "testing", "Testing and performance reporting"
     OUTAGE = "outage", "Outage information"
+    POSTMORTEM = "postmortem", "Post-mortem (RCA)"
     OTHER = "other", "Other"
 
 
 class Availability(models.TextChoices):
     IN_OFFICE = "in_office", "In office"
     OUT_OF_OFFICE = "out_of_office", "Out of office / no quick phone access"
+
+
+# Raised through their own workflow (a post-mortem request), not the escalation form.
+RAISED_ELSEWHERE = frozenset({Category.POSTMORTEM})
+RAISABLE_CATEGORIES = [(v, label) for v, label in Category.choices if v not in RAISED_ELSEWHERE]
 
 
 class Status(models.TextChoices):

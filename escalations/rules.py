@@ -19,7 +19,7 @@ OPEN = frozenset({NEW, ACKNOWLEDGED, IN_PROGRESS, WAITING})
 SALES_CATEGORIES = frozenset({"ica_question", "bfr_sr", "project_coordination"})
 # Channels and categories whose acknowledgement must name a follow-up date.
 FOLLOW_UP_CHANNELS = frozenset({"email"})
-FOLLOW_UP_CATEGORIES = frozenset({"complaint"})
+FOLLOW_UP_CATEGORIES = frozenset({"complaint", "postmortem"})
 MAX_LEVEL = 2
 
 

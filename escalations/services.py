@@ -177,6 +177,7 @@ def escalation_create(
     availability: str | None = None,
     assignee: Person | None = None,
     now: dt.datetime | None = None,
+    right: str = "can_escalate",
 ) -> Escalation:
     """Raise a contact. Customers with the escalation right raise them for their company's
     accounts; staff may also log an earlier ``received_at``, the assignee's ``availability``
@@ -184,8 +185,10 @@ def escalation_create(
     now = now or timezone.now()
     person = staff_person(actor)
     if person is None:
-        if not Membership.objects.filter(user=actor, company_id=account.company_id, can_escalate=True).exists():
-            raise PermissionDenied("You do not have the right to raise escalations for this company.")
+        # ``right``: the membership right that lets a customer raise this item (post-mortem
+        # requests are tracked as items but need the post-mortem right instead).
+        if not Membership.objects.filter(user=actor, company_id=account.company_id, **{right: True}).exists():
+            raise PermissionDenied("You do not have the right to raise this for this company.")
         if received_at is not None or availability is not None or assignee is not None:
             raise ValidationError("Only the carrier's staff can set the time received, availability or assignee.")
     elif not Account.objects.visible_to(actor).filter(pk=account.pk).exists():
@@ -302,6 +305,34 @@ def escalation_acknowledge(
         comment=comment,
         follow_up_on=follow_up_on.isoformat() if follow_up_on else None,
     )
+    return item
+
+
+@transaction.atomic
+def escalation_promise(
+    *, actor, escalation: Escalation, follow_up_on: dt.date, comment: str = "", now: dt.datetime | None = None
+) -> Escalation:
+    """Set (or move) the date promised to the customer on an item already acknowledged; it
+    becomes the next deadline, as in an acknowledgement. A post-mortem's acceptance calls it."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    if item.status in rules.CLOSED:
+        raise rules.TransitionError("The item is closed.")
+    calendar = item.assignee.calendar.spec()
+    problem = rules.validate_follow_up(
+        channel=item.channel, category=item.category, follow_up_on=follow_up_on,
+        today=now.astimezone(calendar.zone).date(),
+    )
+    if problem:
+        raise ValidationError({"follow_up_on": problem})
+    item.follow_up_on = follow_up_on
+    item.follow_up_target_at, item.follow_up_due_at = rules.follow_up_deadlines(day=follow_up_on, calendar=calendar)
+    item.follow_up_done_at = None
+    item.first_response_at = item.first_response_at or now
+    if item.status == rules.NEW:
+        item.status = rules.ACKNOWLEDGED
+    _save(item, now, actor=actor, kind=Event.Kind.ACKNOWLEDGED, comment=comment, follow_up_on=follow_up_on.isoformat())
     return item
 
 

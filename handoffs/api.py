@@ -77,7 +77,7 @@ class HandoffAccountSerializer(serializers.ModelSerializer):
         return {"done": p.done, "total": p.total}
 
 
-class EventSerializer(serializers.ModelSerializer):
+class HandoffEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_username", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -108,7 +108,7 @@ class HandoffSerializer(serializers.ModelSerializer):
 class HandoffDetailSerializer(HandoffSerializer):
     accounts = HandoffAccountSerializer(many=True, read_only=True)
     open_items = serializers.SerializerMethodField()
-    events = EventSerializer(many=True, read_only=True)
+    events = HandoffEventSerializer(many=True, read_only=True)
 
     class Meta(HandoffSerializer.Meta):
         fields = [*HandoffSerializer.Meta.fields, "accounts", "open_items", "events"]

@@ -1,0 +1,218 @@
+"""Post-mortems: a customer's request for a root-cause analysis of an unusual repair event, the
+manager's workspace (logged notes, analysis sections, preventive actions), and the published,
+immutable versions the customer reads and downloads.
+
+The deadlines are not kept here: every post-mortem is tracked by an escalation item
+(category "post-mortem") so the escalation deadline engine, the sweep's reminders and overdue
+notices, the queue and the director's review apply to it unchanged.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from escalations.models import Escalation
+from teams.models import Account, Company, Membership, Person, _visible_account_ids, staff_person
+
+
+class Complexity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Status(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    IN_PREPARATION = "in_preparation", "In preparation"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Source(models.TextChoices):
+    REPAIR_CENTRE = "repair_centre", "Repair centre"
+    NOC = "noc", "Network operations centre"
+    FIELD = "field", "Field"
+    CUSTOMER = "customer", "Customer"
+
+
+class ComplexityPolicy(models.Model):
+    """How many business days (on the manager's calendar) an analysis of each complexity takes."""
+
+    complexity = models.CharField(max_length=10, choices=Complexity.choices, unique=True)
+    business_days = models.PositiveSmallIntegerField()
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["business_days"]
+        verbose_name_plural = "complexity policies"
+
+    def __str__(self):
+        return f"{self.get_complexity_display()}: {self.business_days} business days"
+
+
+class PostMortemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff: post-mortems of the accounts they see or assigned to them. Customers: their
+        companies' (the request right, or the view-team right to read them)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        person = staff_person(user)
+        if person is not None:
+            account_ids = _visible_account_ids(user)
+            if account_ids is None:
+                return self
+            return self.filter(Q(account_id__in=account_ids) | Q(manager=person) | Q(manager__reports_to=person))
+        companies = Membership.objects.filter(user=user).filter(
+            Q(can_request_postmortem=True) | Q(can_view_team=True)
+        ).values("company_id")
+        return self.filter(company_id__in=companies)
+
+    def open(self):
+        return self.exclude(status__in=[Status.PUBLISHED, Status.DECLINED])
+
+
+class PostMortem(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="postmortems")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postmortems")
+    tracking = models.OneToOneField(
+        Escalation, on_delete=models.PROTECT, related_name="postmortem",
+        help_text="The escalation item that carries the deadlines, reminders and timeline.",
+    )
+    manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="postmortems")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    # The event, as the customer describes it.
+    ticket_number = models.CharField("trouble report / ticket number", max_length=60)
+    circuit_id = models.CharField("circuit or service identifier", max_length=120)
+    event_start = models.DateTimeField()
+    event_end = models.DateTimeField()
+    impact = models.TextField("impact description")
+    questions = models.TextField("questions to answer", blank=True)
+    below_threshold = models.BooleanField(
+        default=False, help_text="Shorter than the eligibility threshold: the manager accepts or declines."
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    complexity = models.CharField(max_length=10, choices=Complexity.choices, blank=True)
+    business_days = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Frozen at acceptance.")
+    due_on = models.DateField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    # The working draft of the analysis (published copies live in Version).
+    summary = models.TextField("event summary", blank=True)
+    root_cause = models.TextField(blank=True)
+    restoration = models.TextField("how service was restored", blank=True)
+    recommendations = models.TextField("recommendations to the customer", blank=True)
+    review_comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostMortemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["company", "-requested_at"]),
+            models.Index(fields=["manager", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event_end__gt=models.F("event_start")), name="pm_event_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Post-mortem #{self.pk}: {self.ticket_number}"
+
+    @property
+    def duration(self):
+        return self.event_end - self.event_start
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.PUBLISHED, Status.DECLINED)
+
+
+class Note(models.Model):
+    """One logged note of the event: when it happened, who reported it, what happened."""
+
+    postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="notes")
+    at = models.DateTimeField(help_text="When it happened.")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    text = models.TextField()
+    internal = models.BooleanField(default=False, help_text="Kept out of the published timeline.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_source_display()}"
+
+
+class PreventiveAction(models.Model):
+    """What was put in place so it does not happen again, tracked after publication."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="preventive_actions")
+    due_on = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["state", "due_on"])]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class ImmutableError(Exception):
+    pass
+
+
+class Version(models.Model):
+    """A published analysis. Never changed once written: a correction publishes a new version."""
+
+    postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    correction_note = models.CharField(max_length=300, blank=True, help_text="What this version corrects.")
+    summary = models.TextField()
+    root_cause = models.TextField()
+    restoration = models.TextField()
+    recommendations = models.TextField()
+    # The timeline (customer-facing notes) and preventive actions as they stood when published.
+    timeline = models.JSONField(default=list)
+    actions = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["postmortem", "-number"]
+        constraints = [models.UniqueConstraint(fields=["postmortem", "number"], name="pm_version_unique")]
+
+    def __str__(self):
+        return f"{self.postmortem} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("force_insert", False):
+            raise ImmutableError("A published version never changes; publish a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("A published version is kept for good.")

@@ -1,0 +1,84 @@
+"""Pure rules for post-mortems: no ORM, no clock, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accountteam.calendar import CalendarSpec
+
+from .models import Status
+
+# The seeds: a written analysis in 2–10 business days depending on complexity.
+DEFAULT_BUSINESS_DAYS = {"low": 2, "medium": 5, "high": 10}
+
+REQUIRED_SECTIONS = {
+    "summary": "event summary",
+    "root_cause": "root cause",
+    "restoration": "how service was restored",
+}
+
+
+class PostMortemConflict(Exception):
+    """An action the post-mortem's state does not allow (the API answers 409)."""
+
+
+TRANSITIONS = {
+    # action: (allowed from, to)
+    "accept": ({Status.REQUESTED}, Status.ACCEPTED),
+    "decline": ({Status.REQUESTED}, Status.DECLINED),
+    "edit": ({Status.ACCEPTED, Status.IN_PREPARATION}, Status.IN_PREPARATION),
+    "submit_for_review": ({Status.ACCEPTED, Status.IN_PREPARATION}, Status.IN_REVIEW),
+    "return_to_preparation": ({Status.IN_REVIEW}, Status.IN_PREPARATION),
+    "publish": ({Status.ACCEPTED, Status.IN_PREPARATION, Status.IN_REVIEW}, Status.PUBLISHED),
+    "correct": ({Status.PUBLISHED}, Status.IN_PREPARATION),
+}
+
+
+def next_status(current: str, action: str, *, review_required: bool = False) -> str:
+    allowed, target = TRANSITIONS[action]
+    if action == "publish" and review_required:
+        allowed = {Status.IN_REVIEW}
+    if current not in allowed:
+        label = dict(Status.choices).get(current, current).lower()
+        hint = " It must be reviewed by the service director first." if action == "publish" and review_required else ""
+        raise PostMortemConflict(f"Not possible while the post-mortem is {label}.{hint}")
+    return target
+
+
+def below_threshold(start: dt.datetime, end: dt.datetime, threshold_hours: float) -> bool:
+    """Is the event shorter than the eligibility threshold (a flag, never a refusal)?"""
+    return end - start < dt.timedelta(hours=threshold_hours)
+
+
+def validate_event(*, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, str]:
+    errors = {}
+    if end <= start:
+        errors["event_end"] = "The event must end after it starts."
+    if start > now:
+        errors["event_start"] = "The event cannot start in the future."
+    if end > now + dt.timedelta(minutes=5):
+        errors["event_end"] = "The event cannot end in the future: request the post-mortem once service is restored."
+    return errors
+
+
+def due_date(*, accepted_at: dt.datetime, business_days: int, calendar: CalendarSpec) -> dt.date:
+    """The day the analysis is due: ``business_days`` business days after acceptance, on the
+    manager's calendar (closed days and holidays skipped)."""
+    return calendar.add_business_days(accepted_at, business_days).astimezone(calendar.zone).date()
+
+
+def missing_sections(*, sections: dict[str, str], actions: int) -> list[str]:
+    """What publishing needs and the draft lacks (empty when it can be published)."""
+    missing = [label for name, label in REQUIRED_SECTIONS.items() if not (sections.get(name) or "").strip()]
+    if actions == 0:
+        missing.append("at least one preventive action")
+    return missing
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    parts.append(f"{hours} h {mins:02d} min" if hours or days else f"{mins} min")
+    return " ".join(parts)

@@ -1,0 +1,74 @@
+"""Reads for post-mortems. Every selector starts from ``PostMortem.objects.visible_to(user)``;
+customers never receive the draft: only published versions."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from teams.models import staff_person
+
+from .models import Note, PostMortem, PreventiveAction, Status, Version
+
+
+def postmortem_list(*, user, status: str = "", query: str = "", company=None, overdue: bool = False):
+    rows = PostMortem.objects.visible_to(user).select_related("account", "company", "manager", "tracking")
+    if company is not None:
+        rows = rows.filter(company=company)
+    if status == "open":
+        rows = rows.open()
+    elif status:
+        rows = rows.filter(status=status)
+    if overdue:
+        rows = rows.open().filter(due_on__lt=timezone.localdate())
+    query = query.strip()
+    if query:
+        rows = rows.filter(
+            Q(ticket_number__icontains=query) | Q(circuit_id__icontains=query)
+            | Q(account__number__icontains=query) | Q(company__name__icontains=query)
+        )
+    return rows.order_by("-requested_at", "-pk")
+
+
+def postmortem_get(*, user, pk) -> PostMortem:
+    """One post-mortem with notes, actions and versions prefetched (customers: no internal notes)."""
+    notes = Note.objects.select_related("author").order_by("at", "pk")
+    if staff_person(user) is None:
+        notes = notes.filter(internal=False)
+    return get_object_or_404(
+        PostMortem.objects.visible_to(user)
+        .select_related("account", "company", "manager__reports_to", "manager__calendar", "tracking", "requested_by")
+        .prefetch_related(
+            Prefetch("notes", queryset=notes),
+            Prefetch("actions", queryset=PreventiveAction.objects.select_related("owner").order_by("due_on", "pk")),
+            Prefetch("versions", queryset=Version.objects.select_related("published_by").order_by("-number")),
+        ),
+        pk=pk,
+    )
+
+
+def version_get(*, postmortem: PostMortem, number: int | None = None) -> Version:
+    """A published version (the latest by default) of a post-mortem the user already sees;
+    404 when nothing is published — a draft is never shown to anyone through this."""
+    versions = list(postmortem.versions.all())
+    if number is None:
+        if not versions:
+            from django.http import Http404
+
+            raise Http404("Nothing is published yet.")
+        return versions[0]
+    return get_object_or_404(Version.objects.filter(postmortem=postmortem), number=number)
+
+
+def open_for_people(person_ids, *, now=None):
+    """Open post-mortems of a group of managers (the director's review), due first."""
+    return (
+        PostMortem.objects.open()
+        .filter(manager_id__in=person_ids)
+        .select_related("account", "company", "manager")
+        .order_by("due_on", "requested_at")
+    )
+
+
+IN_PROGRESS = (Status.ACCEPTED, Status.IN_PREPARATION, Status.IN_REVIEW)

@@ -1,0 +1,482 @@
+"""Writes for post-mortems: one function per use case, each in one transaction.
+
+Who may call what:
+- request: a customer user with the post-mortem right for the account's company, or staff
+  who serve the account (on the customer's behalf);
+- everything in the workspace (accept, decline, notes, analysis, preventive actions, submit,
+  publish, correct, wait/resume): the assigned service manager, their director(s) or a
+  carrier admin; with POSTMORTEM_DIRECTOR_REVIEW on, only the director (or an admin)
+  publishes, from review;
+- marking a preventive action done: its owner, too.
+
+Deadlines live on the tracking escalation item: the request must be acknowledged like any
+written correspondence, and acceptance promises the delivery date, which the sweep then
+reminds about and reports overdue (to the manager and the director), paused while waiting
+on the customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from accountteam import notifications
+from accountteam.notifications import Notice
+from escalations import services as escalation_services
+from escalations.models import Category, Channel
+from escalations.rules import CLOSED, NEW
+from teams.models import Account, Membership, Person, staff_person
+
+from . import rules
+from .models import ComplexityPolicy, Note, PostMortem, PreventiveAction, Status, Version
+from .rules import PostMortemConflict
+
+# --- Permissions and helpers -------------------------------------------------------------------------
+
+
+def can_work(user, postmortem: PostMortem) -> bool:
+    """The assigned manager, their director (or the director above) and carrier admins."""
+    person = staff_person(user)
+    if person is None:
+        return False
+    if person.is_carrier_admin or person.pk == postmortem.manager_id:
+        return True
+    director = postmortem.manager.reports_to
+    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
+
+
+def can_review(user, postmortem: PostMortem) -> bool:
+    person = staff_person(user)
+    return person is not None and person.pk != postmortem.manager_id and can_work(user, postmortem)
+
+
+def _require_worker(user, postmortem: PostMortem) -> None:
+    if not can_work(user, postmortem):
+        raise PermissionDenied("Only the account's service manager, their director or a carrier admin can do this.")
+
+
+def _locked(postmortem: PostMortem) -> PostMortem:
+    return (
+        PostMortem.objects.select_for_update(of=("self",))
+        .select_related("manager__calendar", "manager__reports_to", "account", "company", "tracking", "requested_by")
+        .get(pk=postmortem.pk)
+    )
+
+
+def _url(postmortem: PostMortem) -> str:
+    return reverse("postmortem_detail", args=[postmortem.pk])
+
+
+def _describe(pm: PostMortem) -> str:
+    return (
+        f"{pm.company.name}, account {pm.account.number}: ticket {pm.ticket_number}, {pm.circuit_id}\n"
+        f"Event {timezone.localtime(pm.event_start):%d %b %Y %H:%M} – {timezone.localtime(pm.event_end):%d %b %H:%M} "
+        f"({rules.format_duration(pm.duration)})"
+    )
+
+
+def _customer_notices(pm: PostMortem, key: str, subject: str, body: str) -> list[Notice]:
+    """The requester and the company's users with the post-mortem right."""
+    users = {
+        m.user.pk: m.user
+        for m in Membership.objects.filter(company=pm.company, can_request_postmortem=True).select_related("user")
+    }
+    if pm.requested_by is not None and staff_person(pm.requested_by) is None:
+        users.setdefault(pm.requested_by.pk, pm.requested_by)
+    return [
+        Notice(key=f"postmortem:{pm.pk}:{key}:u{u.pk}", kind="postmortem", email=u.email, user_id=u.pk,
+               subject=subject, body=body, url=_url(pm))
+        for u in users.values()
+    ]
+
+
+def _person_notice(pm: PostMortem, person: Person, key: str, subject: str, body: str) -> Notice:
+    return Notice(key=f"postmortem:{pm.pk}:{key}:p{person.pk}", kind="postmortem", email=person.email,
+                  user_id=person.user_id, subject=subject, body=body, url=_url(pm))
+
+
+def _transition(pm: PostMortem, action: str) -> None:
+    pm.status = rules.next_status(pm.status, action, review_required=settings.POSTMORTEM_DIRECTOR_REVIEW)
+
+
+# --- Request ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def postmortem_request(
+    *, actor, account: Account, ticket_number: str, circuit_id: str, event_start: dt.datetime,
+    event_end: dt.datetime, impact: str, questions: str = "", now: dt.datetime | None = None,
+) -> PostMortem:
+    """Request a post-mortem of a repair event on ``account``. Events shorter than the eligibility
+    threshold are accepted as requests but flagged for the manager to accept or decline."""
+    now = now or timezone.now()
+    errors = rules.validate_event(start=event_start, end=event_end, now=now)
+    for name, value in (("ticket_number", ticket_number), ("circuit_id", circuit_id), ("impact", impact)):
+        if not (value or "").strip():
+            errors[name] = "This field is required."
+    if errors:
+        raise ValidationError(errors)
+    flagged = rules.below_threshold(event_start, event_end, settings.POSTMORTEM_ELIGIBILITY_HOURS)
+    duration = rules.format_duration(event_end - event_start)
+    description = (
+        f"Circuit / service: {circuit_id}\nEvent: {event_start.isoformat(timespec='minutes')} – "
+        f"{event_end.isoformat(timespec='minutes')} ({duration})\n\nImpact:\n{impact}"
+        + (f"\n\nQuestions:\n{questions}" if questions.strip() else "")
+        + ("\n\nShorter than the eligibility threshold: accept or decline with a reason." if flagged else "")
+    )
+    tracking = escalation_services.escalation_create(
+        actor=actor, account=account, channel=Channel.EMAIL, category=Category.POSTMORTEM,
+        subject=f"Post-mortem request: ticket {ticket_number.strip()}"[:200], description=description,
+        now=now, right="can_request_postmortem",
+    )
+    return PostMortem.objects.create(
+        company=account.company, account=account, tracking=tracking, manager=tracking.assignee,
+        requested_by=actor, requested_at=now, ticket_number=ticket_number.strip(), circuit_id=circuit_id.strip(),
+        event_start=event_start, event_end=event_end, impact=impact.strip(), questions=questions.strip(),
+        below_threshold=flagged,
+    )
+
+
+def business_days_for(complexity: str) -> int:
+    row = ComplexityPolicy.objects.filter(complexity=complexity).first()
+    return row.business_days if row else rules.DEFAULT_BUSINESS_DAYS[complexity]
+
+
+@transaction.atomic
+def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment: str = "",
+                      now: dt.datetime | None = None) -> PostMortem:
+    """Accept the request and set its complexity; the due date follows from the policy table on the
+    manager's calendar and becomes the tracking item's promised date."""
+    now = now or timezone.now()
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    if complexity not in rules.DEFAULT_BUSINESS_DAYS:
+        raise ValidationError({"complexity": "Choose low, medium or high."})
+    _transition(pm, "accept")
+    pm.complexity = complexity
+    pm.business_days = business_days_for(complexity)
+    pm.due_on = rules.due_date(accepted_at=now, business_days=pm.business_days, calendar=pm.manager.calendar.spec())
+    pm.accepted_at = now
+    pm.save()
+    words = (
+        f"Accepted as {pm.get_complexity_display().lower()} complexity: the written analysis is due by "
+        f"{pm.due_on:%A %d %B %Y} ({pm.business_days} business days)."
+    )
+    tracking = pm.tracking
+    if tracking.status not in CLOSED:
+        promise = escalation_services.escalation_acknowledge if tracking.status == NEW else (
+            escalation_services.escalation_promise
+        )
+        promise(actor=actor, escalation=tracking, follow_up_on=pm.due_on, comment=f"{words} {comment}".strip(),
+                now=now)
+    notifications.record(
+        _customer_notices(pm, "accepted", f"Post-mortem accepted: ticket {pm.ticket_number}",
+                          f"{_describe(pm)}\n{words}\n{comment}".strip())
+    )
+    return pm
+
+
+@transaction.atomic
+def postmortem_decline(*, actor, postmortem: PostMortem, reason: str, now: dt.datetime | None = None) -> PostMortem:
+    now = now or timezone.now()
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the post-mortem is declined."})
+    _transition(pm, "decline")
+    pm.decline_reason = reason.strip()
+    pm.save()
+    if pm.tracking.status not in CLOSED:
+        escalation_services.escalation_resolve(
+            actor=actor, escalation=pm.tracking, comment=f"Post-mortem declined: {pm.decline_reason}", now=now
+        )
+    notifications.record(
+        _customer_notices(pm, "declined", f"Post-mortem declined: ticket {pm.ticket_number}",
+                          f"{_describe(pm)}\nDeclined: {pm.decline_reason}")
+    )
+    return pm
+
+
+# --- Workspace ------------------------------------------------------------------------------------------
+
+
+def _editable(pm: PostMortem) -> None:
+    """Writing the analysis moves an accepted post-mortem into preparation."""
+    _transition(pm, "edit")
+
+
+@transaction.atomic
+def postmortem_note_add(*, actor, postmortem: PostMortem, at: dt.datetime, source: str, text: str,
+                        internal: bool = False, now: dt.datetime | None = None) -> Note:
+    """Log a note of the event (time, source, text). Notes may be logged before acceptance too."""
+    now = now or timezone.now()
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    if pm.status in (Status.DECLINED, Status.PUBLISHED):
+        raise PostMortemConflict(f"Not possible while the post-mortem is {pm.get_status_display().lower()}.")
+    if pm.status == Status.IN_REVIEW:
+        raise PostMortemConflict("The analysis is in review: return it to preparation first.")
+    errors = {}
+    if not text.strip():
+        errors["text"] = "Write what happened."
+    if at > now + dt.timedelta(minutes=5):
+        errors["at"] = "A note of the event cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    if pm.status == Status.ACCEPTED:
+        _editable(pm)
+        pm.save()
+    note = Note(postmortem=pm, at=at, source=source, text=text.strip(), internal=internal, author=actor)
+    note.full_clean(exclude=["postmortem", "author"])
+    note.save()
+    return note
+
+
+ANALYSIS_FIELDS = ("summary", "root_cause", "restoration", "recommendations")
+
+
+@transaction.atomic
+def postmortem_analysis_update(*, actor, postmortem: PostMortem, **sections: str) -> PostMortem:
+    """Save the draft analysis sections (any of summary, root_cause, restoration, recommendations)."""
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    unknown = set(sections) - set(ANALYSIS_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown section." for name in unknown})
+    _editable(pm)
+    for name, value in sections.items():
+        setattr(pm, name, (value or "").strip())
+    pm.save()
+    return pm
+
+
+@transaction.atomic
+def preventive_action_add(*, actor, postmortem: PostMortem, description: str, owner: Person,
+                          due_on: dt.date) -> PreventiveAction:
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    _editable(pm)
+    pm.save()
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Say what will be done."
+    if not owner.is_active:
+        errors["owner"] = f"{owner} is no longer active."
+    if errors:
+        raise ValidationError(errors)
+    return PreventiveAction.objects.create(postmortem=pm, description=description.strip(), owner=owner, due_on=due_on)
+
+
+@transaction.atomic
+def preventive_action_update(*, actor, action: PreventiveAction, done: bool | None = None, done_note: str = "",
+                             description: str | None = None, owner: Person | None = None,
+                             due_on: dt.date | None = None, now: dt.datetime | None = None) -> PreventiveAction:
+    """Mark an action done (or open again) — its owner may too, also after publication — or change
+    its text, owner or due date (only while the analysis is being prepared)."""
+    now = now or timezone.now()
+    action = PreventiveAction.objects.select_for_update().select_related("postmortem").get(pk=action.pk)
+    pm = _locked(action.postmortem)
+    person = staff_person(actor)
+    is_owner = person is not None and person.pk == action.owner_id
+    if not (is_owner or can_work(actor, pm)):
+        raise PermissionDenied("Only the action's owner, the service manager or their director can change it.")
+    if description is not None or owner is not None or due_on is not None:
+        if not can_work(actor, pm):
+            raise PermissionDenied("Only the service manager or their director can rewrite an action.")
+        _editable(pm)
+        pm.save()
+        if description is not None:
+            if not description.strip():
+                raise ValidationError({"description": "Say what will be done."})
+            action.description = description.strip()
+        action.owner = owner or action.owner
+        action.due_on = due_on or action.due_on
+    if done is not None:
+        action.state = PreventiveAction.State.DONE if done else PreventiveAction.State.OPEN
+        action.done_at = now if done else None
+        action.done_note = done_note.strip()[:300] if done else ""
+    action.save()
+    return action
+
+
+@transaction.atomic
+def preventive_action_delete(*, actor, action: PreventiveAction) -> None:
+    pm = _locked(action.postmortem)
+    _require_worker(actor, pm)
+    _editable(pm)
+    pm.save()
+    action.delete()
+
+
+def _missing(pm: PostMortem) -> list[str]:
+    return rules.missing_sections(
+        sections={name: getattr(pm, name) for name in ANALYSIS_FIELDS}, actions=pm.actions.count()
+    )
+
+
+def _require_complete(pm: PostMortem, verb: str) -> None:
+    missing = _missing(pm)
+    if missing:
+        raise ValidationError({"missing": [f"Cannot {verb} without: {', '.join(missing)}."], "sections": missing})
+
+
+@transaction.atomic
+def postmortem_submit_for_review(*, actor, postmortem: PostMortem) -> PostMortem:
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    _require_complete(pm, "submit for review")
+    _transition(pm, "submit_for_review")
+    pm.review_comment = ""
+    pm.save()
+    director = pm.manager.reports_to
+    if director is not None:
+        notifications.record([
+            _person_notice(pm, director, f"review:{timezone.now().isoformat()}",
+                           f"Post-mortem to review: ticket {pm.ticket_number}", _describe(pm))
+        ])
+    return pm
+
+
+@transaction.atomic
+def postmortem_return_to_preparation(*, actor, postmortem: PostMortem, comment: str) -> PostMortem:
+    """The reviewer sends the analysis back with a comment."""
+    pm = _locked(postmortem)
+    if not can_review(actor, pm):
+        raise PermissionDenied("Only the service director (or a carrier admin) reviews the analysis.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what needs changing."})
+    _transition(pm, "return_to_preparation")
+    pm.review_comment = comment.strip()
+    pm.save()
+    notifications.record([
+        _person_notice(pm, pm.manager, f"returned:{timezone.now().isoformat()}",
+                       f"Post-mortem returned for changes: ticket {pm.ticket_number}", comment.strip())
+    ])
+    return pm
+
+
+def _timeline(pm: PostMortem) -> list[dict]:
+    return [
+        {"at": n.at.isoformat(), "source": n.source, "source_label": n.get_source_display(), "text": n.text}
+        for n in pm.notes.filter(internal=False).order_by("at", "pk")
+    ]
+
+
+def _actions(pm: PostMortem) -> list[dict]:
+    return [
+        {"id": a.pk, "description": a.description, "owner": a.owner.name, "due_on": a.due_on.isoformat()}
+        for a in pm.actions.select_related("owner").order_by("due_on", "pk")
+    ]
+
+
+@transaction.atomic
+def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = "",
+                       now: dt.datetime | None = None) -> Version:
+    """Publish the analysis as a new immutable version, close the tracking item and email the
+    customer. Refused (400) while a required section is empty or no preventive action exists."""
+    now = now or timezone.now()
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    if settings.POSTMORTEM_DIRECTOR_REVIEW and pm.status == Status.IN_REVIEW and not can_review(actor, pm):
+        raise PermissionDenied("The service director publishes after review.")
+    _require_complete(pm, "publish")
+    _transition(pm, "publish")
+    number = (pm.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    if number > 1 and not correction_note.strip():
+        raise ValidationError({"correction_note": "Say what this version corrects."})
+    version = Version.objects.create(
+        postmortem=pm, number=number, published_at=now, published_by=actor, correction_note=correction_note.strip(),
+        summary=pm.summary, root_cause=pm.root_cause, restoration=pm.restoration,
+        recommendations=pm.recommendations, timeline=_timeline(pm), actions=_actions(pm),
+    )
+    pm.review_comment = ""
+    pm.save()
+    tracking = pm.tracking
+    if tracking.status not in CLOSED:
+        escalation_services.escalation_resolve(
+            actor=actor, escalation=tracking, comment=f"Written analysis published (version {number}).", now=now
+        )
+    subject = (
+        f"Post-mortem published: ticket {pm.ticket_number}" if number == 1
+        else f"Post-mortem corrected (version {number}): ticket {pm.ticket_number}"
+    )
+    body = f"{_describe(pm)}\nThe written root-cause analysis is ready to read and download as a PDF."
+    if number > 1:
+        body += f"\nWhat changed: {version.correction_note}"
+    notifications.record(_customer_notices(pm, f"published:v{number}", subject, body))
+    return version
+
+
+@transaction.atomic
+def postmortem_correct(*, actor, postmortem: PostMortem) -> PostMortem:
+    """Reopen a published analysis for a correction; published versions stay as they are."""
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    _transition(pm, "correct")
+    pm.save()
+    return pm
+
+
+@transaction.atomic
+def postmortem_wait(*, actor, postmortem: PostMortem, comment: str = "") -> PostMortem:
+    """Waiting on the customer (information they must provide) pauses the due date's clock."""
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    escalation_services.escalation_wait(actor=actor, escalation=pm.tracking, comment=comment)
+    return pm
+
+
+@transaction.atomic
+def postmortem_resume(*, actor, postmortem: PostMortem, comment: str = "") -> PostMortem:
+    """The customer answered: the clock runs again and the due date moves out by the paused time."""
+    pm = _locked(postmortem)
+    _require_worker(actor, pm)
+    tracking = escalation_services.escalation_resume(actor=actor, escalation=pm.tracking, comment=comment)
+    if tracking.follow_up_due_at:
+        pm.due_on = timezone.localtime(tracking.follow_up_due_at, pm.manager.calendar.spec().zone).date()
+        pm.save(update_fields=["due_on", "updated_at"])
+    return pm
+
+
+# --- Reminders (beat) ---------------------------------------------------------------------------------
+
+
+def preventive_action_reminders(*, now: dt.datetime | None = None, soon_days: int = 2) -> int:
+    """Remind owners of open preventive actions of published post-mortems: once when due soon,
+    once on the due date, then weekly while overdue. Keys make every reminder exactly-once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    actions = (
+        PreventiveAction.objects.filter(
+            state=PreventiveAction.State.OPEN, postmortem__versions__isnull=False,
+            due_on__lte=today + dt.timedelta(days=soon_days),
+        )
+        .select_related("owner", "postmortem__company", "postmortem__account")
+        .distinct()
+    )
+    notices = []
+    for action in actions:
+        pm = action.postmortem
+        if action.due_on > today:
+            key, subject = "soon", f"Preventive action due {action.due_on:%d %b}"
+        elif action.due_on == today:
+            key, subject = "today", "Preventive action due today"
+        else:
+            year, week, _ = today.isocalendar()
+            key, subject = f"overdue:{year}-W{week:02d}", f"Preventive action overdue since {action.due_on:%d %b}"
+        notices.append(
+            Notice(
+                key=f"pm-action:{action.pk}:{key}:p{action.owner_id}", kind="preventive_action",
+                email=action.owner.email, user_id=action.owner.user_id, subject=f"{subject}: ticket {pm.ticket_number}",
+                body=f"{_describe(pm)}\nAction: {action.description}\nDue: {action.due_on:%A %d %B %Y}\n"
+                     f"Mark it done on the post-mortem page when it is in place.",
+                url=_url(pm),
+            )
+        )
+    return len(notifications.record(notices))
