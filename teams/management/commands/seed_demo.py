@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from escalations.demo import seed_demo_escalations
 from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
+from handoffs.demo import seed_demo_handoff
+from postmortems.demo import seed_demo_postmortems
 from teams import demo
 
 
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         counts = demo.seed_demo()
         counts["response policies"] = seed_guidelines(ResponsePolicy)
         counts["new demo escalations"] = seed_demo_escalations()
+        counts["new demo handoffs"] = seed_demo_handoff()
+        counts["new demo post-mortems"] = seed_demo_postmortems()
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         if scale:

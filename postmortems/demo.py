@@ -1,0 +1,69 @@
+"""Demo post-mortems for `seed_demo`: one published (with a preventive action still open) and one
+just requested, shorter than the threshold. Idempotent by ticket number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from teams.models import Account, Person
+
+from . import services
+from .models import PostMortem
+
+
+@transaction.atomic
+def seed_demo_postmortems() -> int:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["clec.user", "service.manager"])}
+    account = Account.objects.filter(number="7001-0001").first()
+    manager = Person.objects.filter(user__username="service.manager").first()
+    if account is None or manager is None or len(users) < 2:
+        return 0
+    now = timezone.now()
+    created = 0
+    if not PostMortem.objects.filter(ticket_number="TR-88214").exists():
+        start = now - dt.timedelta(days=9, hours=3)
+        pm = services.postmortem_request(
+            actor=users["clec.user"], account=account, ticket_number="TR-88214", circuit_id="DS3 DNVRCO-BLDRCO 101",
+            event_start=start, event_end=start + dt.timedelta(hours=11, minutes=20),
+            impact="All voice and data to the Boulder collocation down for 11 hours; 1,900 end users affected.",
+            questions="Why did the protect path not take over? What stops this from happening again?",
+            now=start + dt.timedelta(days=1),
+        )
+        actor = users["service.manager"]
+        services.postmortem_accept(actor=actor, postmortem=pm, complexity="medium", now=start + dt.timedelta(days=1))
+        for offset, source, text in [
+            (dt.timedelta(minutes=0), "noc", "Loss of signal alarms on DS3 101 and its protect path."),
+            (dt.timedelta(minutes=25), "repair_centre", "Trouble report opened; technician dispatched to Boulder CO."),
+            (dt.timedelta(hours=3), "field", "Fibre sheath cut found at a road crossing; both paths share the duct."),
+            (dt.timedelta(hours=11, minutes=20), "repair_centre", "Splicing complete; circuit tested clean."),
+        ]:
+            services.postmortem_note_add(actor=actor, postmortem=pm, at=start + offset, source=source, text=text)
+        services.postmortem_analysis_update(
+            actor=actor, postmortem=pm,
+            summary="DS3 101 and its protect path failed together at 06:10 and were restored at 17:30.",
+            root_cause="A contractor's directional drill cut the fibre duct at the Arapahoe Road crossing. "
+                       "The working and protect paths ran in the same duct for 300 m, so both failed.",
+            restoration="The repair centre spliced 96 fibres on site and moved the protect path to a "
+                        "temporary route while the duct is rebuilt.",
+            recommendations="Order diverse entrance facilities for the Boulder collocation.",
+        )
+        services.preventive_action_add(
+            actor=actor, postmortem=pm, description="Re-route the protect path through the north duct.",
+            owner=manager, due_on=timezone.localdate() + dt.timedelta(days=14),
+        )
+        services.postmortem_publish(actor=actor, postmortem=pm)
+        created += 1
+    if not PostMortem.objects.filter(ticket_number="TR-90117").exists():
+        start = now - dt.timedelta(days=1, hours=4)
+        services.postmortem_request(
+            actor=users["clec.user"], account=account, ticket_number="TR-90117", circuit_id="DS1 LTTNCO 7742",
+            event_start=start, event_end=start + dt.timedelta(hours=2, minutes=40),
+            impact="Intermittent errors on one DS1 serving a hospital clinic.",
+            questions="Was this related to the maintenance window announced for that night?",
+        )
+        created += 1
+    return created
