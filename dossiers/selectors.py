@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from teams.models import Account, Person, can_view_team
 from teams.selectors import account_get
 
 from . import services
-from .models import AccountProfile, Amendment, Change, Contact, DossierFile, Meeting, Proposal
+from .models import AccountProfile, Amendment, CalendarFeed, Change, Contact, DossierFile, Meeting, Proposal
 
 PART_MODELS = {
     services.CONTACTS: Contact,
@@ -132,3 +132,19 @@ def feed_meetings(*, user, now: dt.datetime | None = None, past_days: int = 90):
         .prefetch_related("people", "contacts")
         .order_by("starts_at")
     )
+
+
+def calendar_feed_get(*, token: str) -> CalendarFeed | None:
+    """The feed behind a secret address (None: unknown, or its owner's sign-in is disabled)."""
+    if not token:
+        return None
+    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+
+
+def user_label(user) -> str:
+    """A user as colleagues know them: the staff member's name, else the user's own name. (Select
+    ``…__staff_profile`` with the row: then this does not query.)"""
+    try:
+        return user.staff_profile.name
+    except ObjectDoesNotExist:
+        return user.get_full_name() or user.get_username()
