@@ -201,7 +201,7 @@ class HandoffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             status_filter = self.request.query_params.get("status", Handoff.Status.OPEN)
             if status_filter not in {*Handoff.Status.values, "all"}:
-                raise ValidationError({"status": f"One of {', '.join(Handoff.Status.values)} or all."})
+                raise ValidationError({"status": [f"One of {', '.join(Handoff.Status.values)} or all."]})
             return selectors.handoff_list(
                 user=self.request.user, status=None if status_filter == "all" else status_filter,
                 query=self.request.query_params.get("q", ""),

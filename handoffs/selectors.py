@@ -27,12 +27,13 @@ def handoff_list(*, user, status: str | None = Handoff.Status.OPEN, query: str =
         rows = rows.filter(status=status)
     query = query.strip()
     if query:
+        # Matched through a subquery: a join here would multiply the counts annotated above.
+        by_account = HandoffAccount.objects.filter(
+            Q(account__number__icontains=query) | Q(account__company__name__icontains=query)
+        ).values("handoff_id")
         rows = rows.filter(
-            Q(outgoing__name__icontains=query)
-            | Q(incoming__name__icontains=query)
-            | Q(accounts__account__number__icontains=query)
-            | Q(accounts__account__company__name__icontains=query)
-        ).distinct()
+            Q(outgoing__name__icontains=query) | Q(incoming__name__icontains=query) | Q(pk__in=by_account)
+        )
     return rows.order_by("effective_date", "pk")
 
 

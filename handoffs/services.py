@@ -138,6 +138,7 @@ def handoff_start(
         if not chosen:
             raise ValidationError({"accounts": f"{outgoing} holds no account as {role}."})
     else:
+        accounts = list({a.pk: a for a in accounts}.values())  # an account named twice counts once
         if not accounts:
             raise ValidationError({"accounts": "Choose at least one account, or all accounts."})
         missing = [a.number for a in accounts if a.pk not in held]
@@ -347,6 +348,8 @@ def handoff_schedule_introduction(
         errors["contacts"] = "Choose contacts of this account."
     if not contacts:
         errors["contacts"] = "The account has no contact with an email address: add one to its dossier first."
+    elif not any(c.email for c in contacts):
+        errors["contacts"] = "Invite at least one customer contact with an email address."
     if errors:
         raise ValidationError(errors)
     meeting = dossier_services.dossier_save(
@@ -519,7 +522,7 @@ def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
         .prefetch_related("outgoing__calendar__closures", "incoming__calendar__closures")
     )
     if not handoffs:
-        return {"reminders": 0, "late": 0}
+        return {"reminders": 0, "late": 0, "late_handoffs": 0}
     open_items = (
         ChecklistItem.objects.filter(handoff_account__handoff__in=handoffs, done_at__isnull=True)
         .select_related("handoff_account__account")

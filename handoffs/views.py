@@ -3,6 +3,8 @@ checklists, open work, introduction meeting, confirmation and completion."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +42,7 @@ def handoff_list(request):
         "handoffs/list.html",
         {
             "page": page, "status": status, "query": query, "today": carrier_today(),
+            "page_params": urlencode({"status": status, "q": query}),
             "statuses": [*Handoff.Status.choices, ("all", "All")],
         },
     )

@@ -285,9 +285,10 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(PreventiveActionSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionUpdateSerializer, responses={200: PreventiveActionSerializer, **_DOC})
-    @action(detail=True, methods=["patch", "delete"], url_path=r"preventive-actions/(?P<action_id>\d+)")
+    @action(detail=True, methods=["get", "patch", "delete"], url_path=r"preventive-actions/(?P<action_id>\d+)")
     def preventive_action(self, request, pk=None, action_id=None):
-        """Mark done (`done`, `done_note`; the owner may too), or rewrite while in preparation."""
+        """GET one action; PATCH to mark it done (`done`, `done_note`; the owner may too) or rewrite it
+        while in preparation; DELETE while in preparation."""
         pm = self._pm()
         try:
             item = pm.actions.get(pk=action_id)
@@ -295,6 +296,8 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             from django.http import Http404
 
             raise Http404 from exc
+        if request.method == "GET":
+            return Response(PreventiveActionSerializer(item).data)
         if request.method == "DELETE":
             _call(services.preventive_action_delete, actor=request.user, action=item)
             return Response(status=status.HTTP_204_NO_CONTENT)

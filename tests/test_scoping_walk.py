@@ -37,6 +37,31 @@ def foreign_kwargs(name, foreign):
     item = foreign.escalation
     if name.startswith("api:escalation-"):
         return {"pk": item.pk}
+    handoff, item_id = foreign.handoff, foreign.handoff_item.pk
+    if name == "api:handoff-complete-item" or name.startswith("handoff_item_"):
+        return {"pk": handoff.pk, "item_id": item_id}
+    if name.startswith("api:handoff-") or name.startswith("handoff_"):
+        return {"pk": handoff.pk} | ({"account_id": account.pk} if name == "handoff_introduction" else {})
+    postmortem = foreign.postmortem
+    if name in ("api:postmortem-preventive-action", "postmortem_preventive_action"):
+        verb = {} if name.startswith("api:") else {"verb": "done"}
+        return {"pk": postmortem.pk, "action_id": foreign.preventive_action.pk} | verb
+    if name in ("postmortem_version", "postmortem_version_pdf"):
+        return {"pk": postmortem.pk, "number": 1}
+    if name == "postmortem_action":
+        return {"pk": postmortem.pk, "action": "publish"}
+    if name.startswith("api:postmortem-") or name.startswith("postmortem_"):
+        return {"pk": postmortem.pk}
+    # The account dossier: every part's rows, their downloads and calendar files.
+    dossier_rows = {
+        "contact": foreign.contact, "amendment": foreign.amendment, "meeting": foreign.meeting,
+        "proposal": foreign.proposal, "file": foreign.dossier_file,
+    }
+    for noun, row in dossier_rows.items():
+        if name.startswith(f"api:dossier-{noun}-"):
+            return {"account_id": account.pk} | ({} if name.endswith("-list") else {"pk": row.pk})
+    if name in ("dossier_part_edit", "dossier_part_delete"):
+        return {"account_id": account.pk, "part": "contacts", "pk": foreign.contact.pk}
     table = {
         "escalation_detail": {"pk": item.pk},
         "escalation_timeline": {"pk": item.pk},
@@ -50,6 +75,18 @@ def foreign_kwargs(name, foreign):
         "api:account-team": {"pk": account.pk},
         "api:person-detail": {"pk": foreign.manager.pk},
         "api:assignment-detail": {"pk": foreign.assignment.pk},
+        "api:dossier-detail": {"account_id": account.pk},
+        "api:dossier-history": {"account_id": account.pk},
+        "dossier": {"account_id": account.pk},
+        "dossier_profile_edit": {"account_id": account.pk},
+        "dossier_history": {"account_id": account.pk},
+        "dossier_part_create": {"account_id": account.pk, "part": "contacts"},
+        "dossier_file_download": {"account_id": account.pk, "pk": foreign.dossier_file.pk},
+        "dossier_amendment_document": {"account_id": account.pk, "pk": foreign.amendment.pk},
+        "meeting_ics": {"pk": foreign.meeting.pk},
+        # The feed's token is its credential (tested in tests/dossiers/test_ical.py); walked here
+        # with the token of a feed that was rotated away, which must no longer answer.
+        "calendar_feed": {"token": foreign.old_feed_token},
     }
     return table.get(name)
 
@@ -83,7 +120,68 @@ def foreign(foreign):
     foreign.escalation = escalation_create(
         actor=foreign.user, account=foreign.account, channel="pager", category="repair", subject="Circuit down"
     )
+    from dossiers.services import calendar_feed_get_or_create
+    from tests.dossiers.factories import (
+        AmendmentFactory,
+        ContactFactory,
+        DossierFileFactory,
+        MeetingFactory,
+        ProposalFactory,
+        upload,
+    )
+
+    foreign.contact = ContactFactory(account=foreign.account)
+    foreign.amendment = AmendmentFactory(account=foreign.account, document=upload())
+    foreign.meeting = MeetingFactory(account=foreign.account, contacts=[foreign.contact], people=[foreign.manager])
+    foreign.proposal = ProposalFactory(account=foreign.account, owner=foreign.manager)
+    foreign.dossier_file = DossierFileFactory(account=foreign.account)
+    foreign.old_feed_token = calendar_feed_get_or_create(user=foreign.user).token
+    calendar_feed_get_or_create(user=foreign.user, rotate=True)
+    _foreign_handoff(foreign)
+    _foreign_postmortem(foreign)
     return foreign
+
+
+def _foreign_handoff(foreign):
+    """A handoff of the foreign account's manager, started by their director."""
+    import datetime as dt
+
+    from handoffs.services import handoff_start
+    from teams.models import carrier_today
+    from tests.teams.factories import PersonFactory, UserFactory
+
+    director = PersonFactory(name="Foreign Director", user=UserFactory(username="foreign.director"))
+    foreign.manager.reports_to = director
+    foreign.manager.save()
+    foreign.handoff = handoff_start(
+        actor=director.user, role=foreign.assignment.role, outgoing=foreign.manager,
+        incoming=PersonFactory(name="Foreign Newcomer"), effective_date=carrier_today() + dt.timedelta(days=7),
+        note="Internal: a foreign note",
+    )
+    foreign.handoff_item = foreign.handoff.accounts.get().items.first()
+
+
+def _foreign_postmortem(foreign):
+    """A published post-mortem of the foreign account, with a preventive action."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from postmortems import services
+
+    now = timezone.now()
+    pm = services.postmortem_request(
+        actor=foreign.user, account=foreign.account, ticket_number="F-1", circuit_id="CKT F",
+        event_start=now - dt.timedelta(hours=12), event_end=now - dt.timedelta(hours=1), impact="Down",
+    )
+    actor = foreign.manager_user
+    services.postmortem_accept(actor=actor, postmortem=pm, complexity="low")
+    services.postmortem_analysis_update(actor=actor, postmortem=pm, summary="S", root_cause="R", restoration="Fixed")
+    foreign.preventive_action = services.preventive_action_add(
+        actor=actor, postmortem=pm, description="Never again", owner=foreign.manager, due_on=now.date()
+    )
+    services.postmortem_publish(actor=actor, postmortem=pm)
+    foreign.postmortem = pm
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ API = "/api/v1"
 
 # Query bounds: measured (same count for 2 and for 20 rows) + 1.
 ACCOUNT_LIST_MAX_QUERIES = 5  # measured 4: token, staff profile, count, page
-TEAM_MAX_QUERIES = 7  # measured 6: token, staff profile, account, assignments, 2 closures
+TEAM_MAX_QUERIES = 8  # measured 7: token, staff profile, account, assignments, handoffs in progress, 2 closures
 
 
 # --- Helpers ---------------------------------------------------------------------------------
