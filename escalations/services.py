@@ -332,6 +332,12 @@ def escalation_promise(
     item.first_response_at = item.first_response_at or now
     if item.status == rules.NEW:
         item.status = rules.ACKNOWLEDGED
+    elif item.status == rules.WAITING:
+        # Still waiting: the new date is counted from now, so the wait before it does not move
+        # it; and resuming returns to "acknowledged", never to "new".
+        item.paused_at = now
+        if item.status_before_wait == rules.NEW:
+            item.status_before_wait = rules.ACKNOWLEDGED
     _save(item, now, actor=actor, kind=Event.Kind.ACKNOWLEDGED, comment=comment, follow_up_on=follow_up_on.isoformat())
     return item
 

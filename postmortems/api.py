@@ -23,6 +23,7 @@ from teams.models import Account, Person, staff_person
 from . import pdf, selectors, services
 from .models import Complexity, Note, PostMortem, PreventiveAction, Source, Status, Version
 from .rules import PostMortemConflict, format_duration
+from .selectors import published_action_ids
 
 
 class Conflict(APIException):
@@ -121,8 +122,11 @@ class PostMortemDetailSerializer(PostMortemSerializer):
         request = self.context.get("request")
         if request is not None and staff_person(request.user) is None:
             data.pop("draft")
-            if not obj.versions.all():
-                data["preventive_actions"] = []  # the customer sees them once published
+            # The customer follows the actions as published (with their live status), not a
+            # correction's draft; and reads the event's timeline in the published version.
+            published = published_action_ids(obj)
+            data["preventive_actions"] = [a for a in data["preventive_actions"] if a["id"] in published]
+            data["notes"] = []
         return data
 
 
@@ -255,6 +259,11 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """The logged notes of the event (GET), or log one (POST: `at`, `source`, `text`, `internal`)."""
         pm = self._pm()
         if request.method == "GET":
+            if staff_person(request.user) is None:
+                # The workspace is the carrier's; customers read the published timeline.
+                from django.http import Http404
+
+                raise Http404
             return Response(NoteSerializer(pm.notes.all(), many=True).data)
         data = self._validated(NoteCreateSerializer)
         note = _call(services.postmortem_note_add, actor=request.user, postmortem=pm, **data)

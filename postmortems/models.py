@@ -57,8 +57,9 @@ class ComplexityPolicy(models.Model):
 
 class PostMortemQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff: post-mortems of the accounts they see or assigned to them. Customers: their
-        companies' (the request right, or the view-team right to read them)."""
+        """Staff: post-mortems of the accounts they see, assigned to them (or their reports), or
+        holding a preventive action they own (its owner marks it done from the page the reminder
+        links to). Customers: their companies' (the request right, or the view-team right)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         person = staff_person(user)
@@ -66,7 +67,10 @@ class PostMortemQuerySet(models.QuerySet):
             account_ids = _visible_account_ids(user)
             if account_ids is None:
                 return self
-            return self.filter(Q(account_id__in=account_ids) | Q(manager=person) | Q(manager__reports_to=person))
+            owned = PreventiveAction.objects.filter(owner=person).values("postmortem_id")
+            return self.filter(
+                Q(account_id__in=account_ids) | Q(manager=person) | Q(manager__reports_to=person) | Q(pk__in=owned)
+            )
         companies = Membership.objects.filter(user=user).filter(
             Q(can_request_postmortem=True) | Q(can_view_team=True)
         ).values("company_id")
@@ -186,10 +190,20 @@ class ImmutableError(Exception):
     pass
 
 
+class VersionQuerySet(models.QuerySet):
+    """Published versions are never changed or removed in bulk either."""
+
+    def update(self, **kwargs):
+        raise ImmutableError("A published version never changes; publish a correction instead.")
+
+    def delete(self):
+        raise ImmutableError("A published version is kept for good.")
+
+
 class Version(models.Model):
     """A published analysis. Never changed once written: a correction publishes a new version."""
 
-    postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="versions")
+    postmortem = models.ForeignKey(PostMortem, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -201,6 +215,8 @@ class Version(models.Model):
     # The timeline (customer-facing notes) and preventive actions as they stood when published.
     timeline = models.JSONField(default=list)
     actions = models.JSONField(default=list)
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["postmortem", "-number"]

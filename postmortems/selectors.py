@@ -3,10 +3,10 @@ customers never receive the draft: only published versions."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from escalations.models import Escalation
 from teams.models import staff_person
 
 from .models import Note, PostMortem, PreventiveAction, Status, Version
@@ -21,7 +21,9 @@ def postmortem_list(*, user, status: str = "", query: str = "", company=None, ov
     elif status:
         rows = rows.filter(status=status)
     if overdue:
-        rows = rows.open().filter(due_on__lt=timezone.localdate())
+        # The tracking item knows: its clock stops while waiting on the customer, and it is
+        # closed once published (a correction is not late work).
+        rows = rows.filter(tracking__in=Escalation.objects.overdue())
     query = query.strip()
     if query:
         rows = rows.filter(
@@ -67,8 +69,15 @@ def open_for_people(person_ids, *, now=None):
         PostMortem.objects.open()
         .filter(manager_id__in=person_ids)
         .select_related("account", "company", "manager")
-        .order_by("due_on", "requested_at")
+        # Not yet accepted (no due date) after the dated ones, on SQLite as on PostgreSQL.
+        .order_by(F("due_on").asc(nulls_last=True), "requested_at")
     )
+
+
+def published_action_ids(postmortem: PostMortem) -> set[int]:
+    """Ids of the preventive actions in the latest published version (versions prefetched)."""
+    versions = list(postmortem.versions.all())
+    return {entry["id"] for entry in versions[0].actions} if versions else set()
 
 
 IN_PROGRESS = (Status.ACCEPTED, Status.IN_PREPARATION, Status.IN_REVIEW)

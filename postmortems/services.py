@@ -22,7 +22,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from teams.models import Account, Membership, Person, staff_person
 from . import rules
 from .models import ComplexityPolicy, Note, PostMortem, PreventiveAction, Status, Version
 from .rules import PostMortemConflict
+from .selectors import published_action_ids
 
 # --- Permissions and helpers -------------------------------------------------------------------------
 
@@ -330,8 +331,8 @@ def _require_complete(pm: PostMortem, verb: str) -> None:
 def postmortem_submit_for_review(*, actor, postmortem: PostMortem) -> PostMortem:
     pm = _locked(postmortem)
     _require_worker(actor, pm)
-    _require_complete(pm, "submit for review")
     _transition(pm, "submit_for_review")
+    _require_complete(pm, "submit for review")
     pm.review_comment = ""
     pm.save()
     director = pm.manager.reports_to
@@ -385,8 +386,8 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
     _require_worker(actor, pm)
     if settings.POSTMORTEM_DIRECTOR_REVIEW and pm.status == Status.IN_REVIEW and not can_review(actor, pm):
         raise PermissionDenied("The service director publishes after review.")
-    _require_complete(pm, "publish")
     _transition(pm, "publish")
+    _require_complete(pm, "publish")
     number = (pm.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     if number > 1 and not correction_note.strip():
         raise ValidationError({"correction_note": "Say what this version corrects."})
@@ -458,11 +459,14 @@ def preventive_action_reminders(*, now: dt.datetime | None = None, soon_days: in
             due_on__lte=today + dt.timedelta(days=soon_days),
         )
         .select_related("owner", "postmortem__company", "postmortem__account")
+        .prefetch_related(Prefetch("postmortem__versions", queryset=Version.objects.order_by("-number")))
         .distinct()
     )
     notices = []
     for action in actions:
         pm = action.postmortem
+        if action.pk not in published_action_ids(pm):
+            continue  # added in a correction not published yet
         if action.due_on > today:
             key, subject = "soon", f"Preventive action due {action.due_on:%d %b}"
         elif action.due_on == today:
