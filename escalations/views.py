@@ -103,6 +103,8 @@ def escalation_detail(request, pk: int):
             "staff": staff,
             "people": people if staff else None,
             "follow_up_required": rules.follow_up_required(item.channel, item.category),
+            # The post-mortem a tracking item carries (the reverse one-to-one raises when missing).
+            "postmortem": getattr(item, "postmortem", None) if item.category == Category.POSTMORTEM else None,
         },
     )
 

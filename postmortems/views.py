@@ -1,11 +1,378 @@
-"""HTML pages for post-mortems (placeholder until the pages land)."""
+"""HTML pages for post-mortems: the list, the request form, the post-mortem page (the request and its
+status for everyone, the published analysis once there is one, the manager's workspace for the
+carrier's staff), published versions and their PDF.
 
+Same services and selectors as the API: forms validate, services decide. Every page starts from
+``selectors.postmortem_get`` (scoped), so "not yours" and "does not exist" are the same 404.
+Refusals re-render the page: 400 for bad input (the missing sections on publish), 409 for an
+action the state does not allow, 403 for an action the user may not take.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from escalations.rules import WAITING, TransitionError
+from teams.models import Account, Person, staff_person
+
+from . import pdf, rules, selectors, services
+from .api import pdf_response
+from .forms import (
+    AcceptForm,
+    AnalysisForm,
+    CommentForm,
+    DeclineForm,
+    DoneForm,
+    NoteForm,
+    PreventiveActionForm,
+    PublishForm,
+    RequestForm,
+)
+from .models import PostMortem, Status
+from .rules import PostMortemConflict
+
+PAGE_SIZE = 25
+STATUS_FILTERS = [("open", "Open"), *Status.choices]
+EDITABLE = (Status.ACCEPTED, Status.IN_PREPARATION)
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+# --- List -------------------------------------------------------------------------------------------
 
 
-postmortem_list = postmortem_request = postmortem_detail = postmortem_pdf = version_detail = _todo
-postmortem_action = preventive_action_change = _todo
+@login_required
+def postmortem_list(request):
+    """Customers: their active company's post-mortems. Staff: those they may see."""
+    status = request.GET.get("status", "")
+    if status not in {"open", *Status.values}:
+        status = ""
+    query = request.GET.get("q", "").strip()
+    overdue = request.GET.get("overdue") == "1"
+    staff = staff_person(request.user) is not None
+    membership = request.membership
+    company = None if staff or membership is None else membership.company
+    rows = selectors.postmortem_list(user=request.user, status=status, query=query, company=company, overdue=overdue)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for pm in page:
+        pm.duration_label = rules.format_duration(pm.duration)
+    filters = {k: v for k, v in (("status", status), ("q", query), ("overdue", "1" if overdue else "")) if v}
+    return render(
+        request,
+        "postmortems/list.html",
+        {
+            "page": page,
+            "status": status,
+            "query": query,
+            "overdue": overdue,
+            "statuses": STATUS_FILTERS,
+            "extra": urlencode(filters),
+            "can_request": staff or (membership is not None and membership.can_request_postmortem),
+            "staff": staff,
+        },
+    )
+
+
+# --- Request ----------------------------------------------------------------------------------------
+
+
+def _requestable_accounts(request):
+    """Staff: the accounts they serve. Customers with the post-mortem right: their active company's."""
+    accounts = Account.objects.visible_to(request.user).select_related("company").order_by("number")
+    if staff_person(request.user) is None:
+        membership = request.membership
+        if membership is None or not membership.can_request_postmortem:
+            raise PermissionDenied("You do not have the right to request post-mortems for this company.")
+        accounts = accounts.filter(company=membership.company)
+    return accounts
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def postmortem_request(request):
+    accounts = _requestable_accounts(request)
+    data = request.POST if request.method == "POST" else None
+    form = RequestForm(data, accounts=accounts, initial={"account": request.GET.get("account")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pm = services.postmortem_request(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                text = (
+                    f"Post-mortem requested for ticket {pm.ticket_number} and assigned to {pm.manager.name}, "
+                    f"the account's service manager."
+                )
+                if pm.below_threshold:
+                    text += (
+                        f" The event lasted {rules.format_duration(pm.duration)}, shorter than the "
+                        f"{_hours(settings.POSTMORTEM_ELIGIBILITY_HOURS)}-hour threshold: the service manager "
+                        f"will accept or decline the request."
+                    )
+                messages.success(request, text)
+                return redirect("postmortem_detail", pk=pm.pk)
+        status = 400
+    return render(
+        request,
+        "postmortems/request.html",
+        {"form": form, "threshold_hours": _hours(settings.POSTMORTEM_ELIGIBILITY_HOURS)},
+        status=status,
+    )
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+# --- The post-mortem page ----------------------------------------------------------------------------
+
+
+def _published(pm: PostMortem, version) -> dict:
+    """A published version with its timeline parsed and its actions' live status (an action the
+    correction removed has none)."""
+    live = {a.pk: a for a in pm.actions.all()}
+    return {
+        "version": version,
+        "timeline": pdf.timeline_entries(version),
+        "actions": [
+            entry | {"due": dt.date.fromisoformat(entry["due_on"]), "live": live.get(entry.get("id"))}
+            for entry in version.actions
+        ],
+    }
+
+
+def _workspace(request, pm: PostMortem, forms: dict) -> dict:
+    """What the staff see and may do on the page (customers get none of it)."""
+    person = staff_person(request.user)
+    can_work = services.can_work(request.user, pm)
+    can_review = services.can_review(request.user, pm)
+    review_required = settings.POSTMORTEM_DIRECTOR_REVIEW
+    editable = pm.status in EDITABLE
+    has_versions = bool(pm.versions.all())
+    tracking = pm.tracking
+    if review_required:
+        can_publish = can_work and pm.status == Status.IN_REVIEW and can_review
+    else:
+        can_publish = can_work and pm.status in (*EDITABLE, Status.IN_REVIEW)
+
+    def form(key, form_class, **kwargs):
+        return forms.get(key) or form_class(auto_id=f"{key}-%s", **kwargs)
+
+    context = {
+        "can_work": can_work,
+        "can_review": can_review,
+        "editable": editable,
+        "review_required": review_required,
+        "actions": [
+            {
+                "action": a,
+                "can_toggle": can_work or a.owner_id == person.pk,
+                "can_delete": can_work and editable,
+            }
+            for a in pm.actions.all()
+        ],
+    }
+    if not can_work:
+        return context
+    requested = pm.status == Status.REQUESTED
+    waiting = tracking.status == WAITING
+    return context | {
+        "accept_form": form("accept", AcceptForm) if requested else None,
+        "decline_form": form("decline", DeclineForm) if requested else None,
+        "note_form": form("note", NoteForm, initial={"at": timezone.localtime().replace(second=0, microsecond=0)})
+        if requested or editable else None,
+        "analysis_form": form(
+            "analysis", AnalysisForm, initial={name: getattr(pm, name) for name in services.ANALYSIS_FIELDS}
+        ) if editable else None,
+        "action_form": form("preventive-action", PreventiveActionForm, **_active_people(request)) if editable else None,
+        "can_submit": editable and review_required,
+        "return_form": form("return-to-preparation", CommentForm) if pm.status == Status.IN_REVIEW and can_review
+        else None,
+        "publish_form": form("publish", PublishForm) if can_publish else None,
+        "can_correct": pm.status == Status.PUBLISHED,
+        "wait_form": form("wait", CommentForm) if pm.is_open and tracking.is_open and not waiting else None,
+        "resume_form": form("resume", CommentForm) if pm.is_open and waiting else None,
+        "has_versions": has_versions,
+    }
+
+
+def _detail(request, pk, *, forms=None, status=200, missing=None):
+    pm = selectors.postmortem_get(user=request.user, pk=pk)
+    staff = staff_person(request.user) is not None
+    versions = list(pm.versions.all())
+    tracking = pm.tracking
+    context = {
+        "pm": pm,
+        "staff": staff,
+        "duration": rules.format_duration(pm.duration),
+        "threshold_hours": _hours(settings.POSTMORTEM_ELIGIBILITY_HOURS),
+        "tracking": tracking,
+        "now": timezone.now(),
+        "overdue": tracking.is_overdue(),
+        "versions": versions,
+        "published": _published(pm, versions[0]) if versions else None,
+        "missing": missing,
+    }
+    if staff:
+        context |= _workspace(request, pm, forms or {})
+    return render(request, "postmortems/detail.html", context, status=status)
+
+
+@login_required
+def postmortem_detail(request, pk: int):
+    return _detail(request, pk)
+
+
+def _run(request, pm: PostMortem, call, success: str, *, form=None, key: str = ""):
+    """Run a service for the page. Success: a message and back to the page (POST-redirect-GET).
+    Refusals re-render the page with the problem shown and the form as it was filled in."""
+    forms = {key: form} if form is not None else {}
+    try:
+        call()
+    except (PostMortemConflict, TransitionError) as exc:
+        messages.error(request, str(exc))
+        return _detail(request, pm.pk, forms=forms, status=409)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "You may not do this.")
+        return _detail(request, pm.pk, forms=forms, status=403)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        if "sections" in errors:  # publishing or submitting an incomplete analysis
+            messages.error(request, " ".join(errors.get("missing", [])))
+            return _detail(request, pm.pk, forms=forms, status=400, missing=errors["sections"])
+        if form is not None:
+            _form_errors(form, exc)
+        messages.error(request, " ".join(exc.messages))
+        return _detail(request, pm.pk, forms=forms, status=400)
+    messages.success(request, success)
+    return redirect("postmortem_detail", pk=pm.pk)
+
+
+def _with_form(form_class, service, success, *, form_kwargs=None):
+    """An action whose form's cleaned data are the service's arguments (``form_kwargs``: a function
+    of the request giving the form's extra arguments)."""
+
+    def handle(request, pm, key):
+        form = form_class(request.POST, auto_id=f"{key}-%s", **(form_kwargs(request) if form_kwargs else {}))
+        if not form.is_valid():
+            return _detail(request, pm.pk, forms={key: form}, status=400)
+        return _run(
+            request, pm, lambda: service(actor=request.user, postmortem=pm, **form.cleaned_data), success,
+            form=form, key=key,
+        )
+
+    return handle
+
+
+def _plain(service, success):
+    def handle(request, pm, key):
+        return _run(request, pm, lambda: service(actor=request.user, postmortem=pm), success)
+
+    return handle
+
+
+def _active_people(request):
+    return {"people": Person.objects.visible_to(request.user).filter(is_active=True).order_by("name")}
+
+
+ACTIONS = {
+    "accept": _with_form(AcceptForm, services.postmortem_accept, "Accepted: the due date is set."),
+    "decline": _with_form(DeclineForm, services.postmortem_decline, "Declined: the customer is told why."),
+    "note": _with_form(NoteForm, services.postmortem_note_add, "Note added."),
+    "analysis": _with_form(AnalysisForm, services.postmortem_analysis_update, "Analysis saved."),
+    "preventive-action": _with_form(
+        PreventiveActionForm, services.preventive_action_add, "Preventive action added.", form_kwargs=_active_people
+    ),
+    "submit-for-review": _plain(services.postmortem_submit_for_review, "Submitted for the director's review."),
+    "return-to-preparation": _with_form(
+        CommentForm, services.postmortem_return_to_preparation, "Returned to preparation."
+    ),
+    "publish": _with_form(PublishForm, services.postmortem_publish, "Published: the customer can read it now."),
+    "correct": _plain(services.postmortem_correct, "Correction started: publish again to issue a new version."),
+    "wait": _with_form(CommentForm, services.postmortem_wait, "Waiting on the customer: the clock is stopped."),
+    "resume": _with_form(CommentForm, services.postmortem_resume, "Resumed: the due date moved out."),
+}
+
+
+@login_required
+@require_POST
+def postmortem_action(request, pk: int, action: str):
+    pm = selectors.postmortem_get(user=request.user, pk=pk)
+    handle = ACTIONS.get(action)
+    if handle is None:
+        raise Http404("No such action.")
+    if not services.can_work(request.user, pm):
+        raise PermissionDenied("Only the account's service manager, their director or a carrier admin can do this.")
+    return handle(request, pm, action)
+
+
+@login_required
+@require_POST
+def preventive_action_change(request, pk: int, action_id: int, verb: str):
+    """Mark a preventive action done or open again (its owner may too), or delete it."""
+    pm = selectors.postmortem_get(user=request.user, pk=pk)
+    item = next((a for a in pm.actions.all() if a.pk == action_id), None)
+    if item is None or verb not in ("done", "reopen", "delete"):
+        raise Http404
+    if verb == "delete":
+        return _run(
+            request, pm, lambda: services.preventive_action_delete(actor=request.user, action=item),
+            "Preventive action deleted.",
+        )
+    form = DoneForm(request.POST)
+    form.is_valid()
+    done = verb == "done"
+    return _run(
+        request, pm,
+        lambda: services.preventive_action_update(
+            actor=request.user, action=item, done=done, done_note=form.cleaned_data.get("done_note", "")
+        ),
+        "Preventive action marked done." if done else "Preventive action open again.",
+    )
+
+
+# --- Published versions and the PDF ------------------------------------------------------------------
+
+
+@login_required
+def version_detail(request, pk: int, number: int):
+    pm = selectors.postmortem_get(user=request.user, pk=pk)
+    version = selectors.version_get(postmortem=pm, number=number)
+    versions = list(pm.versions.all())
+    return render(
+        request,
+        "postmortems/version.html",
+        {
+            "pm": pm,
+            "duration": rules.format_duration(pm.duration),
+            "published": _published(pm, version),
+            "latest": versions[0],
+            "versions": versions,
+        },
+    )
+
+
+@login_required
+def postmortem_pdf(request, pk: int, number: int | None = None):
+    """The published analysis (the latest, or version ``number``) as a PDF attachment; 404 while
+    nothing is published, for staff too: a draft is never a PDF."""
+    pm = selectors.postmortem_get(user=request.user, pk=pk)
+    return pdf_response(selectors.version_get(postmortem=pm, number=number))

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from escalations import rules as escalation_rules
 from escalations import services as escalation_services
 from escalations.models import Channel
+from postmortems import selectors as postmortem_selectors
+from teams.models import Person
 
 from . import charts, exports, rules, selectors
 from .forms import ReassignForm
@@ -122,7 +124,29 @@ def review_dashboard(request):
     )
     if request.htmx:
         return render(request, "reviews/partials/_dashboard.html", context)
-    return render(request, "reviews/dashboard.html", context)
+    return render(request, "reviews/dashboard.html", context | _open_postmortems(scope, now))
+
+
+POSTMORTEM_PANEL_LIMIT = 50
+
+
+def _open_postmortems(scope, now) -> dict:
+    """The group's open post-mortems, due first (one query; the full page only, not the htmx
+    refreshes of the items above)."""
+    members = scope.members()
+    if members is None:  # every group: a carrier admin who has not picked one
+        members = Person.objects.values("pk")
+    # Overdue is the tracking item's word, as on the post-mortem pages: its clock stops while
+    # waiting on the customer.
+    rows = list(
+        postmortem_selectors.open_for_people(members, now=now).select_related("tracking")[
+            : POSTMORTEM_PANEL_LIMIT + 1
+        ]
+    )
+    return {
+        "postmortems": rows[:POSTMORTEM_PANEL_LIMIT],
+        "postmortems_cut": len(rows) > POSTMORTEM_PANEL_LIMIT,
+    }
 
 
 def _item_row(item, now) -> dict:

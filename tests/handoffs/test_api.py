@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
 
 from dossiers.models import Proposal
 from escalations.services import escalation_create

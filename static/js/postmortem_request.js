@@ -1,0 +1,48 @@
+// The post-mortem request form: a live hint of the event's duration and whether it is shorter
+// than the eligibility threshold (a flag for the service manager, never a refusal). The server
+// checks everything again on submit.
+(function () {
+  "use strict";
+  var hint = document.getElementById("duration-hint");
+  var start = document.getElementById("id_event_start");
+  var end = document.getElementById("id_event_end");
+  if (!hint || !start || !end) return;
+  var threshold = parseFloat(hint.dataset.thresholdHours || "8");
+  var initial = hint.textContent;
+
+  function label(minutes) {
+    var days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60);
+    var mins = minutes % 60;
+    var text = days ? days + " d " : "";
+    return text + (hours || days ? hours + " h " + String(mins).padStart(2, "0") + " min" : mins + " min");
+  }
+
+  function update() {
+    if (!start.value || !end.value) {
+      hint.textContent = initial;
+      hint.className = "muted";
+      return;
+    }
+    var minutes = Math.floor((new Date(end.value) - new Date(start.value)) / 60000);
+    if (isNaN(minutes)) return;
+    if (minutes <= 0) {
+      hint.textContent = "The event must end after it starts.";
+      hint.className = "error";
+    } else if (minutes < threshold * 60) {
+      hint.textContent = "Duration " + label(minutes) + ": shorter than the " + threshold +
+        "-hour threshold. You can still send the request; the service manager accepts or declines it.";
+      hint.className = "notice";
+    } else {
+      hint.textContent = "Duration " + label(minutes) + ": eligible for a post-mortem.";
+      hint.className = "ok";
+    }
+    hint.dataset.minutes = String(minutes);
+  }
+
+  start.addEventListener("input", update);
+  end.addEventListener("input", update);
+  start.addEventListener("change", update);
+  end.addEventListener("change", update);
+  update();
+})();
