@@ -55,7 +55,7 @@ def seed_demo_postmortems() -> int:
             actor=actor, postmortem=pm, description="Re-route the protect path through the north duct.",
             owner=manager, due_on=timezone.localdate() + dt.timedelta(days=14),
         )
-        services.postmortem_publish(actor=actor, postmortem=pm)
+        services.postmortem_publish(actor=actor, postmortem=pm, now=start + dt.timedelta(days=6))
         created += 1
     if not PostMortem.objects.filter(ticket_number="TR-90117").exists():
         start = now - dt.timedelta(days=1, hours=4)

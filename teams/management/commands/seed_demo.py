@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from dossiers.demo import seed_dossiers
 from escalations.demo import seed_demo_escalations
 from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         counts = demo.seed_demo()
         counts["response policies"] = seed_guidelines(ResponsePolicy)
         counts["new demo escalations"] = seed_demo_escalations()
+        counts["new dossier entries"] = seed_dossiers()
         counts["new demo handoffs"] = seed_demo_handoff()
         counts["new demo post-mortems"] = seed_demo_postmortems()
         self.stdout.write(self.style.SUCCESS(
