@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
-from rest_framework.test import APIClient
 
 from dossiers.models import Change, Contact, DossierFile, Meeting, Proposal
+from tests.clients import api_as as api
 from tests.dossiers.factories import (
     AmendmentFactory,
     ContactFactory,
@@ -31,11 +31,6 @@ pytestmark = pytest.mark.django_db
 # and 13 for a customer (+ the view-team check and the manage-users check). Bound = 13 + 1.
 DOSSIER_API_MAX_QUERIES = 14
 
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def url(account, rest=""):

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from dossiers import services
 from dossiers.ical import meetings_ics
 from dossiers.models import CalendarFeed
+from tests.clients import signed_in
 from tests.dossiers.factories import ContactFactory, MeetingFactory, customer_user, denver
 from tests.teams.factories import UserFactory
 
@@ -29,11 +30,6 @@ def clock():
 def events(content: bytes) -> list:
     return list(Calendar.from_ical(content).walk("VEVENT"))
 
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

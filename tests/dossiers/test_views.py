@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dossiers.models import Change, Contact, DossierFile, Meeting, Proposal
+from tests.clients import signed_in
 from tests.dossiers.factories import (
     AmendmentFactory,
     ContactFactory,
@@ -32,11 +33,6 @@ pytestmark = pytest.mark.django_db
 # checks and the header's company switcher. Bound = 18 + 1.
 DOSSIER_PAGE_MAX_QUERIES = 19
 
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(account):

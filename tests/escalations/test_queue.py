@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from escalations import rules, selectors, services
 from escalations.models import Escalation, Event
+from tests.clients import signed_in as login
 from tests.escalations.factories import EscalationFactory, denver, director_of, raise_item, utc
 from tests.teams.factories import (
     AccountFactory,
@@ -44,11 +45,6 @@ PAGE_MAX_QUERIES = 13
 # people backed up, the count, the page of rows.
 API_MAX_QUERIES = 5
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def api_client(user) -> APIClient:

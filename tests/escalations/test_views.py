@@ -6,10 +6,10 @@ The clock stands still at Tue 13 Jan 2026 10:00 in Denver (MST); pages show Denv
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils.html import escape
 
 from escalations.models import Escalation, Event
+from tests.clients import signed_in as login
 from tests.escalations.factories import denver, director_of, raise_item
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,6 @@ def clock():
     with time_machine.travel(TUE_10, tick=False) as traveller:
         yield traveller
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_text(response) -> str:

@@ -7,24 +7,19 @@ Ivan Incoming, the person taking the role over. The clock stands still at ``NOW`
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
 from handoffs.checklist import seed_checklist
 from handoffs.models import ChecklistTemplateItem
+from tests.clients import signed_in as login
 from tests.teams.factories import PersonFactory, RoleFactory, UserFactory
 
 from .factories import NOW, ContactFactory, start_handoff
 
 NOTE = "Internal: Home Manager moves to the Boulder office; keep this from the customer."
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)

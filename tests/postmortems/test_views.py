@@ -13,11 +13,11 @@ import io
 import pypdf
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from postmortems import services
 from postmortems.models import Note, PostMortem, PreventiveAction, Version
+from tests.clients import signed_in as login
 from tests.escalations.factories import denver
 from tests.teams.factories import AssignmentFactory, PersonFactory, RoleFactory, UserFactory
 
@@ -31,11 +31,6 @@ def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text_of(response) -> str:

@@ -3,17 +3,11 @@ with a customer company of their own), another director's group (the foreign one
 admin, and clients signed in as each."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
+from tests.clients import signed_in as login
 from tests.conftest import Tenant
 from tests.teams.factories import CalendarFactory, PersonFactory, UserFactory
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from escalations.models import ResponsePolicy
 from escalations.policies import GUIDELINES
 from teams import services
 from teams.models import Invitation, Membership, Person
+from tests.clients import signed_in as client_for
 from tests.teams.factories import (
     PASSWORD,
     AccountFactory,
@@ -41,11 +42,6 @@ STRONG_PASSWORD = "Granite-Harbor-4817"
 
 # --- Helpers ---------------------------------------------------------------------------------
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def tel(number: str) -> str:
