@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -52,7 +54,7 @@ def account_search(request):
     company = request.membership.company if request.membership is not None else None
     accounts = selectors.account_list(user=request.user, query=query, company=company)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query}
+    context = {"page": page, "query": query, "page_params": urlencode({"q": query}) if query else ""}
     if request.htmx:
         return render(request, "teams/partials/_account_rows.html", context)
     return render(request, "teams/account_search.html", context)
