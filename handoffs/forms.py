@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from dossiers.models import Contact
+from dossiers.models import Contact, Meeting
 from teams.models import Account, Person, Role, carrier_today
 
 from .models import Handoff
@@ -44,6 +44,19 @@ class ItemForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Evidence note")
     link = forms.URLField(required=False, label="Link", assume_scheme="https")
     file = forms.FileField(required=False)
+    meeting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Meeting")
+
+    def __init__(self, *args, meetings: list[Meeting], **kwargs):
+        """``meetings``: the account's meetings, fetched once for all the items of the account."""
+        super().__init__(*args, **kwargs)
+        self._meetings = {m.pk: m for m in meetings}
+        self.fields["meeting"].choices = [("", "— no meeting —")] + [
+            (m.pk, f"{m.title}, {timezone.localtime(m.starts_at):%d %b %Y %H:%M}") for m in meetings
+        ]
+
+    def clean_meeting(self):
+        pk = self.cleaned_data.get("meeting")
+        return self._meetings.get(pk) if pk is not None else None
 
 
 class IntroductionForm(forms.Form):

@@ -3,6 +3,7 @@ checklists, open work, introduction meeting, confirmation and completion."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dossiers.models import Meeting
 from teams.models import carrier_today, staff_person
 
 from . import selectors, services
@@ -83,6 +85,9 @@ def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     forms = forms or {}
+    meetings = defaultdict(list)  # evidence choices, one query for every account of the handoff
+    for meeting in Meeting.objects.filter(account__handoffs__handoff=handoff).order_by("-starts_at"):
+        meetings[meeting.account_id].append(meeting)
     accounts = []
     for row in handoff.accounts.all():
         items = list(row.items.all())
@@ -97,7 +102,8 @@ def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
                         and services.can_act_as(request.user, handoff, i.owner),
                         "can_reopen": handoff.is_open and i.is_done and i.step != Step.TRANSFER
                         and services.can_act_as(request.user, handoff, i.owner),
-                        "form": forms.get(("item", i.pk)) or ItemForm(prefix=f"item{i.pk}"),
+                        "form": forms.get(("item", i.pk))
+                        or ItemForm(prefix=f"item{i.pk}", meetings=meetings[row.account_id]),
                     }
                     for i in items
                 ],
@@ -146,7 +152,8 @@ def item_complete(request, pk: int, item_id: int):
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     item = selectors.item_get(handoff=handoff, item_id=item_id)
-    form = ItemForm(request.POST, request.FILES, prefix=f"item{item.pk}")
+    meetings = list(Meeting.objects.filter(account_id=item.handoff_account.account_id).order_by("-starts_at"))
+    form = ItemForm(request.POST, request.FILES, prefix=f"item{item.pk}", meetings=meetings)
     if not form.is_valid():
         return handoff_detail(request, pk, forms={("item", item.pk): form}, status=400)
     return _run(request, pk, services.handoff_item_complete, f"“{item.title}” done.", item=item, **form.cleaned_data)

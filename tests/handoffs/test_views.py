@@ -16,7 +16,7 @@ from handoffs.models import ChecklistItem, Handoff
 from tests.teams.factories import AccountFactory, AssignmentFactory, CompanyFactory, PersonFactory, UserFactory
 
 from .conftest import NOTE, login
-from .factories import EFFECTIVE, ProposalFactory, denver, items_of, ready_to_complete, start_handoff
+from .factories import EFFECTIVE, MeetingFactory, ProposalFactory, denver, items_of, ready_to_complete, start_handoff
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +257,24 @@ def test_ticking_an_item_on_the_page_moves_the_progress(director_client, handoff
     assert "“Network reviewed” done." in body
     assert "1 of 8 checklist items done" in body
     assert "Walked the POIs." in body
+
+
+def test_a_meeting_of_the_account_is_evidence_and_another_accounts_is_refused(director_client, handoff, tenant):
+    meetings = item(handoff, "meetings")
+    review = MeetingFactory(account=tenant.account, title="Quarterly service review")
+    elsewhere = MeetingFactory(account=AccountFactory(), title="Someone else's review")
+    url = reverse("handoff_item_complete", args=[handoff.pk, meetings.pk])
+
+    refused = director_client.post(url, {f"item{meetings.pk}-meeting": elsewhere.pk})
+    assert refused.status_code == 400
+    assert "Select a valid choice" in text(refused)
+    assert "Someone else" not in text(refused)
+
+    response = director_client.post(url, {f"item{meetings.pk}-meeting": review.pk})
+    assert response.status_code == 302
+    meetings.refresh_from_db()
+    assert meetings.is_done and meetings.meeting == review
+    assert "Meeting: Quarterly service review" in text(director_client.get(page(handoff)))
 
 
 def test_a_bad_link_redisplays_the_page_with_the_error(director_client, handoff):
