@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from accountteam.api_errors import service_caller
 from teams.api import PersonBriefSerializer
 from teams.models import Account, Person, staff_person
 
 from . import rules, selectors, services
 from .models import RAISABLE_CATEGORIES, Availability, Category, Channel, Escalation, Event, Status
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "invalid_transition"
-    default_detail = "This action is not allowed in the item's current status."
-
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -165,17 +157,7 @@ class EscalationFilter(django_filters.FilterSet):
 # --- Viewset ------------------------------------------------------------------------------------
 
 
-def _call(service, **kwargs):
-    """Run a service, turning its errors into API answers (400, 403, 409)."""
-    try:
-        return service(**kwargs)
-    except rules.TransitionError as exc:
-        raise Conflict(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-
+_call = service_caller(rules.TransitionError)
 
 _ACTION_DOC = dict(
     responses={

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accountteam.api_errors import service_caller
 from dossiers.models import Contact, Meeting
 from teams.api import PersonBriefSerializer
 from teams.models import Account, Person, Role
@@ -19,30 +18,16 @@ from .models import ChecklistItem, Handoff, HandoffAccount, HandoffEvent
 from .rules import HandoffConflict
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "Not allowed in the handoff's current state."
+def _blockers(exc: HandoffConflict) -> dict:
+    """A 409's body: the reason, and every blocker (the open items apart, as the issue asks)."""
+    detail = {"detail": str(exc)}
+    if exc.blockers:
+        detail["blockers"] = exc.blockers
+        detail["open_items"] = [b for b in exc.blockers if b["kind"] == "open_item"]
+    return detail
 
-    def __init__(self, detail: dict):
-        super().__init__()
-        self.detail = detail  # as given: ids stay numbers (DRF would turn every value into text)
 
-
-def _call(service, **kwargs):
-    """Run a service, turning its errors into API answers (400, 403, 409 with the blockers)."""
-    try:
-        return service(**kwargs)
-    except HandoffConflict as exc:
-        detail = {"detail": str(exc)}
-        if exc.blockers:
-            detail["blockers"] = exc.blockers
-            detail["open_items"] = [b for b in exc.blockers if b["kind"] == "open_item"]
-        raise Conflict(detail) from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
+_call = service_caller(HandoffConflict, conflict_detail=_blockers)
 
 
 # --- Serializers ------------------------------------------------------------------------------

@@ -6,16 +6,16 @@ notes and the workspace are for the carrier's staff; reading a draft answers 404
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accountteam.api_errors import service_caller
 from escalations.rules import TransitionError
 from teams.api import PersonBriefSerializer
 from teams.models import Account, Person, staff_person
@@ -25,23 +25,7 @@ from .models import Complexity, Note, PostMortem, PreventiveAction, Source, Stat
 from .rules import PostMortemConflict, format_duration
 from .selectors import published_action_ids
 
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "Not possible in the post-mortem's current state."
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its errors into API answers (400, 403, 409)."""
-    try:
-        return service(**kwargs)
-    except (PostMortemConflict, TransitionError) as exc:
-        raise Conflict(str(exc)) from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
+_call = service_caller(PostMortemConflict, TransitionError)
 
 
 # --- Serializers ----------------------------------------------------------------------------------
@@ -261,8 +245,6 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             if staff_person(request.user) is None:
                 # The workspace is the carrier's; customers read the published timeline.
-                from django.http import Http404
-
                 raise Http404
             return Response(NoteSerializer(pm.notes.all(), many=True).data)
         data = self._validated(NoteCreateSerializer)
@@ -299,12 +281,7 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """GET one action; PATCH to mark it done (`done`, `done_note`; the owner may too) or rewrite it
         while in preparation; DELETE while in preparation."""
         pm = self._pm()
-        try:
-            item = pm.actions.get(pk=action_id)
-        except PreventiveAction.DoesNotExist as exc:
-            from django.http import Http404
-
-            raise Http404 from exc
+        item = get_object_or_404(pm.actions, pk=action_id)
         if request.method == "GET":
             return Response(PreventiveActionSerializer(item).data)
         if request.method == "DELETE":
