@@ -141,6 +141,11 @@ def calendar_feed_get(*, token: str) -> CalendarFeed | None:
     return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
 
 
+def calendar_feed_of(*, user) -> CalendarFeed | None:
+    """The user's own feed, if they made one."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
 def user_label(user) -> str:
     """A user as colleagues know them: the staff member's name, else the user's own name. (Select
     ``…__staff_profile`` with the row: then this does not query.)"""

@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accountteam.forms import add_service_errors
+
 from . import selectors, services
 from .downloads import file_response, ics_response
 from .forms import PART_FORMS, ProfileForm
 from .ical import meetings_ics
-from .models import CalendarFeed
 
 HISTORY_PAGE_SIZE = 50
 MY_CALENDAR_ROWS = 25
@@ -51,14 +52,6 @@ def _require_edit(request, account, part: str) -> None:
 def _dossier_url(account, part: str = "") -> str:
     url = reverse("dossier", args=[account.pk])
     return f"{url}#{part}" if part else url
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -103,7 +96,7 @@ def dossier_profile_edit(request, account_id: int):
                     actor=request.user, account=account, profile=form.cleaned_data["company_profile"]
                 )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The profile is saved.")
             return redirect(_dossier_url(account, "profile"))
@@ -130,7 +123,7 @@ def part_edit(request, account_id: int, part: str, pk: int | None = None):
                 actor=request.user, account=account, part=part, instance=instance, values=values, m2m=m2m
             )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_service_errors(form, exc)
         else:
             noun = PART_NAMES[part][0]
             messages.success(request, f"{noun.capitalize()} “{saved}” {'added' if pk is None else 'saved'}.")
@@ -200,14 +193,14 @@ def calendar_feed(request, token: str):
 def my_calendar(request):
     """The user's feed address, and a button for a new one (the old address stops working)."""
     if request.method == "POST":
-        existed = CalendarFeed.objects.filter(user=request.user).exists()
+        existed = selectors.calendar_feed_of(user=request.user) is not None
         services.calendar_feed_get_or_create(user=request.user, rotate=True)
         if existed:
             messages.success(request, "Your calendar has a new address: the old one no longer works.")
         else:
             messages.success(request, "Your calendar address is ready.")
         return redirect("my_calendar")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed = selectors.calendar_feed_of(user=request.user)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else ""
     meetings = selectors.feed_meetings(user=request.user)[:MY_CALENDAR_ROWS]
     return render(

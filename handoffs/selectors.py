@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+
+from dossiers.models import Meeting
 
 from .models import ChecklistItem, Handoff, HandoffAccount
 from .rules import Progress
@@ -54,6 +57,15 @@ def handoff_get(*, user, pk, lock: bool = False) -> Handoff:
 def item_get(*, handoff: Handoff, item_id) -> ChecklistItem:
     return get_object_or_404(ChecklistItem.objects.select_related("handoff_account"), pk=item_id,
                              handoff_account__handoff=handoff)
+
+
+def evidence_meetings(handoff: Handoff) -> dict[int, list[Meeting]]:
+    """The meetings of the handoff's accounts, by account, latest first: the evidence a checklist
+    item may point to. Whoever sees the handoff works on these accounts, so the handoff is the scope."""
+    meetings = defaultdict(list)
+    for meeting in Meeting.objects.filter(account__handoffs__handoff=handoff).order_by("-starts_at"):
+        meetings[meeting.account_id].append(meeting)
+    return meetings
 
 
 def progress(items) -> Progress:

@@ -3,7 +3,6 @@ checklists, open work, introduction meeting, confirmation and completion."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dossiers.models import Meeting
+from accountteam.forms import add_service_errors
 from teams.models import carrier_today, staff_person
 
 from . import selectors, services
@@ -63,7 +62,7 @@ def handoff_start(request):
                 accounts=None if data["scope"] == Handoff.Scope.ALL else list(data["accounts"]),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -72,22 +71,12 @@ def handoff_start(request):
     return render(request, "handoffs/start.html", {"form": form})
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     forms = forms or {}
-    meetings = defaultdict(list)  # evidence choices, one query for every account of the handoff
-    for meeting in Meeting.objects.filter(account__handoffs__handoff=handoff).order_by("-starts_at"):
-        meetings[meeting.account_id].append(meeting)
+    meetings = selectors.evidence_meetings(handoff)  # one query for every account of the handoff
     accounts = []
     for row in handoff.accounts.all():
         items = list(row.items.all())
@@ -152,7 +141,7 @@ def item_complete(request, pk: int, item_id: int):
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     item = selectors.item_get(handoff=handoff, item_id=item_id)
-    meetings = list(Meeting.objects.filter(account_id=item.handoff_account.account_id).order_by("-starts_at"))
+    meetings = selectors.evidence_meetings(handoff)[item.handoff_account.account_id]
     form = ItemForm(request.POST, request.FILES, prefix=f"item{item.pk}", meetings=meetings)
     if not form.is_valid():
         return handoff_detail(request, pk, forms={("item", item.pk): form}, status=400)

@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accountteam.forms import add_service_errors
 from escalations.rules import WAITING, TransitionError
 from teams.models import Account, Person, staff_person
 
@@ -96,14 +97,6 @@ def _requestable_accounts(request):
     return accounts
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def postmortem_request(request):
     accounts = _requestable_accounts(request)
@@ -115,7 +108,7 @@ def postmortem_request(request):
             try:
                 pm = services.postmortem_request(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 text = (
                     f"Post-mortem requested for ticket {pm.ticket_number} and assigned to {pm.manager.name}, "
@@ -259,7 +252,7 @@ def _run(request, pm: PostMortem, call, success: str, *, form=None, key: str = "
             messages.error(request, " ".join(errors.get("missing", [])))
             return _detail(request, pm.pk, forms=forms, status=400, missing=errors["sections"])
         if form is not None:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         messages.error(request, " ".join(exc.messages))
         return _detail(request, pm.pk, forms=forms, status=400)
     messages.success(request, success)

@@ -1,0 +1,13 @@
+"""Form helpers shared by every app's pages."""
+
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: under its field where the form has one,
+    otherwise at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
