@@ -25,6 +25,16 @@ class Notice:
     body: str
     url: str
 
+    @classmethod
+    def to_person(cls, person, *, key: str, kind: str, subject: str, body: str, url: str) -> Notice:
+        """A notice to carrier staff: their work email, and their bell when they have a sign-in."""
+        return cls(key=key, kind=kind, email=person.email, user_id=person.user_id, subject=subject, body=body, url=url)
+
+    @classmethod
+    def to_user(cls, user, *, key: str, kind: str, subject: str, body: str, url: str) -> Notice:
+        """A notice to a signed-in user (a customer's): their email and their bell."""
+        return cls(key=key, kind=kind, email=user.email, user_id=user.pk, subject=subject, body=body, url=url)
+
 
 def user_settings(user) -> UserSettings:
     obj, _ = UserSettings.objects.get_or_create(user=user)

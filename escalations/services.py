@@ -102,11 +102,10 @@ def _notice(item, person: Person, kind: str, at: dt.datetime, subject: str, body
     """A notice keyed by (item, kind, deadline, person) — plus ``ref`` where one deadline can
     carry several notices of a kind (comments)."""
     point = _point_key(item.pk, kind, at.isoformat()) + (f"#{ref}" if ref else "")
-    return Notice(
+    return Notice.to_person(
+        person,
         key=f"{point}:{person.pk}",
         kind=kind,
-        email=person.email,
-        user_id=person.user_id,
         subject=subject,
         body=body,
         url=_item_url(item),
@@ -267,6 +266,25 @@ def escalation_create(
 # --- Actions ------------------------------------------------------------------------------------
 
 
+def _promise(item: Escalation, follow_up_on: dt.date | None, now: dt.datetime) -> None:
+    """Answer the item and, with ``follow_up_on``, make that day's close its next deadline.
+    Raises ValidationError when the date is missing where required, or in the past."""
+    calendar = item.assignee.calendar.spec()
+    problem = rules.validate_follow_up(
+        channel=item.channel,
+        category=item.category,
+        follow_up_on=follow_up_on,
+        today=now.astimezone(calendar.zone).date(),
+    )
+    if problem:
+        raise ValidationError({"follow_up_on": problem})
+    item.first_response_at = item.first_response_at or now
+    if follow_up_on:
+        item.follow_up_on = follow_up_on
+        item.follow_up_target_at, item.follow_up_due_at = rules.follow_up_deadlines(day=follow_up_on, calendar=calendar)
+        item.follow_up_done_at = None
+
+
 @transaction.atomic
 def escalation_acknowledge(
     *,
@@ -281,22 +299,8 @@ def escalation_acknowledge(
     now = now or timezone.now()
     _require_staff(actor)
     item = _locked(escalation)
-    status = rules.next_status(item.status, "acknowledge")
-    calendar = item.assignee.calendar.spec()
-    problem = rules.validate_follow_up(
-        channel=item.channel,
-        category=item.category,
-        follow_up_on=follow_up_on,
-        today=now.astimezone(calendar.zone).date(),
-    )
-    if problem:
-        raise ValidationError({"follow_up_on": problem})
-    item.status = status
-    item.first_response_at = item.first_response_at or now
-    if follow_up_on:
-        item.follow_up_on = follow_up_on
-        item.follow_up_target_at, item.follow_up_due_at = rules.follow_up_deadlines(day=follow_up_on, calendar=calendar)
-        item.follow_up_done_at = None
+    item.status = rules.next_status(item.status, "acknowledge")
+    _promise(item, follow_up_on, now)
     _save(
         item,
         now,
@@ -312,24 +316,14 @@ def escalation_acknowledge(
 def escalation_promise(
     *, actor, escalation: Escalation, follow_up_on: dt.date, comment: str = "", now: dt.datetime | None = None
 ) -> Escalation:
-    """Set (or move) the date promised to the customer on an item already acknowledged; it
-    becomes the next deadline, as in an acknowledgement. A post-mortem's acceptance calls it."""
+    """Set (or move) the date promised to the customer on an open item, acknowledging it if it is
+    new; it becomes the next deadline, as in an acknowledgement. A post-mortem's acceptance calls it."""
     now = now or timezone.now()
     _require_staff(actor)
     item = _locked(escalation)
     if item.status in rules.CLOSED:
         raise rules.TransitionError("The item is closed.")
-    calendar = item.assignee.calendar.spec()
-    problem = rules.validate_follow_up(
-        channel=item.channel, category=item.category, follow_up_on=follow_up_on,
-        today=now.astimezone(calendar.zone).date(),
-    )
-    if problem:
-        raise ValidationError({"follow_up_on": problem})
-    item.follow_up_on = follow_up_on
-    item.follow_up_target_at, item.follow_up_due_at = rules.follow_up_deadlines(day=follow_up_on, calendar=calendar)
-    item.follow_up_done_at = None
-    item.first_response_at = item.first_response_at or now
+    _promise(item, follow_up_on, now)
     if item.status == rules.NEW:
         item.status = rules.ACKNOWLEDGED
     elif item.status == rules.WAITING:

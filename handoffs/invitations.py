@@ -21,10 +21,11 @@ def send_invitation(meeting_id: int) -> int:
     )
     if meeting is None:
         return 0
-    recipients = [email for _name, email in attendees(meeting)]
+    invited = attendees(meeting)
+    recipients = [email for _name, email in invited]
     if not recipients:
         return 0
-    context = {"meeting": meeting, "carrier_name": settings.CARRIER_NAME, "attendees": attendees(meeting)}
+    context = {"meeting": meeting, "carrier_name": settings.CARRIER_NAME, "attendees": invited}
     message = EmailMultiAlternatives(
         subject=f"[{settings.CARRIER_NAME}] Invitation: {meeting.title}",
         body=render_to_string("handoffs/email/invitation.txt", context),

@@ -23,7 +23,7 @@ from dossiers import services as dossier_services
 from dossiers.models import Contact, Meeting, Proposal
 from escalations.models import Escalation
 from escalations.services import escalations_hand_over
-from teams.models import Account, Assignment, Membership, Person, Role, carrier_today, staff_person
+from teams.models import Account, Assignment, Membership, Person, Role, carrier_today, directs, staff_person
 from teams.services import assignment_conflicts
 
 from . import rules
@@ -38,10 +38,7 @@ def can_manage(user, outgoing: Person) -> bool:
     person = staff_person(user)
     if person is None:
         return False
-    if person.is_carrier_admin:
-        return True
-    director = outgoing.reports_to
-    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
+    return person.is_carrier_admin or directs(person, outgoing)
 
 
 def _require_manager(user, handoff_or_outgoing) -> None:
@@ -82,9 +79,8 @@ def _url(handoff: Handoff) -> str:
 
 
 def _person_notice(handoff: Handoff, person: Person, kind: str, key: str, subject: str, body: str) -> Notice:
-    return Notice(
-        key=f"handoff:{handoff.pk}:{key}:{person.pk}", kind=kind, email=person.email,
-        user_id=person.user_id, subject=subject, body=body, url=_url(handoff),
+    return Notice.to_person(
+        person, key=f"handoff:{handoff.pk}:{key}:{person.pk}", kind=kind, subject=subject, body=body, url=_url(handoff)
     )
 
 
@@ -473,9 +469,10 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
     for row in rows:
         for user in by_company.get(row.account.company_id, []):
             notices.append(
-                Notice(
+                Notice.to_user(
+                    user,
                     key=f"handoff:{handoff.pk}:new-contact:{row.account_id}:{user.pk}",
-                    kind="team_change", email=user.email, user_id=user.pk,
+                    kind="team_change",
                     subject=f"Your new {handoff.role.name}: {incoming.name}",
                     body=(
                         f"From {first_day:%d %b %Y}, {incoming.name} is your {handoff.role.name} for account "
@@ -514,7 +511,8 @@ def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
     date. Each notice has a unique key, so running this again sends nothing twice."""
     now = now or timezone.now()
     days = settings.HANDOFF_REMINDER_BUSINESS_DAYS
-    horizon = carrier_today(now) + dt.timedelta(days=days * 2 + 30)
+    today = carrier_today(now)
+    horizon = today + dt.timedelta(days=days * 2 + 30)
     handoffs = list(
         Handoff.objects.open()
         .filter(effective_date__lte=horizon)
@@ -551,7 +549,7 @@ def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
                     f"{_describe(handoff)}\nStill open for you:\n{lines}",
                 )
             )
-        if handoff.effective_date <= carrier_today(now) and handoff.director is not None:
+        if handoff.effective_date <= today and handoff.director is not None:
             late += 1
             notices.append(
                 _person_notice(

@@ -4,6 +4,7 @@ customers never receive the draft: only published versions."""
 from __future__ import annotations
 
 from django.db.models import F, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from escalations.models import Escalation
@@ -56,19 +57,17 @@ def version_get(*, postmortem: PostMortem, number: int | None = None) -> Version
     versions = list(postmortem.versions.all())
     if number is None:
         if not versions:
-            from django.http import Http404
-
             raise Http404("Nothing is published yet.")
         return versions[0]
     return get_object_or_404(Version.objects.filter(postmortem=postmortem), number=number)
 
 
-def open_for_people(person_ids, *, now=None):
+def open_for_people(person_ids):
     """Open post-mortems of a group of managers (the director's review), due first."""
     return (
         PostMortem.objects.open()
         .filter(manager_id__in=person_ids)
-        .select_related("account", "company", "manager")
+        .select_related("account", "company", "manager", "tracking")
         # Not yet accepted (no due date) after the dated ones, on SQLite as on PostgreSQL.
         .order_by(F("due_on").asc(nulls_last=True), "requested_at")
     )

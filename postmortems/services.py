@@ -30,8 +30,8 @@ from accountteam import notifications
 from accountteam.notifications import Notice
 from escalations import services as escalation_services
 from escalations.models import Category, Channel
-from escalations.rules import CLOSED, NEW
-from teams.models import Account, Membership, Person, staff_person
+from escalations.rules import CLOSED
+from teams.models import Account, Membership, Person, directs, staff_person
 
 from . import rules
 from .models import ComplexityPolicy, Note, PostMortem, PreventiveAction, Status, Version
@@ -46,10 +46,7 @@ def can_work(user, postmortem: PostMortem) -> bool:
     person = staff_person(user)
     if person is None:
         return False
-    if person.is_carrier_admin or person.pk == postmortem.manager_id:
-        return True
-    director = postmortem.manager.reports_to
-    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
+    return person.is_carrier_admin or person.pk == postmortem.manager_id or directs(person, postmortem.manager)
 
 
 def can_review(user, postmortem: PostMortem) -> bool:
@@ -91,15 +88,15 @@ def _customer_notices(pm: PostMortem, key: str, subject: str, body: str) -> list
     if pm.requested_by is not None and staff_person(pm.requested_by) is None:
         users.setdefault(pm.requested_by.pk, pm.requested_by)
     return [
-        Notice(key=f"postmortem:{pm.pk}:{key}:u{u.pk}", kind="postmortem", email=u.email, user_id=u.pk,
-               subject=subject, body=body, url=_url(pm))
+        Notice.to_user(u, key=f"postmortem:{pm.pk}:{key}:u{u.pk}", kind="postmortem", subject=subject, body=body,
+                       url=_url(pm))
         for u in users.values()
     ]
 
 
 def _person_notice(pm: PostMortem, person: Person, key: str, subject: str, body: str) -> Notice:
-    return Notice(key=f"postmortem:{pm.pk}:{key}:p{person.pk}", kind="postmortem", email=person.email,
-                  user_id=person.user_id, subject=subject, body=body, url=_url(pm))
+    return Notice.to_person(person, key=f"postmortem:{pm.pk}:{key}:p{person.pk}", kind="postmortem",
+                            subject=subject, body=body, url=_url(pm))
 
 
 def _transition(pm: PostMortem, action: str) -> None:
@@ -169,13 +166,11 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
         f"Accepted as {pm.get_complexity_display().lower()} complexity: the written analysis is due by "
         f"{pm.due_on:%A %d %B %Y} ({pm.business_days} business days)."
     )
-    tracking = pm.tracking
-    if tracking.status not in CLOSED:
-        promise = escalation_services.escalation_acknowledge if tracking.status == NEW else (
-            escalation_services.escalation_promise
+    if pm.tracking.status not in CLOSED:
+        # Acknowledges a new tracking item too; an acknowledged one gets the new date.
+        escalation_services.escalation_promise(
+            actor=actor, escalation=pm.tracking, follow_up_on=pm.due_on, comment=f"{words} {comment}".strip(), now=now
         )
-        promise(actor=actor, escalation=tracking, follow_up_on=pm.due_on, comment=f"{words} {comment}".strip(),
-                now=now)
     notifications.record(
         _customer_notices(pm, "accepted", f"Post-mortem accepted: ticket {pm.ticket_number}",
                           f"{_describe(pm)}\n{words}\n{comment}".strip())
@@ -475,9 +470,10 @@ def preventive_action_reminders(*, now: dt.datetime | None = None, soon_days: in
             year, week, _ = today.isocalendar()
             key, subject = f"overdue:{year}-W{week:02d}", f"Preventive action overdue since {action.due_on:%d %b}"
         notices.append(
-            Notice(
+            Notice.to_person(
+                action.owner,
                 key=f"pm-action:{action.pk}:{key}:p{action.owner_id}", kind="preventive_action",
-                email=action.owner.email, user_id=action.owner.user_id, subject=f"{subject}: ticket {pm.ticket_number}",
+                subject=f"{subject}: ticket {pm.ticket_number}",
                 body=f"{_describe(pm)}\nAction: {action.description}\nDue: {action.due_on:%A %d %B %Y}\n"
                      f"Mark it done on the post-mortem page when it is in place.",
                 url=_url(pm),

@@ -49,11 +49,10 @@ def digest_send(*, director, key: str, now: dt.datetime) -> int:
         body = render_to_string(
             "reviews/email/digest.txt", {"digest": digest, "link": _absolute(reverse("review_dashboard"))}
         ).strip()
-    notice = Notice(
+    notice = Notice.to_person(
+        director,
         key=key,
         kind="digest",
-        email=director.email,
-        user_id=director.user_id,
         subject=digest_subject(digest),
         body=body,
         url=reverse("review_digest"),

@@ -124,13 +124,13 @@ def review_dashboard(request):
     )
     if request.htmx:
         return render(request, "reviews/partials/_dashboard.html", context)
-    return render(request, "reviews/dashboard.html", context | _open_postmortems(scope, now))
+    return render(request, "reviews/dashboard.html", context | _open_postmortems(scope))
 
 
 POSTMORTEM_PANEL_LIMIT = 50
 
 
-def _open_postmortems(scope, now) -> dict:
+def _open_postmortems(scope) -> dict:
     """The group's open post-mortems, due first (one query; the full page only, not the htmx
     refreshes of the items above)."""
     members = scope.members()
@@ -139,9 +139,7 @@ def _open_postmortems(scope, now) -> dict:
     # Overdue is the tracking item's word, as on the post-mortem pages: its clock stops while
     # waiting on the customer.
     rows = list(
-        postmortem_selectors.open_for_people(members, now=now).select_related("tracking")[
-            : POSTMORTEM_PANEL_LIMIT + 1
-        ]
+        postmortem_selectors.open_for_people(members)[: POSTMORTEM_PANEL_LIMIT + 1]
     )
     return {
         "postmortems": rows[:POSTMORTEM_PANEL_LIMIT],

@@ -49,6 +49,14 @@ def staff_person(user) -> Person | None:
     return user._staff_person_cache
 
 
+def directs(person: Person, other: Person) -> bool:
+    """Is ``person`` ``other``'s director, or that director's director? (The two levels a
+    director's view of accounts reaches: see ``_visible_account_ids``.) Select ``reports_to``
+    with ``other``: then this does not query."""
+    director = other.reports_to
+    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
+
+
 def _not_ended(prefix: str = "") -> Q:
     today = carrier_today()
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
