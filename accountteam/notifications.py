@@ -3,16 +3,12 @@ after commit by a task. A lost task costs one sweep: the sweep re-sends stale un
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
 
 from .models import Notification, UserSettings
+from .tasks import send_notification_emails
 
 
 @dataclass(frozen=True)
@@ -80,51 +76,8 @@ def record(notices: list[Notice]) -> set[str]:
         )
     )
     if ids:
-        from .tasks import send_notification_emails
-
         transaction.on_commit(lambda: send_notification_emails.delay(ids))
     return {r.key for r in rows}
-
-
-def send_emails(ids: list[int]) -> int:
-    """Email the given notifications not emailed yet; each row is claimed so two workers never
-    send the same one."""
-    sent = 0
-    for pk in ids:
-        with transaction.atomic():
-            row = (
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, email_due=True, emailed_at__isnull=True)
-                .first()
-            )
-            if row is None:
-                continue
-            context = {"notification": row, "link": _absolute(row.url), "carrier_name": settings.CARRIER_NAME}
-            message = EmailMultiAlternatives(
-                subject=f"[{settings.CARRIER_NAME}] {row.subject}",
-                body=render_to_string("notifications/email.txt", context),
-                to=[row.email],
-            )
-            message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
-            message.send()
-            row.emailed_at = timezone.now()
-            row.email_due = False
-            row.save(update_fields=["emailed_at", "email_due"])
-            sent += 1
-    return sent
-
-
-def stale_unsent(*, now: dt.datetime, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> list[int]:
-    """Emails recorded but still unsent after a while: their task was lost; send them again."""
-    return list(
-        Notification.objects.filter(email_due=True, emailed_at__isnull=True, created_at__lte=now - older_than)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
-
-
-def _absolute(url: str) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url.startswith("/") else url
 
 
 def unread_count(user) -> int:

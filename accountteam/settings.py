@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dossiers",
     "handoffs",
     "postmortems",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -69,11 +71,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accountteam.tenancy.ActiveCompanyMiddleware",
-    "accountteam.middleware.UserTimeZoneMiddleware",
+    "teams.tenancy.ActiveCompanyMiddleware",
+    "teams.time_zones.UserTimeZoneMiddleware",
 ]
 
-ROOT_URLCONF = "accountteam.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "accountteam.wsgi.application"
 
 TEMPLATES = [
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accountteam.context_processors.portal",
+                "teams.tenancy.company_context",
             ],
         },
     },

@@ -5,5 +5,4 @@ from . import views
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
-    path("me/settings/", views.my_settings, name="my_settings"),
 ]

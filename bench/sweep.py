@@ -10,8 +10,8 @@ PostgreSQL only (the rows are loaded with COPY). From the project root:
 
 What it does:
 
-1. Base data: ``teams.demo.seed_demo()``, the carrier's response guidelines and
-   ``teams.demo.seed_scale(--companies)`` (two accounts and a full team per company); all idempotent.
+1. Base data: ``demo.teams.seed_demo()``, the carrier's response guidelines and
+   ``demo.teams.seed_scale(--companies)`` (two accounts and a full team per company); all idempotent.
 2. Loads ``--escalations - --due`` "background" escalations with COPY, spread over the scale
    accounts: mostly resolved or cancelled, some answered or waiting (next_action_at NULL) and
    some new with next_action_at in the future. Skipped when exactly that many are there already.
@@ -143,9 +143,9 @@ def check_database(args):
 
 
 def ensure_base_data(companies: int) -> dict:
+    from demo import teams as demo
     from escalations.models import ResponsePolicy
     from escalations.policies import seed_guidelines
-    from teams import demo
 
     demo.seed_demo()
     seed_guidelines(ResponsePolicy)

@@ -26,7 +26,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from teams.api import AccountSerializer, CompanySerializer
-from teams.models import Person, staff_person
+from teams.models import Person
+from teams.scoping import display_name, staff_person
 
 from . import selectors, services
 from .downloads import file_response, ics_response
@@ -53,7 +54,7 @@ class StrictFieldsMixin:
 
 
 def _who(user) -> str | None:
-    return None if user is None else selectors.user_label(user)
+    return None if user is None else display_name(user)
 
 
 class _AccountLinkMixin:
@@ -279,7 +280,7 @@ def _validation_error(exc: DjangoValidationError) -> ValidationError:
 
 
 def _require_edit(user, account, part: str) -> None:
-    if not services.can_edit(user=user, account=account, part=part):
+    if not selectors.can_edit(user=user, account=account, part=part):
         raise PermissionDenied("You may not change this part of the dossier.")
 
 

@@ -7,7 +7,8 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 
-from teams.models import Person, staff_person
+from teams.models import Person
+from teams.scoping import staff_person
 
 from .models import AccountProfile, Amendment, Contact, DossierFile, Meeting, Proposal
 

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from teams.models import Account, Person, _team_visible_account_ids, staff_person
+from teams.models import Account, Person
+from teams.scoping import staff_person, team_visible_account_ids
 
 # Uploads larger than this are refused: the dossier keeps documents and emails, not archives.
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
@@ -38,7 +39,7 @@ class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        account_ids = _team_visible_account_ids(user)
+        account_ids = team_visible_account_ids(user)
         rows = self if account_ids is None else self.filter(account_id__in=account_ids)
         if staff_person(user) is None and hasattr(self.model, "internal"):
             rows = rows.filter(internal=False)

@@ -5,23 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from teams.models import Account, Person, can_view_team
+from teams.models import Account, Membership, Person
+from teams.scoping import can_view_team, staff_person
 from teams.selectors import account_get
 
-from . import services
+from . import rules
 from .models import AccountProfile, Amendment, CalendarFeed, Change, Contact, DossierFile, Meeting, Proposal
+from .rules import CONTACTS
 
 PART_MODELS = {
-    services.CONTACTS: Contact,
-    services.AMENDMENTS: Amendment,
-    services.MEETINGS: Meeting,
-    services.PROPOSALS: Proposal,
-    services.FILES: DossierFile,
+    rules.CONTACTS: Contact,
+    rules.AMENDMENTS: Amendment,
+    rules.MEETINGS: Meeting,
+    rules.PROPOSALS: Proposal,
+    rules.FILES: DossierFile,
 }
 
 
@@ -37,13 +39,13 @@ def dossier_account_get(*, user, pk) -> Account:
 def part_list(*, user, account: Account, part: str):
     """The rows of one dossier part of ``account`` that ``user`` may see."""
     rows = PART_MODELS[part].objects.visible_to(user).filter(account=account)
-    if part == services.MEETINGS:
+    if part == rules.MEETINGS:
         rows = rows.select_related("account__company").prefetch_related(
             Prefetch("people", queryset=Person.objects.order_by("name")), "contacts"
         )
-    elif part == services.PROPOSALS:
+    elif part == rules.PROPOSALS:
         rows = rows.select_related("owner")
-    elif part == services.FILES:
+    elif part == rules.FILES:
         rows = rows.select_related("added_by__staff_profile")
     return rows
 
@@ -68,8 +70,8 @@ class Dossier:
     @property
     def can_edit(self) -> dict[str, bool]:
         """Per part of the dossier: may the viewer change it?"""
-        parts = dict.fromkeys((services.PROFILE, *PART_MODELS), self.can_edit_all)
-        return parts | {services.CONTACTS: self.can_edit_contacts}
+        parts = dict.fromkeys((rules.PROFILE, *PART_MODELS), self.can_edit_all)
+        return parts | {rules.CONTACTS: self.can_edit_contacts}
 
     @property
     def agreement(self) -> Amendment | None:
@@ -95,13 +97,13 @@ def dossier_get(*, user, account: Account, history: int = 20) -> Dossier:
     profile = AccountProfile.objects.visible_to(user).filter(account=account).first() or AccountProfile(
         account=account
     )
-    can_edit_all = services.can_edit(user=user, account=account, part=services.PROFILE)
+    can_edit_all = can_edit(user=user, account=account, part=rules.PROFILE)
     return Dossier(
         account=account,
         profile=profile,
         changes=list(change_list(user=user, account=account)[:history]),
         can_edit_all=can_edit_all,
-        can_edit_contacts=can_edit_all or services.can_edit(user=user, account=account, part=services.CONTACTS),
+        can_edit_contacts=can_edit_all or can_edit(user=user, account=account, part=rules.CONTACTS),
         **parts,
     )
 
@@ -146,10 +148,14 @@ def calendar_feed_of(*, user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
-def user_label(user) -> str:
-    """A user as colleagues know them: the staff member's name, else the user's own name. (Select
-    ``…__staff_profile`` with the row: then this does not query.)"""
-    try:
-        return user.staff_profile.name
-    except ObjectDoesNotExist:
-        return user.get_full_name() or user.get_username()
+def can_edit(*, user, account: Account, part: str) -> bool:
+    """Carrier staff who see the account edit all of it; the customer's user managers edit
+    their company's contacts, provided they may see the dossier at all (the view-team right).
+    (``account`` was fetched through ``visible_to``.)"""
+    if staff_person(user) is not None:
+        return True
+    if part != CONTACTS:
+        return False
+    return Membership.objects.filter(
+        user=user, company_id=account.company_id, can_manage_users=True, can_view_team=True
+    ).exists()

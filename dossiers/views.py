@@ -45,7 +45,7 @@ def _account(request, account_id: int):
 
 
 def _require_edit(request, account, part: str) -> None:
-    if not services.can_edit(user=request.user, account=account, part=part):
+    if not selectors.can_edit(user=request.user, account=account, part=part):
         raise PermissionDenied("You may not change this part of the dossier.")
 
 

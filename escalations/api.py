@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from accountteam.api_errors import service_caller
 from teams.api import PersonBriefSerializer
-from teams.models import Account, Person, staff_person
+from teams.models import Account, Person
+from teams.scoping import staff_person
 
 from . import rules, selectors, services
 from .models import RAISABLE_CATEGORIES, Availability, Category, Channel, Escalation, Event, Status

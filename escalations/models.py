@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from teams.models import Account, Company, Person, Role, _visible_account_ids, staff_person
+from teams.models import Account, Company, Person, Role
+from teams.scoping import staff_person, visible_account_ids
 
 from . import rules
 
@@ -130,7 +131,7 @@ class EscalationQuerySet(models.QuerySet):
             return self.none()
         person = staff_person(user)
         if person is not None:
-            account_ids = _visible_account_ids(user)
+            account_ids = visible_account_ids(user)
             if account_ids is None:
                 return self
             return self.filter(Q(account_id__in=account_ids) | Q(assignee=person) | Q(assignee__backup=person))

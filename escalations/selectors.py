@@ -6,7 +6,8 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from teams.models import Person, staff_person
+from teams.models import Person
+from teams.scoping import staff_person
 
 from . import rules
 from .models import Escalation, Event, ResponsePolicy

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountteam import notifications
+from accountteam.clock import carrier_today
 from accountteam.notifications import Notice
-from teams.models import Account, Assignment, Membership, Person, carrier_today, staff_person
+from teams.models import Account, Assignment, Membership, Person
+from teams.scoping import display_name, staff_person
 
 from . import rules
 from .models import Escalation, Event, ResponsePolicy
@@ -31,18 +33,11 @@ def _grace() -> dt.timedelta | None:
     return None if minutes is None else dt.timedelta(minutes=minutes)
 
 
-def _actor_name(user) -> str:
-    if user is None:
-        return "Portal"
-    person = staff_person(user)
-    return person.name if person else (user.get_full_name() or user.get_username())
-
-
 def _event(item, *, actor, kind, comment="", internal=False, at=None, **data) -> Event:
     return Event.objects.create(
         escalation=item,
         actor=actor,
-        actor_name=_actor_name(actor),
+        actor_name=display_name(actor),
         kind=kind,
         comment=comment,
         internal=internal,
@@ -549,7 +544,7 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
                     "customer_comment",
                     now,
                     f"Customer comment: {item.subject}",
-                    f"{_describe(item)}\n{_actor_name(actor)} wrote: {comment}",
+                    f"{_describe(item)}\n{display_name(actor)} wrote: {comment}",
                     ref=str(event.pk),
                 )
             ]

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from teams.models import Account, Company, Person, staff_person
+from teams.models import Account, Company, Person
+from teams.scoping import staff_person
 
 from . import rules, selectors, services
 from .forms import ActionForm, RaiseForm

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from accountteam.clock import carrier_today
 from dossiers.models import Contact, Meeting
-from teams.models import Account, Person, Role, carrier_today
+from teams.models import Account, Person, Role
 
 from .models import Handoff
 

@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from teams.models import Account, Assignment, Person, Role, staff_person
+from teams.models import Account, Assignment, Person, Role
+from teams.scoping import staff_person
 
 
 class Owner(models.TextChoices):

@@ -10,6 +10,8 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from dossiers.models import Meeting
+from teams.models import Person
+from teams.scoping import directs, staff_person
 
 from .models import ChecklistItem, Handoff, HandoffAccount
 from .rules import Progress
@@ -98,3 +100,21 @@ def team_changes(account_ids) -> dict[int, list[TeamChange]]:
             TeamChange(row.account_id, h.role.name, h.incoming.name, h.outgoing.name, h.effective_date)
         )
     return changes
+
+
+# --- Permissions ----------------------------------------------------------------------------------
+
+
+def can_manage(user, outgoing: Person) -> bool:
+    """Carrier admins, and the outgoing person's director (or the director's director)."""
+    person = staff_person(user)
+    if person is None:
+        return False
+    return person.is_carrier_admin or directs(person, outgoing)
+
+
+def can_act_as(user, handoff: Handoff, owner: str) -> bool:
+    person = staff_person(user)
+    if person is None:
+        return False
+    return person.pk == handoff.owner_person(owner).pk or can_manage(user, handoff.outgoing)

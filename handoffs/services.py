@@ -11,47 +11,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accountteam import notifications
+from accountteam.clock import carrier_today
 from accountteam.notifications import Notice
 from dossiers import services as dossier_services
 from dossiers.models import Contact, Meeting, Proposal
 from escalations.models import Escalation
 from escalations.services import escalations_hand_over
-from teams.models import Account, Assignment, Membership, Person, Role, carrier_today, directs, staff_person
+from teams.models import Account, Assignment, Membership, Person, Role
+from teams.scoping import staff_person
 from teams.services import assignment_conflicts
 
 from . import rules
 from .models import ChecklistItem, ChecklistTemplateItem, Handoff, HandoffAccount, HandoffEvent, Owner, Step
+from .notices import describe, person_notice
 from .rules import HandoffConflict
+from .selectors import can_act_as, can_manage
+from .tasks import send_meeting_invitation
 
 # --- Permissions ----------------------------------------------------------------------------------
-
-
-def can_manage(user, outgoing: Person) -> bool:
-    """Carrier admins, and the outgoing person's director (or the director's director)."""
-    person = staff_person(user)
-    if person is None:
-        return False
-    return person.is_carrier_admin or directs(person, outgoing)
 
 
 def _require_manager(user, handoff_or_outgoing) -> None:
     outgoing = getattr(handoff_or_outgoing, "outgoing", handoff_or_outgoing)
     if not can_manage(user, outgoing):
         raise PermissionDenied("Only the outgoing person's director or a carrier admin can do this.")
-
-
-def can_act_as(user, handoff: Handoff, owner: str) -> bool:
-    person = staff_person(user)
-    if person is None:
-        return False
-    return person.pk == handoff.owner_person(owner).pk or can_manage(user, handoff.outgoing)
 
 
 def _require_open(handoff: Handoff) -> None:
@@ -71,23 +60,6 @@ def _log(handoff: Handoff, actor, text: str, at: dt.datetime | None = None) -> H
     return HandoffEvent.objects.create(
         handoff=handoff, actor=actor if getattr(actor, "is_authenticated", False) else None,
         text=text[:500], at=at or timezone.now(),
-    )
-
-
-def _url(handoff: Handoff) -> str:
-    return reverse("handoff_detail", args=[handoff.pk])
-
-
-def _person_notice(handoff: Handoff, person: Person, kind: str, key: str, subject: str, body: str) -> Notice:
-    return Notice.to_person(
-        person, key=f"handoff:{handoff.pk}:{key}:{person.pk}", kind=kind, subject=subject, body=body, url=_url(handoff)
-    )
-
-
-def _describe(handoff: Handoff) -> str:
-    return (
-        f"{handoff.role.name}: {handoff.outgoing.name} hands over to {handoff.incoming.name} "
-        f"on {handoff.effective_date:%d %b %Y}."
     )
 
 
@@ -174,11 +146,11 @@ def handoff_start(
             for t in template
         ]
     )
-    _log(handoff, actor, f"Started for {len(rows)} account(s): {_describe(handoff)}", now)
-    body = f"{_describe(handoff)}\nAccounts: {', '.join(a.account.number for a in chosen)}"
+    _log(handoff, actor, f"Started for {len(rows)} account(s): {describe(handoff)}", now)
+    body = f"{describe(handoff)}\nAccounts: {', '.join(a.account.number for a in chosen)}"
     notifications.record(
         [
-            _person_notice(handoff, person, "handoff", "started", f"Handoff started: {role.name}", body)
+            person_notice(handoff, person, "handoff", "started", f"Handoff started: {role.name}", body)
             for person in (outgoing, incoming)
         ]
     )
@@ -305,7 +277,7 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
         lines += [f"- {p.account.number} proposal: {p.title}" for p in proposals]
         notifications.record(
             [
-                _person_notice(
+                person_notice(
                     handoff, handoff.incoming, "handoff", f"transfer:{now.isoformat()}",
                     f"{len(lines)} open item(s) handed over to you",
                     f"{reason}\n" + "\n".join(lines),
@@ -365,8 +337,6 @@ def handoff_schedule_introduction(
         done_at=now, done_by=actor, meeting=meeting, note=f"Scheduled for {when:%d %b %Y %H:%M}."
     )
     _log(handoff, actor, f"{account.number}: introduction scheduled for {when:%d %b %Y %H:%M}", now)
-    from .tasks import send_meeting_invitation
-
     transaction.on_commit(lambda: send_meeting_invitation.delay(meeting.pk))
     return meeting
 
@@ -482,9 +452,9 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
                     url=reverse("account_detail", args=[row.account_id]),
                 )
             )
-    summary = f"{_describe(handoff)}\nCompleted; {len(rows)} account(s) now with {incoming.name}."
+    summary = f"{describe(handoff)}\nCompleted; {len(rows)} account(s) now with {incoming.name}."
     for person in {p.pk: p for p in (handoff.outgoing, incoming, handoff.director) if p is not None}.values():
-        notices.append(_person_notice(handoff, person, "handoff", "completed", "Handoff completed", summary))
+        notices.append(person_notice(handoff, person, "handoff", "completed", "Handoff completed", summary))
     return notices
 
 
@@ -500,68 +470,3 @@ def handoff_cancel(*, actor, handoff: Handoff, reason: str) -> Handoff:
     handoff.save(update_fields=["status", "cancel_reason"])
     _log(handoff, actor, f"Cancelled: {handoff.cancel_reason}")
     return handoff
-
-
-# --- Reminders (beat) ------------------------------------------------------------------------------------
-
-
-def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Remind owners of checklist items still open N business days (HANDOFF_REMINDER_BUSINESS_DAYS)
-    before the effective date, and tell the director of a handoff not complete on its effective
-    date. Each notice has a unique key, so running this again sends nothing twice."""
-    now = now or timezone.now()
-    days = settings.HANDOFF_REMINDER_BUSINESS_DAYS
-    today = carrier_today(now)
-    horizon = today + dt.timedelta(days=days * 2 + 30)
-    handoffs = list(
-        Handoff.objects.open()
-        .filter(effective_date__lte=horizon)
-        .select_related("role", "outgoing__calendar", "incoming__calendar", "director")
-        .prefetch_related("outgoing__calendar__closures", "incoming__calendar__closures")
-    )
-    if not handoffs:
-        return {"reminders": 0, "late": 0, "late_handoffs": 0}
-    open_items = (
-        ChecklistItem.objects.filter(handoff_account__handoff__in=handoffs, done_at__isnull=True)
-        .select_related("handoff_account__account")
-        .order_by("sort_order")
-    )
-    by_handoff: dict[int, list[ChecklistItem]] = {}
-    for item in open_items:
-        by_handoff.setdefault(item.handoff_account.handoff_id, []).append(item)
-    notices = []
-    late = 0
-    for handoff in handoffs:
-        for owner in (Owner.OUTGOING, Owner.INCOMING):
-            person = handoff.owner_person(owner)
-            spec = person.calendar_spec
-            local_today = now.astimezone(spec.zone).date()
-            if local_today < rules.reminder_date(handoff.effective_date, days, spec):
-                continue
-            mine = [i for i in by_handoff.get(handoff.pk, []) if i.owner == owner]
-            if not mine:
-                continue
-            lines = "\n".join(f"- {i.handoff_account.account.number}: {i.title}" for i in mine)
-            notices.append(
-                _person_notice(
-                    handoff, person, "handoff_reminder", f"reminder:{owner}:{handoff.effective_date}",
-                    f"Handoff checklist: {len(mine)} item(s) still open",
-                    f"{_describe(handoff)}\nStill open for you:\n{lines}",
-                )
-            )
-        if handoff.effective_date <= today and handoff.director is not None:
-            late += 1
-            notices.append(
-                _person_notice(
-                    handoff, handoff.director, "handoff_late", f"late:{handoff.effective_date}",
-                    f"Handoff not complete on its effective date: {handoff.outgoing.name} → {handoff.incoming.name}",
-                    f"{_describe(handoff)}\nThe handoff is still in progress; "
-                    f"{len(by_handoff.get(handoff.pk, []))} checklist item(s) open.",
-                )
-            )
-    stored = notifications.record(notices)
-    return {
-        "reminders": sum(1 for k in stored if ":reminder:" in k),
-        "late": sum(1 for k in stored if ":late:" in k),
-        "late_handoffs": late,
-    }

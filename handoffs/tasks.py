@@ -1,13 +1,13 @@
 from celery import shared_task
 
-from . import services
 from .invitations import send_invitation
+from .reminders import handoff_reminders
 
 
 @shared_task
 def reminders() -> dict[str, int]:
     """Beat, hourly: checklist reminders before the effective date, late handoffs to directors."""
-    return services.handoff_reminders()
+    return handoff_reminders()
 
 
 @shared_task

@@ -13,8 +13,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accountteam.clock import carrier_today
 from accountteam.forms import add_service_errors
-from teams.models import carrier_today, staff_person
+from teams.scoping import staff_person
 
 from . import selectors, services
 from .forms import CancelForm, IntroductionForm, ItemForm, StartForm
@@ -88,9 +89,9 @@ def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
                     {
                         "item": i,
                         "can_tick": handoff.is_open and not i.is_done and i.step != Step.TRANSFER
-                        and services.can_act_as(request.user, handoff, i.owner),
+                        and selectors.can_act_as(request.user, handoff, i.owner),
                         "can_reopen": handoff.is_open and i.is_done and i.step != Step.TRANSFER
-                        and services.can_act_as(request.user, handoff, i.owner),
+                        and selectors.can_act_as(request.user, handoff, i.owner),
                         "form": forms.get(("item", i.pk))
                         or ItemForm(prefix=f"item{i.pk}", meetings=meetings[row.account_id]),
                     }
@@ -108,9 +109,9 @@ def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
         "accounts": accounts,
         "progress": selectors.progress(i["item"] for a in accounts for i in a["items"]),
         "open_work": services.open_work(handoff) if handoff.is_open else [],
-        "can_manage": services.can_manage(request.user, handoff.outgoing),
-        "can_transfer": services.can_act_as(request.user, handoff, Owner.OUTGOING),
-        "can_confirm": services.can_act_as(request.user, handoff, Owner.INCOMING),
+        "can_manage": selectors.can_manage(request.user, handoff.outgoing),
+        "can_transfer": selectors.can_act_as(request.user, handoff, Owner.OUTGOING),
+        "can_confirm": selectors.can_act_as(request.user, handoff, Owner.INCOMING),
         "is_incoming": staff_person(request.user).pk == handoff.incoming_id,
         "blockers": blockers,
         "cancel_form": forms.get("cancel") or CancelForm(),

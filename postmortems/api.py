@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from accountteam.api_errors import service_caller
 from escalations.rules import TransitionError
 from teams.api import PersonBriefSerializer
-from teams.models import Account, Person, staff_person
+from teams.models import Account, Person
+from teams.scoping import staff_person
 
-from . import pdf, selectors, services
+from . import pdf, rules, selectors, services
 from .models import Complexity, Note, PostMortem, PreventiveAction, Source, Status, Version
 from .rules import PostMortemConflict, format_duration
 from .selectors import published_action_ids
@@ -91,9 +92,21 @@ class PostMortemDetailSerializer(PostMortemSerializer):
     preventive_actions = PreventiveActionSerializer(source="actions", many=True, read_only=True)
     notes = NoteSerializer(many=True, read_only=True)
     draft = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="The actions the caller may take now (empty for customers)."
+    )
 
     class Meta(PostMortemSerializer.Meta):
-        fields = [*PostMortemSerializer.Meta.fields, "versions", "preventive_actions", "notes", "draft"]
+        fields = [*PostMortemSerializer.Meta.fields, "versions", "preventive_actions", "notes", "draft",
+                  "allowed_actions"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=rules.ACTIONS)))
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        allowed = selectors.postmortem_allowed_actions(user=request.user, postmortem=obj)
+        return [name for name in rules.ACTIONS if name in allowed]
 
     def get_draft(self, obj) -> dict | None:
         request = self.context.get("request")

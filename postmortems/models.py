@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from escalations.models import Escalation
-from teams.models import Account, Company, Membership, Person, _visible_account_ids, staff_person
+from teams.models import Account, Company, Membership, Person
+from teams.scoping import staff_person, visible_account_ids
 
 
 class Complexity(models.TextChoices):
@@ -64,7 +65,7 @@ class PostMortemQuerySet(models.QuerySet):
             return self.none()
         person = staff_person(user)
         if person is not None:
-            account_ids = _visible_account_ids(user)
+            account_ids = visible_account_ids(user)
             if account_ids is None:
                 return self
             owned = PreventiveAction.objects.filter(owner=person).values("postmortem_id")

@@ -45,6 +45,45 @@ def next_status(current: str, action: str, *, review_required: bool = False) -> 
     return target
 
 
+EDITABLE = frozenset({Status.ACCEPTED, Status.IN_PREPARATION})
+
+# Every action on a post-mortem, by the name the API gives it.
+ACTIONS = (
+    "accept", "decline", "notes", "analysis", "preventive-actions", "submit-for-review",
+    "return-to-preparation", "publish", "correct", "wait-on-customer", "resume",
+)
+
+
+def allowed_actions(
+    *, status: str, is_open: bool, tracking_open: bool, waiting: bool,
+    can_work: bool, can_review: bool, review_required: bool,
+) -> frozenset[str]:
+    """The actions the user may take on a post-mortem now: the page shows their forms and the
+    API lists them. ``can_work``: the manager, their directors or an admin; ``can_review``:
+    one of those other than the manager; ``waiting``: the tracking item waits on the customer."""
+    if not can_work:
+        return frozenset()
+    editable = status in EDITABLE
+    if review_required:
+        can_publish = status == Status.IN_REVIEW and can_review
+    else:
+        can_publish = editable or status == Status.IN_REVIEW
+    allowed = {
+        "accept": status == Status.REQUESTED,
+        "decline": status == Status.REQUESTED,
+        "notes": status == Status.REQUESTED or editable,
+        "analysis": editable,
+        "preventive-actions": editable,
+        "submit-for-review": editable and review_required,
+        "return-to-preparation": status == Status.IN_REVIEW and can_review,
+        "publish": can_publish,
+        "correct": status == Status.PUBLISHED,
+        "wait-on-customer": is_open and tracking_open and not waiting,
+        "resume": is_open and waiting,
+    }
+    return frozenset(name for name, ok in allowed.items() if ok)
+
+
 def below_threshold(start: dt.datetime, end: dt.datetime, threshold_hours: float) -> bool:
     """Is the event shorter than the eligibility threshold (a flag, never a refusal)?"""
     return end - start < dt.timedelta(hours=threshold_hours)

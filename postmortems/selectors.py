@@ -3,13 +3,16 @@ customers never receive the draft: only published versions."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from escalations.models import Escalation
-from teams.models import staff_person
+from escalations.rules import WAITING
+from teams.scoping import directs, staff_person
 
+from . import rules
 from .models import Note, PostMortem, PreventiveAction, Status, Version
 
 
@@ -80,3 +83,30 @@ def published_action_ids(postmortem: PostMortem) -> set[int]:
 
 
 IN_PROGRESS = (Status.ACCEPTED, Status.IN_PREPARATION, Status.IN_REVIEW)
+
+
+# --- Permissions ------------------------------------------------------------------------------------
+
+
+def can_work(user, postmortem: PostMortem) -> bool:
+    """The assigned manager, their director (or the director above) and carrier admins."""
+    person = staff_person(user)
+    if person is None:
+        return False
+    return person.is_carrier_admin or person.pk == postmortem.manager_id or directs(person, postmortem.manager)
+
+
+def can_review(user, postmortem: PostMortem) -> bool:
+    person = staff_person(user)
+    return person is not None and person.pk != postmortem.manager_id and can_work(user, postmortem)
+
+
+def postmortem_allowed_actions(*, user, postmortem: PostMortem) -> frozenset[str]:
+    """The actions ``user`` may take on ``postmortem`` now (see ``rules.allowed_actions``).
+    Select the manager's ``reports_to`` and the tracking item with the row."""
+    tracking = postmortem.tracking
+    return rules.allowed_actions(
+        status=postmortem.status, is_open=postmortem.is_open, tracking_open=tracking.is_open,
+        waiting=tracking.status == WAITING, can_work=can_work(user, postmortem),
+        can_review=can_review(user, postmortem), review_required=settings.POSTMORTEM_DIRECTOR_REVIEW,
+    )

@@ -31,27 +31,15 @@ from accountteam.notifications import Notice
 from escalations import services as escalation_services
 from escalations.models import Category, Channel
 from escalations.rules import CLOSED
-from teams.models import Account, Membership, Person, directs, staff_person
+from teams.models import Account, Membership, Person
+from teams.scoping import staff_person
 
 from . import rules
 from .models import ComplexityPolicy, Note, PostMortem, PreventiveAction, Status, Version
 from .rules import PostMortemConflict
-from .selectors import published_action_ids
+from .selectors import can_review, can_work, published_action_ids
 
 # --- Permissions and helpers -------------------------------------------------------------------------
-
-
-def can_work(user, postmortem: PostMortem) -> bool:
-    """The assigned manager, their director (or the director above) and carrier admins."""
-    person = staff_person(user)
-    if person is None:
-        return False
-    return person.is_carrier_admin or person.pk == postmortem.manager_id or directs(person, postmortem.manager)
-
-
-def can_review(user, postmortem: PostMortem) -> bool:
-    person = staff_person(user)
-    return person is not None and person.pk != postmortem.manager_id and can_work(user, postmortem)
 
 
 def _require_worker(user, postmortem: PostMortem) -> None:

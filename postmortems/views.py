@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountteam.forms import add_service_errors
-from escalations.rules import WAITING, TransitionError
-from teams.models import Account, Person, staff_person
+from escalations.rules import TransitionError
+from teams.models import Account, Person
+from teams.scoping import staff_person
 
 from . import pdf, rules, selectors, services
 from .api import pdf_response
@@ -45,7 +46,6 @@ from .rules import PostMortemConflict
 
 PAGE_SIZE = 25
 STATUS_FILTERS = [("open", "Open"), *Status.choices]
-EDITABLE = (Status.ACCEPTED, Status.IN_PREPARATION)
 
 
 # --- List -------------------------------------------------------------------------------------------
@@ -155,23 +155,20 @@ def _published(pm: PostMortem, version) -> dict:
 def _workspace(request, pm: PostMortem, forms: dict) -> dict:
     """What the staff see and may do on the page (customers get none of it)."""
     person = staff_person(request.user)
-    can_work = services.can_work(request.user, pm)
-    can_review = services.can_review(request.user, pm)
+    can_work = selectors.can_work(request.user, pm)
+    allowed = selectors.postmortem_allowed_actions(user=request.user, postmortem=pm)
     review_required = settings.POSTMORTEM_DIRECTOR_REVIEW
-    editable = pm.status in EDITABLE
+    editable = pm.status in rules.EDITABLE
     has_versions = bool(pm.versions.all())
-    tracking = pm.tracking
-    if review_required:
-        can_publish = can_work and pm.status == Status.IN_REVIEW and can_review
-    else:
-        can_publish = can_work and pm.status in (*EDITABLE, Status.IN_REVIEW)
 
     def form(key, form_class, **kwargs):
+        if key not in allowed:
+            return None
         return forms.get(key) or form_class(auto_id=f"{key}-%s", **kwargs)
 
     context = {
         "can_work": can_work,
-        "can_review": can_review,
+        "can_review": selectors.can_review(request.user, pm),
         "editable": editable,
         "review_required": review_required,
         "actions": [
@@ -185,24 +182,20 @@ def _workspace(request, pm: PostMortem, forms: dict) -> dict:
     }
     if not can_work:
         return context
-    requested = pm.status == Status.REQUESTED
-    waiting = tracking.status == WAITING
     return context | {
-        "accept_form": form("accept", AcceptForm) if requested else None,
-        "decline_form": form("decline", DeclineForm) if requested else None,
-        "note_form": form("note", NoteForm, initial={"at": timezone.localtime().replace(second=0, microsecond=0)})
-        if requested or editable else None,
+        "accept_form": form("accept", AcceptForm),
+        "decline_form": form("decline", DeclineForm),
+        "note_form": form("notes", NoteForm, initial={"at": timezone.localtime().replace(second=0, microsecond=0)}),
         "analysis_form": form(
             "analysis", AnalysisForm, initial={name: getattr(pm, name) for name in services.ANALYSIS_FIELDS}
-        ) if editable else None,
-        "action_form": form("preventive-action", PreventiveActionForm, **_active_people(request)) if editable else None,
-        "can_submit": editable and review_required,
-        "return_form": form("return-to-preparation", CommentForm) if pm.status == Status.IN_REVIEW and can_review
-        else None,
-        "publish_form": form("publish", PublishForm) if can_publish else None,
-        "can_correct": pm.status == Status.PUBLISHED,
-        "wait_form": form("wait", CommentForm) if pm.is_open and tracking.is_open and not waiting else None,
-        "resume_form": form("resume", CommentForm) if pm.is_open and waiting else None,
+        ),
+        "action_form": form("preventive-actions", PreventiveActionForm, **_active_people(request)),
+        "can_submit": "submit-for-review" in allowed,
+        "return_form": form("return-to-preparation", CommentForm),
+        "publish_form": form("publish", PublishForm),
+        "can_correct": "correct" in allowed,
+        "wait_form": form("wait-on-customer", CommentForm),
+        "resume_form": form("resume", CommentForm),
         "has_versions": has_versions,
     }
 
@@ -289,9 +282,9 @@ def _active_people(request):
 ACTIONS = {
     "accept": _with_form(AcceptForm, services.postmortem_accept, "Accepted: the due date is set."),
     "decline": _with_form(DeclineForm, services.postmortem_decline, "Declined: the customer is told why."),
-    "note": _with_form(NoteForm, services.postmortem_note_add, "Note added."),
+    "notes": _with_form(NoteForm, services.postmortem_note_add, "Note added."),
     "analysis": _with_form(AnalysisForm, services.postmortem_analysis_update, "Analysis saved."),
-    "preventive-action": _with_form(
+    "preventive-actions": _with_form(
         PreventiveActionForm, services.preventive_action_add, "Preventive action added.", form_kwargs=_active_people
     ),
     "submit-for-review": _plain(services.postmortem_submit_for_review, "Submitted for the director's review."),
@@ -300,7 +293,9 @@ ACTIONS = {
     ),
     "publish": _with_form(PublishForm, services.postmortem_publish, "Published: the customer can read it now."),
     "correct": _plain(services.postmortem_correct, "Correction started: publish again to issue a new version."),
-    "wait": _with_form(CommentForm, services.postmortem_wait, "Waiting on the customer: the clock is stopped."),
+    "wait-on-customer": _with_form(
+        CommentForm, services.postmortem_wait, "Waiting on the customer: the clock is stopped."
+    ),
     "resume": _with_form(CommentForm, services.postmortem_resume, "Resumed: the due date moved out."),
 }
 
@@ -312,7 +307,7 @@ def postmortem_action(request, pk: int, action: str):
     handle = ACTIONS.get(action)
     if handle is None:
         raise Http404("No such action.")
-    if not services.can_work(request.user, pm):
+    if not selectors.can_work(request.user, pm):
         raise PermissionDenied("Only the account's service manager, their director or a carrier admin can do this.")
     return handle(request, pm, action)
 

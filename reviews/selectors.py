@@ -34,10 +34,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, NullIf, TruncWeek
 from django.http import Http404
 
-from accountteam.middleware import time_zone_for
 from escalations import rules as escalation_rules
 from escalations.models import Category, Channel, Escalation
-from teams.models import Person, staff_person
+from teams.models import Person
+from teams.scoping import staff_person
+from teams.time_zones import time_zone_for
 
 from . import rules
 

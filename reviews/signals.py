@@ -4,7 +4,8 @@ zone, so that no page pays a query for it (the pages themselves check on every r
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from teams.models import Person, staff_person
+from teams.models import Person
+from teams.scoping import staff_person
 
 SESSION_KEY = "can_review"
 

@@ -11,7 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import selectors, services
-from .models import Account, Assignment, Company, Person, Role, staff_person
+from .models import Account, Assignment, Company, Person, Role
+from .scoping import staff_person
 
 # --- Serializers ------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from accountteam.calendar import validate_time_zone
+
 from .models import Membership, Person
 
 
@@ -51,3 +53,15 @@ class AvailabilityForm(forms.Form):
         if until is not None and until <= timezone.now():
             raise forms.ValidationError("Pick a time in the future.")
         return until
+
+
+class SettingsForm(forms.Form):
+    time_zone = forms.CharField(required=False, label="Time zone (IANA, e.g. America/Denver)")
+    notify_by_email = forms.BooleanField(required=False, label="Email me notices")
+    notify_in_app = forms.BooleanField(required=False, label="Show notices under the bell")
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"].strip()
+        if value and not validate_time_zone(value):
+            raise forms.ValidationError(f"{value!r} is not a time zone name such as America/Denver.")
+        return value

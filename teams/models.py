@@ -22,87 +22,24 @@ from accountteam.calendar import (
     validate_time_zone,
     validate_weekly_hours,
 )
+from accountteam.clock import carrier_today
+
+from . import scoping
 
 
 def _default_weekly_hours():
     return {day: [list(pair) for pair in pairs] for day, pairs in DEFAULT_WEEKLY_HOURS.items()}
 
 
-def carrier_today(at=None):
-    """The carrier's calendar date (its configured zone) at ``at`` or now.
-
-    Assignment periods are dates in the carrier's zone: which one is current must not depend
-    on the time zone of whoever is looking.
-    """
-    return timezone.localdate(at or timezone.now(), timezone.get_default_timezone())
-
-
 # --- Scoping -----------------------------------------------------------------------------
-
-
-def staff_person(user) -> Person | None:
-    """The carrier staff profile of ``user``, or None for customer users (memoised on the user)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_staff_person_cache"):
-        user._staff_person_cache = Person.objects.filter(user=user, is_active=True).first()
-    return user._staff_person_cache
-
-
-def directs(person: Person, other: Person) -> bool:
-    """Is ``person`` ``other``'s director, or that director's director? (The two levels a
-    director's view of accounts reaches: see ``_visible_account_ids``.) Select ``reports_to``
-    with ``other``: then this does not query."""
-    director = other.reports_to
-    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
-
-
-def _not_ended(prefix: str = "") -> Q:
-    today = carrier_today()
-    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
-
-
-def _visible_account_ids(user):
-    """Ids of the accounts ``user`` may see, as a subquery (or None for "all")."""
-    person = staff_person(user)
-    if person is not None:
-        if person.is_carrier_admin:
-            return None
-        # A person sees the accounts they hold; a director also those of their reports
-        # (and of their reports' reports).
-        people = Person.objects.filter(
-            Q(pk=person.pk) | Q(reports_to=person) | Q(reports_to__reports_to=person)
-        ).values("pk")
-        return (
-            Assignment.objects.filter(_not_ended(), person__in=people)
-            .values("account_id")
-        )
-    return Account.objects.filter(company__memberships__user=user).values("pk")
-
-
-def _team_visible_account_ids(user):
-    """Like ``_visible_account_ids`` but for team data: customers need the "view team" right."""
-    if staff_person(user) is not None:
-        return _visible_account_ids(user)
-    return Account.objects.filter(
-        company__memberships__user=user, company__memberships__can_view_team=True
-    ).values("pk")
-
-
-def can_view_team(user, company) -> bool:
-    """May ``user`` see the team (people, channels, assignments) of ``company``'s accounts?"""
-    if staff_person(user) is not None:
-        return True
-    return Membership.objects.filter(user=user, company=company, can_view_team=True).exists()
 
 
 class CompanyQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        person = staff_person(user)
-        if person is not None:
-            account_ids = _visible_account_ids(user)
+        if scoping.staff_person(user) is not None:
+            account_ids = scoping.visible_account_ids(user)
             if account_ids is None:
                 return self
             return self.filter(pk__in=Account.objects.filter(pk__in=account_ids).values("company_id"))
@@ -113,7 +50,7 @@ class AccountQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        account_ids = _visible_account_ids(user)
+        account_ids = scoping.visible_account_ids(user)
         return self if account_ids is None else self.filter(pk__in=account_ids)
 
 
@@ -122,10 +59,10 @@ class PersonQuerySet(models.QuerySet):
         """Staff see the whole carrier directory; customers the people serving their accounts."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if staff_person(user) is not None:
+        if scoping.staff_person(user) is not None:
             return self
         serving = Assignment.objects.filter(
-            _not_ended(), account_id__in=_team_visible_account_ids(user)
+            scoping.not_ended(), account_id__in=scoping.team_visible_account_ids(user)
         ).values("person_id")
         backups = Person.objects.filter(pk__in=serving).values("backup_id")
         return self.filter(Q(pk__in=serving) | Q(pk__in=backups))
@@ -135,7 +72,7 @@ class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        account_ids = _team_visible_account_ids(user)
+        account_ids = scoping.team_visible_account_ids(user)
         return self if account_ids is None else self.filter(account_id__in=account_ids)
 
     def current(self, on=None):
@@ -148,7 +85,7 @@ class MembershipQuerySet(models.QuerySet):
         """Members of companies whose users ``user`` may manage."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if staff_person(user) is not None:
+        if scoping.staff_person(user) is not None:
             return self.filter(company__in=Company.objects.visible_to(user))
         managed = Membership.objects.filter(user=user, can_manage_users=True).values("company_id")
         return self.filter(company_id__in=managed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -11,8 +12,11 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Account, Assignment, Company, Person, Role, can_view_team, carrier_today
+from accountteam.clock import carrier_today
+
+from .models import Account, Assignment, Company, Membership, Person, Role
 from .rules import AvailabilityNow, availability_now
+from .scoping import can_view_team, staff_person
 
 DUTY_MANAGER = "duty-manager"
 
@@ -83,7 +87,27 @@ class Team:
     service: list[TeamMember] = field(default_factory=list)
     duty_manager: TeamMember | None = None
     changes: list[Assignment] = field(default_factory=list)  # upcoming assignments
-    handovers: list = field(default_factory=list)  # handoffs in progress (handoffs.selectors.TeamChange)
+    handovers: list = field(default_factory=list)  # changes in progress, from team_changes_register
+
+
+# Apps above teams announce changes in progress on a team (handoffs registers its open
+# handoffs in its AppConfig.ready): teams shows them without importing those apps.
+_TEAM_CHANGE_SOURCES: list[Callable[[list[int]], dict[int, list]]] = []
+
+
+def team_changes_register(source: Callable[[list[int]], dict[int, list]]) -> None:
+    """Add a source of team changes: given account ids, it answers {account id: [changes]}.
+    Each change has ``person_name``, ``replaces``, ``role_name`` and ``start_date``."""
+    if source not in _TEAM_CHANGE_SOURCES:
+        _TEAM_CHANGE_SOURCES.append(source)
+
+
+def _team_changes(account_ids: list[int]) -> dict[int, list]:
+    changes: dict[int, list] = defaultdict(list)
+    for source in _TEAM_CHANGE_SOURCES:
+        for account_id, rows in source(account_ids).items():
+            changes[account_id].extend(rows)
+    return changes
 
 
 def _people_prefetch():
@@ -120,10 +144,7 @@ def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team
         )
         return TeamMember(row, state)
 
-    # Handoffs build on teams; the team page reads them without teams depending on the app.
-    from handoffs.selectors import team_changes
-
-    handovers = team_changes([a.pk for a in accounts])
+    handovers = _team_changes([a.pk for a in accounts])
     teams = []
     for account in accounts:
         team = Team(account=account, handovers=handovers.get(account.pk, []))
@@ -166,3 +187,10 @@ def person_prefetch_assignments(people):
             to_attr="current_assignments",
         )
     )
+
+
+def user_can_manage_company_users(*, user, company: Company) -> bool:
+    """Carrier staff who can see the company, or its members with the manage-users right."""
+    if staff_person(user) is not None:
+        return Company.objects.visible_to(user).filter(pk=company.pk).exists()
+    return Membership.objects.filter(user=user, company=company, can_manage_users=True).exists()

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Account, Assignment, Company, Invitation, Membership, Person, Role, staff_person
+from .models import Account, Assignment, Company, Invitation, Membership, Person, Role
 from .rules import IN_OFFICE, OUT_OF_OFFICE, periods_overlap
+from .selectors import user_can_manage_company_users
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -95,11 +96,7 @@ def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]
 # --- Companies and users -------------------------------------------------------------------
 
 
-def user_can_manage_company_users(*, user, company: Company) -> bool:
-    """Carrier staff who can see the company, or its members with the manage-users right."""
-    if staff_person(user) is not None:
-        return Company.objects.visible_to(user).filter(pk=company.pk).exists()
-    return Membership.objects.filter(user=user, company=company, can_manage_users=True).exists()
+
 
 
 @transaction.atomic

@@ -3,9 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/", views.account_search, name="account_search"),
-    path("accounts/<int:account_id>/", views.account_detail, name="account_detail"),
     path("company/switch/", views.company_switch, name="company_switch"),
     path("companies/<int:company_id>/users/", views.company_users, name="company_users"),
     path(
@@ -15,5 +13,6 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/availability/", views.my_availability, name="my_availability"),
+    path("me/settings/", views.my_settings, name="my_settings"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -15,36 +15,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accountteam.tenancy import SESSION_KEY
-from escalations.selectors import guidelines_for
+from accountteam.notifications import user_settings
 
 from . import selectors, services
-from .forms import AcceptInvitationForm, AvailabilityForm, InvitationForm, PermissionsForm
-from .models import Invitation, Membership, staff_person
+from .forms import AcceptInvitationForm, AvailabilityForm, InvitationForm, PermissionsForm, SettingsForm
+from .models import Invitation, Membership
+from .scoping import staff_person
+from .tenancy import SESSION_KEY
+from .time_zones import remember_time_zone
 
 PAGE_SIZE = 25
-
-
-@login_required
-def home(request):
-    person = staff_person(request.user)
-    if person is not None:
-        mine = selectors.account_list(user=request.user).filter(
-            pk__in=person.assignments.current().values("account_id")
-        )
-        return render(request, "teams/staff_home.html", {"my_accounts": mine[:50], "person": person})
-    membership = request.membership
-    if membership is None:
-        return render(request, "teams/no_company.html")
-    teams = []
-    if membership.can_view_team:
-        accounts = selectors.account_list(user=request.user, company=membership.company)
-        teams = selectors.teams_for_accounts(accounts)
-    return render(
-        request,
-        "teams/customer_home.html",
-        {"membership": membership, "teams": teams, "guidelines": guidelines_for(membership.company)},
-    )
 
 
 @login_required
@@ -58,17 +38,6 @@ def account_search(request):
     if request.htmx:
         return render(request, "teams/partials/_account_rows.html", context)
     return render(request, "teams/account_search.html", context)
-
-
-@login_required
-def account_detail(request, account_id: int):
-    account = selectors.account_get(user=request.user, pk=account_id)
-    team = selectors.team_get(user=request.user, account=account)
-    return render(
-        request,
-        "teams/account_detail.html",
-        {"account": account, "team": team, "guidelines": guidelines_for(account.company)},
-    )
 
 
 @login_required
@@ -91,7 +60,7 @@ def company_switch(request):
 
 def _company_for_user_admin(request, company_id):
     company = selectors.company_get(user=request.user, pk=company_id)
-    if not services.user_can_manage_company_users(user=request.user, company=company):
+    if not selectors.user_can_manage_company_users(user=request.user, company=company):
         raise PermissionDenied("You cannot manage this company's users.")
     return company
 
@@ -214,3 +183,24 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def my_settings(request):
+    prefs = user_settings(request.user)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "time_zone": prefs.time_zone,
+            "notify_by_email": prefs.notify_by_email,
+            "notify_in_app": prefs.notify_in_app,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        for name, value in form.cleaned_data.items():
+            setattr(prefs, name, value)
+        prefs.save()
+        remember_time_zone(request, request.user)
+        messages.success(request, "Your settings are saved.")
+        return redirect("my_settings")
+    return render(request, "notifications/settings.html", {"form": form})

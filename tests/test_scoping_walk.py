@@ -146,8 +146,8 @@ def _foreign_handoff(foreign):
     """A handoff of the foreign account's manager, started by their director."""
     import datetime as dt
 
+    from accountteam.clock import carrier_today
     from handoffs.services import handoff_start
-    from teams.models import carrier_today
     from tests.teams.factories import PersonFactory, UserFactory
 
     director = PersonFactory(name="Foreign Director", user=UserFactory(username="foreign.director"))

@@ -71,7 +71,7 @@ def test_embedded_default_broker_delivers_beat_and_worker_tasks(tmp_path):
 
     manage("migrate", "--no-input")
     manage("shell", "-c", (
-        "import datetime as dt; from django.utils import timezone; from teams import demo; "
+        "import datetime as dt; from django.utils import timezone; from demo import teams as demo; "
         "from teams.models import Person; demo.seed_demo(); "
         "Person.objects.filter(email='dana.whitfield@carrier.example').update("
         "availability='out_of_office', availability_until=timezone.now() - dt.timedelta(minutes=1))"

@@ -7,10 +7,10 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 
 from teams.models import Company
+from teams.scoping import display_name
 
 from .. import services
 from ..models import AccountProfile, Amendment, Contact, DossierFile, Meeting, Proposal
-from ..selectors import user_label
 
 register = template.Library()
 
@@ -38,7 +38,7 @@ EMPTY = "—"
 @register.filter
 def who(user) -> str:
     """A user as colleagues know them: the staff member's name, else the user's name."""
-    return "the system" if user is None else user_label(user)
+    return display_name(user, nobody="the system")
 
 
 @register.filter

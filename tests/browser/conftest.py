@@ -4,6 +4,13 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from demo.teams import DEMO_PASSWORD, seed_demo
+from escalations.models import ResponsePolicy
+from escalations.policies import seed_guidelines
+from handoffs.checklist import seed_checklist
+from handoffs.models import ChecklistTemplateItem
 
 # Playwright's sync API keeps an event loop running in the main thread; without this Django
 # refuses ORM calls made from the test itself (SynchronousOnlyOperation).
@@ -46,10 +53,47 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def new_page(browser):
+    """Pages in fresh browser contexts: each starts without another one's cookies, so two people can
+    be signed in at the same time. Keyword arguments go to ``browser.new_context``."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
     """A fresh context (no cookies shared between tests) and its page."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_page()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data, with the escalation guidelines and the handoff checklist: both come from data
+    migrations, which a transactional test's flush may have undone (their seeds only add what is
+    missing)."""
+    seeded = seed_demo()
+    seed_guidelines(ResponsePolicy)
+    seed_checklist(ChecklistTemplateItem)
+    return seeded
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """``sign_in(page, username)``: sign in on ``page`` with the demo password; lands on the home page."""
+    def sign_in(page, username):
+        page.goto(f"{live_server.url}/auth/login/")
+        page.locator("input[name=login]").fill(username)
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(f"{live_server.url}/")
+
+    return sign_in

@@ -5,45 +5,16 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.conf import settings
 from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
-from escalations.models import Escalation, ResponsePolicy
-from escalations.policies import seed_guidelines
-from teams.demo import seed_demo
+from escalations.models import Escalation
 from teams.models import Account
-
-from .test_team_lookup import sign_in
 
 SCREENSHOT = settings.BASE_DIR / "var" / "screenshots" / "escalation-item.png"
 SUBJECT = "T1 to Golden CO down since 09:00"
 COMMENT = "Still down at our end; the circuit ID is 101/T1/GOLDEN/0042."
-
-
-@pytest.fixture
-def demo(transactional_db):
-    seeded = seed_demo()
-    # The guidelines come from a data migration, which the transactional flush may have undone.
-    seed_guidelines(ResponsePolicy)
-    return seeded
-
-
-@pytest.fixture
-def new_page(browser):
-    """Pages in fresh browser contexts: each sign-in starts without the previous one's cookies."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def timeline_entry(page, kind, actor):
@@ -51,9 +22,9 @@ def timeline_entry(page, kind, actor):
     return page.locator("ol.timeline li").filter(has_text=re.compile(rf"{re.escape(kind)}\s*·\s*{re.escape(actor)}"))
 
 
-def test_customer_raises_manager_acknowledges_customer_comments(demo, live_server, page, new_page):
+def test_customer_raises_manager_acknowledges_customer_comments(demo, live_server, page, new_page, sign_in):
     # --- The customer raises a voicemail escalation from the team page ---------------------------
-    sign_in(page, live_server, "clec.user")
+    sign_in(page, "clec.user")
     # An <a role="button">: Pico styles it as a button, so that is its accessible role.
     page.get_by_role("button", name="Raise an escalation for 7001-0001").click()
     expect(page.get_by_role("heading", name="Raise an escalation")).to_be_visible()
@@ -90,7 +61,7 @@ def test_customer_raises_manager_acknowledges_customer_comments(demo, live_serve
 
     # --- The service manager acknowledges it -----------------------------------------------------
     staff = new_page()
-    sign_in(staff, live_server, "service.manager")
+    sign_in(staff, "service.manager")
     staff.goto(f"{live_server.url}/escalations/")
     expect(staff.get_by_role("heading", name="Escalations")).to_be_visible()
     staff.locator("#rows").get_by_role("link", name=SUBJECT).click()
@@ -116,7 +87,7 @@ def test_customer_raises_manager_acknowledges_customer_comments(demo, live_serve
 
     # --- The customer sees the acknowledgement and comments ---------------------------------------
     customer = new_page()
-    sign_in(customer, live_server, "clec.user")
+    sign_in(customer, "clec.user")
     customer.goto(item_url)
     expect(customer.locator("#item-status")).to_have_text("Acknowledged")
     expect(timeline_entry(customer, "Raised", "clec.user")).to_have_count(1)

@@ -13,34 +13,17 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from escalations import services as escalation_services
-from escalations.models import Escalation, ResponsePolicy
-from escalations.policies import seed_guidelines
-from handoffs.checklist import seed_checklist
-from handoffs.models import ChecklistItem, ChecklistTemplateItem, Handoff, Step
-from teams.demo import seed_demo
+from escalations.models import Escalation
+from handoffs.models import ChecklistItem, Handoff, Step
 from teams.models import Account, Person
 
-from .test_team_lookup import sign_in
-
 
 @pytest.fixture
-def demo(transactional_db):
-    seeded = seed_demo()
-    # Both come from data migrations, which the transactional flush may have undone.
-    seed_guidelines(ResponsePolicy)
-    seed_checklist(ChecklistTemplateItem)
-    return seeded
-
-
-@pytest.fixture
-def customer_page(browser, live_server):
+def customer_page(new_page, sign_in):
     """clec.user (Front Range Fiber) signed in, in a browser context of their own."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    customer = context.new_page()
-    sign_in(customer, live_server, "clec.user")
-    yield customer
-    context.close()
+    customer = new_page()
+    sign_in(customer, "clec.user")
+    return customer
 
 
 def raise_for_dana(number: str, subject: str) -> Escalation:
@@ -58,7 +41,7 @@ def service_managers(page) -> list[str]:
 
 
 def test_director_hands_dana_over_to_luis_and_the_customer_sees_luis(
-    demo, live_server, page, customer_page, eager_tasks, mailoutbox
+    demo, live_server, page, customer_page, sign_in, eager_tasks, mailoutbox
 ):
     open_work = [raise_for_dana("7001-0001", "T1 to Golden CO down"),
                  raise_for_dana("7001-0002", "DS3 to Colorado Springs bouncing")]
@@ -66,7 +49,7 @@ def test_director_hands_dana_over_to_luis_and_the_customer_sees_luis(
     luis = Person.objects.get(name="Luis Ortega")
 
     # --- Start: Service Manager, Dana → Luis, effective today (the default), all accounts ------------
-    sign_in(page, live_server, "service.director")
+    sign_in(page, "service.director")
     page.goto(f"{live_server.url}/handoffs/new/")
     page.locator("select[name=role]").select_option("service-manager")
     page.locator("select[name=outgoing]").select_option(label="Dana Whitfield")

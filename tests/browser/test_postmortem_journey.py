@@ -14,13 +14,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from escalations.models import ResponsePolicy
-from escalations.policies import seed_guidelines
 from postmortems.models import PostMortem
-from teams.demo import seed_demo
 from teams.models import Account
-
-from .test_team_lookup import sign_in
 
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 DENVER = ZoneInfo(settings.TIME_ZONE)  # the demo users' zone (the portal default, Dana's "US Mountain")
@@ -28,32 +23,24 @@ ROOT_CAUSE = "A contractor's backhoe cut the 144-count fibre at Pearl St and 28t
 
 
 @pytest.fixture
-def demo(transactional_db):
-    seeded = seed_demo()
-    seed_guidelines(ResponsePolicy)  # the transactional flush may have undone the data migration
-    return seeded
-
-
-@pytest.fixture
-def second_page(browser):
+def second_page(new_page):
     """Another signed-in person at the same time: a context of its own (no shared cookies)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    return new_page(accept_downloads=True)
 
 
 def local(instant: dt.datetime) -> str:
     return instant.astimezone(DENVER).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_customer_requests_manager_publishes_customer_downloads_the_pdf(demo, live_server, page, second_page, tmp_path):
+def test_customer_requests_manager_publishes_customer_downloads_the_pdf(
+    demo, live_server, page, second_page, sign_in, tmp_path
+):
     account = Account.objects.get(number="7001-0001")
     restored = (dt.datetime.now(DENVER) - dt.timedelta(hours=1)).replace(second=0, microsecond=0)
     started = restored - dt.timedelta(hours=10)
 
     # --- The customer requests it ------------------------------------------------------------------------
-    sign_in(page, live_server, "clec.user")
+    sign_in(page, "clec.user")
     page.get_by_role("link", name="Post-mortems").click()
     expect(page.get_by_role("heading", name="Post-mortems", exact=True)).to_be_visible()
     page.get_by_test_id("request-postmortem").click()
@@ -79,7 +66,7 @@ def test_customer_requests_manager_publishes_customer_downloads_the_pdf(demo, li
 
     # --- The service manager works it --------------------------------------------------------------------
     manager = second_page
-    sign_in(manager, live_server, "service.manager")
+    sign_in(manager, "service.manager")
     manager.get_by_role("link", name="Post-mortems").click()
     manager.get_by_role("link", name="FRF-88231").click()
     expect(manager).to_have_url(detail)

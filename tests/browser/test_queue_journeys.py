@@ -10,28 +10,15 @@ who reports to Marcus Oyelaran (``service.director``).
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from escalations import services
-from escalations.models import Escalation, Event, ResponsePolicy
-from escalations.policies import seed_guidelines
-from teams.demo import seed_demo
+from escalations.models import Escalation, Event
 from teams.models import Account, Person
 
-from .test_team_lookup import sign_in
-
 DENVER = ZoneInfo("America/Denver")  # Dana's calendar, "US Mountain"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    seeded = seed_demo()
-    # The guidelines come from a data migration, which the transactional flush may have undone.
-    seed_guidelines(ResponsePolicy)
-    return seeded
 
 
 def raise_as_customer(*, channel, category, subject, ago=dt.timedelta(0)):
@@ -50,7 +37,7 @@ def row(page, item):
     return page.locator(f"#row-{item.pk}")
 
 
-def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboard(demo, live_server, page):
+def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboard(demo, live_server, page, sign_in):
     # A week old, its deadline long past: the first row. The letter's deadline is later.
     pager = raise_as_customer(
         channel="pager", category="repair", subject="DS3 to Boulder CO bouncing", ago=dt.timedelta(days=7)
@@ -58,7 +45,7 @@ def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboar
     letter = raise_as_customer(channel="email", category="order_escalation", subject="Order 4471-A missed its date")
     assert pager.assignee.name == letter.assignee.name == "Dana Whitfield"
 
-    sign_in(page, live_server, "service.manager")
+    sign_in(page, "service.manager")
     page.get_by_role("link", name="My queue").click()
     expect(page.get_by_role("heading", name="My queue")).to_be_visible()
     page.wait_for_function("() => window.htmx !== undefined && typeof window.queueIdle === 'function'")
@@ -105,7 +92,7 @@ def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboar
     expect(page.locator("body")).not_to_contain_text("{{")
 
 
-def test_director_sees_an_overdue_item_on_the_dashboard_and_reassigns_it(demo, live_server, page):
+def test_director_sees_an_overdue_item_on_the_dashboard_and_reassigns_it(demo, live_server, page, sign_in):
     overdue = raise_as_customer(
         channel="pager", category="repair", subject="T1 to Golden CO down", ago=dt.timedelta(days=7)
     )
@@ -113,7 +100,7 @@ def test_director_sees_an_overdue_item_on_the_dashboard_and_reassigns_it(demo, l
     assert overdue.assignee.name == "Dana Whitfield" and overdue.is_overdue()
     luis = Person.objects.get(name="Luis Ortega")  # reports to the same director
 
-    sign_in(page, live_server, "service.director")
+    sign_in(page, "service.director")
     page.get_by_role("link", name="Review").click()
     expect(page).to_have_url(f"{live_server.url}/review/")
     expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()

@@ -2,31 +2,16 @@
 
 import re
 
-import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from teams.demo import DEMO_PASSWORD, seed_demo
 from teams.models import Account
 
 SCREENSHOT = settings.BASE_DIR / "var" / "screenshots" / "team-lookup.png"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    return seed_demo()
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/auth/login/")
-    page.locator("input[name=login]").fill(username)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
-
-
-def test_customer_sees_own_team_and_not_another_company(demo, live_server, page):
-    sign_in(page, live_server, "clec.user")
+def test_customer_sees_own_team_and_not_another_company(demo, live_server, page, sign_in):
+    sign_in(page, "clec.user")
 
     expect(page.get_by_role("heading", name="Your account team")).to_be_visible()
     card = page.locator("article.person-card").filter(
@@ -50,8 +35,8 @@ def test_customer_sees_own_team_and_not_another_company(demo, live_server, page)
     expect(page.locator("body")).not_to_contain_text("Mesa Telecom")
 
 
-def test_staff_search_is_scoped_and_swapped_in_place(demo, live_server, page):
-    sign_in(page, live_server, "service.manager")
+def test_staff_search_is_scoped_and_swapped_in_place(demo, live_server, page, sign_in):
+    sign_in(page, "service.manager")
     expect(page.get_by_role("heading", name="Hello, Dana Whitfield")).to_be_visible()
     page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("() => { window.__marker = 1; }")

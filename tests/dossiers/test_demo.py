@@ -1,9 +1,9 @@
-"""The demo dossiers (``dossiers.demo.seed_dossiers``, called by ``seed_demo``)."""
+"""The demo dossiers (``demo.dossiers.seed_dossiers``, called by ``seed_demo``)."""
 
 import pytest
 from django.core.management import call_command
 
-from dossiers.demo import seed_dossiers
+from demo.dossiers import seed_dossiers
 from dossiers.models import AccountProfile, Amendment, Change, Contact, Meeting, Proposal
 from teams.models import Account, Company
 

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dossiers import services
+from dossiers import selectors, services
 from dossiers.models import AccountProfile, Amendment, CalendarFeed, Change, Contact, DossierFile, Meeting
 from tests.dossiers.factories import ContactFactory, customer_user, denver, save, upload
 
@@ -153,19 +153,19 @@ def test_model_rules_refuse_bad_values_with_field_messages(tenant):
 
 def test_staff_edit_every_part_and_customer_user_managers_only_contacts(tenant):
     for part in ("profile", "contacts", "amendments", "meetings", "proposals", "files"):
-        assert services.can_edit(user=tenant.manager_user, account=tenant.account, part=part)
-    assert services.can_edit(user=tenant.user, account=tenant.account, part="contacts")
+        assert selectors.can_edit(user=tenant.manager_user, account=tenant.account, part=part)
+    assert selectors.can_edit(user=tenant.user, account=tenant.account, part="contacts")
     for part in ("profile", "amendments", "meetings", "proposals", "files"):
-        assert not services.can_edit(user=tenant.user, account=tenant.account, part=part)
+        assert not selectors.can_edit(user=tenant.user, account=tenant.account, part=part)
 
 
 def test_customer_without_manage_users_or_without_view_team_cannot_edit_contacts(tenant):
     reader = customer_user(tenant, username="reader")
     blind_manager = customer_user(tenant, username="blind.manager", can_manage_users=True, can_view_team=False)
 
-    assert not services.can_edit(user=reader, account=tenant.account, part="contacts")
+    assert not selectors.can_edit(user=reader, account=tenant.account, part="contacts")
     # Managing users does not open a dossier the user cannot even see.
-    assert not services.can_edit(user=blind_manager, account=tenant.account, part="contacts")
+    assert not selectors.can_edit(user=blind_manager, account=tenant.account, part="contacts")
     with pytest.raises(PermissionDenied):
         save(reader, tenant.account, "contacts", Contact(), name="Someone")
     assert not Contact.objects.exists()

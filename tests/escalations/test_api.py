@@ -193,8 +193,8 @@ def test_customer_without_the_escalation_right_gets_403(tenant, customer):
 
 
 def test_anonymous_requests_are_refused(item):
-    assert APIClient().get(URL).status_code in (401, 403)
-    assert APIClient().post(f"{URL}{item.pk}/comment/", {"comment": "hi"}).status_code in (401, 403)
+    assert APIClient().get(URL).status_code == 401
+    assert APIClient().post(f"{URL}{item.pk}/comment/", {"comment": "hi"}).status_code == 401
 
 
 # --- Listing, filters, scoping ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from accountteam import notifications
+from accountteam import emailing, notifications
 from accountteam.models import Notification, UserSettings
 from escalations import services
 
@@ -39,7 +39,7 @@ def reminder_email(tenant, **kwargs):
     services.sweep(now=TARGET)
     reminder = Notification.objects.get(kind="reminder")
     mail.outbox.clear()
-    assert notifications.send_emails([reminder.pk]) == 1
+    assert emailing.send_emails([reminder.pk]) == 1
     return item, mail.outbox[0]
 
 
@@ -89,7 +89,7 @@ def test_overdue_email_reaches_the_director_with_the_same_link(tenant, director)
     services.sweep(now=DUE)
     mail.outbox.clear()
 
-    notifications.send_emails(list(Notification.objects.filter(kind="overdue").values_list("pk", flat=True)))
+    emailing.send_emails(list(Notification.objects.filter(kind="overdue").values_list("pk", flat=True)))
 
     [message] = [m for m in mail.outbox if m.to == [director.email]]
     assert message.subject == "[Summit Wholesale] Overdue: Circuit 12345 down"

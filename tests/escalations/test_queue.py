@@ -528,9 +528,8 @@ def test_htmx_request_for_the_queue_body_returns_only_the_body(world, manager, c
 
 @pytest.mark.parametrize("params", [{"level": "abc"}, {"company": "abc"}])
 def test_queue_page_survives_a_malformed_filter(world, manager, clock, params):
-    client = login(manager)
-    client.raise_request_exception = False
-    assert client.get(QUEUE, params).status_code in (200, 400)
+    """A filter value of the wrong type is ignored: the whole queue, not an error."""
+    assert page_ids(login(manager).get(QUEUE, params)) == world.ids(*World.ORDER)
 
 
 def test_queue_page_ignores_filter_values_that_are_not_valid(world, manager, clock):
@@ -804,7 +803,7 @@ def test_api_is_403_for_customers_and_401_without_credentials(world, tenant):
     response = api_client(tenant.user).get(API)
     assert response.status_code == 403
     assert response.json() == {"detail": "The queue is for the carrier's staff."}
-    assert APIClient().get(API).status_code in (401, 403)
+    assert APIClient().get(API).status_code == 401
 
 
 def test_api_gives_the_backup_the_colleagues_items_until_the_until_passes(world, manager, clock):

@@ -20,7 +20,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accountteam import notifications
+from accountteam import emailing, notifications
 from accountteam.models import Notification, UserSettings
 from escalations import services, tasks
 from escalations.models import Escalation, Event
@@ -383,7 +383,7 @@ def test_two_workers_sweeping_at_once_send_each_notice_once(tenant, director, ea
     assert escalated == expected.get("escalated", 0)
     assert not Escalation.objects.filter(next_action_at__lte=at).exists()
     # Mail: whatever a lost lock left unsent goes out with the next sweep's resend.
-    notifications.send_emails(notifications.stale_unsent(now=timezone.now() + dt.timedelta(minutes=3)))
+    emailing.send_emails(emailing.stale_unsent(now=timezone.now() + dt.timedelta(minutes=3)))
     sent = Counter((m.to[0], m.subject) for m in mail.outbox)
     stored = Notification.objects.exclude(kind="assigned")
     wanted = Counter((n.email, f"[{conf.CARRIER_NAME}] {n.subject}") for n in stored)
@@ -620,18 +620,18 @@ def test_email_whose_task_was_lost_is_picked_up_and_sent_once():
     done = _unsent("done", minutes_ago=10, now=now)
     Notification.objects.filter(pk=done.pk).update(email_due=False, emailed_at=now - dt.timedelta(minutes=9))
 
-    stale = notifications.stale_unsent(now=now)
+    stale = emailing.stale_unsent(now=now)
 
     assert stale == [lost.pk]
-    assert notifications.send_emails(stale) == 1
+    assert emailing.send_emails(stale) == 1
     assert [m.subject for m in mail.outbox] == ["[Summit Wholesale] Notice lost"]
     assert mail.outbox[0].to == ["someone@carrier.example"]
-    assert notifications.send_emails(stale) == 0
+    assert emailing.send_emails(stale) == 0
     assert len(mail.outbox) == 1
     lost.refresh_from_db()
     assert lost.emailed_at is not None and not lost.email_due
-    assert notifications.stale_unsent(now=now) == []
-    assert recent.pk in notifications.stale_unsent(now=now + dt.timedelta(minutes=2))
+    assert emailing.stale_unsent(now=now) == []
+    assert recent.pk in emailing.stale_unsent(now=now + dt.timedelta(minutes=2))
 
 
 def test_sweep_task_resends_mail_whose_task_was_lost(eager_tasks):
@@ -659,8 +659,8 @@ def test_user_who_turned_email_off_gets_the_reminder_under_the_bell_only(tenant,
     reminder = notices_of(item, "reminder").get()
     assert reminder.recipient == tenant.manager_user and reminder.in_app
     assert not reminder.email_due
-    assert notifications.stale_unsent(now=timezone.now() + dt.timedelta(hours=1)) == []
-    assert notifications.send_emails([reminder.pk]) == 0
+    assert emailing.stale_unsent(now=timezone.now() + dt.timedelta(hours=1)) == []
+    assert emailing.send_emails([reminder.pk]) == 0
     assert mail.outbox == []
 
 
@@ -673,7 +673,7 @@ def test_user_who_turned_the_bell_off_gets_the_reminder_by_email_only(tenant, di
     assert reminder.recipient is None and not reminder.in_app
     assert reminder.email_due and reminder.email == tenant.manager.email
     assert notifications.unread_count(tenant.manager_user) == 0
-    assert notifications.send_emails([reminder.pk]) == 1
+    assert emailing.send_emails([reminder.pk]) == 1
     assert mail.outbox[0].to == [tenant.manager.email]
 
 

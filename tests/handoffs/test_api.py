@@ -151,7 +151,12 @@ def test_an_account_already_in_an_open_handoff_is_a_400(director_client, tenant,
 def test_an_account_listed_twice_is_taken_once(director_client, tenant, incoming, role):
     response = post(director_client, API, start_body(tenant, incoming, accounts=[tenant.account.pk] * 2))
 
-    assert response.status_code in (201, 400)
+    assert response.status_code == 201, response.content
+    (account,) = response.json()["accounts"]
+    assert account["account"] == tenant.account.pk and account["progress"] == {"done": 0, "total": 8}
+    handoff = Handoff.objects.get()
+    assert list(handoff.accounts.values_list("account", flat=True)) == [tenant.account.pk]
+    assert ChecklistItem.objects.filter(handoff_account__handoff=handoff).count() == 8
 
 
 def test_staff_who_are_not_the_directors_may_not_start(tenant, incoming, bystander):

@@ -15,6 +15,7 @@ from accountteam.celery import app
 from accountteam.models import Notification
 from handoffs import services, tasks
 from handoffs.models import Owner
+from handoffs.reminders import handoff_reminders
 from teams.models import Closure
 from tests.teams.factories import CalendarFactory
 
@@ -31,7 +32,7 @@ def sent(result: dict) -> tuple[int, int]:
 def run_at(clock, instant) -> dict:
     """Run the reminders as beat would at ``instant``."""
     clock.move_to(instant)
-    return services.handoff_reminders()
+    return handoff_reminders()
 
 
 def reminders(handoff) -> list[Notification]:

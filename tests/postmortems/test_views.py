@@ -371,10 +371,10 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert "Medium complexity" in page and 'data-testid="accept-form"' not in page
 
     # A note (and an internal one), in the manager's time zone.
-    response = staff.post(action_url(pm, "note"), {"at": "2026-01-12T20:05", "source": "noc",
+    response = staff.post(action_url(pm, "notes"), {"at": "2026-01-12T20:05", "source": "noc",
                                                    "text": "LOS alarm on the Boulder ring"})
     assert response.status_code == 302
-    staff.post(action_url(pm, "note"), {"at": "2026-01-12T21:00", "source": "field",
+    staff.post(action_url(pm, "notes"), {"at": "2026-01-12T21:00", "source": "field",
                                         "text": "Crew dispatched late", "internal": "on"})
     notes = list(Note.objects.filter(postmortem=pm).order_by("at"))
     assert [(n.at, n.internal) for n in notes] == [(denver(2026, 1, 12, 20, 5), False), (denver(2026, 1, 12, 21), True)]
@@ -382,7 +382,7 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert page.index("LOS alarm on the Boulder ring") < page.index("Crew dispatched late")
 
     # A note in the future is refused on its field.
-    response = staff.post(action_url(pm, "note"), {"at": "2026-01-14T09:00", "source": "noc", "text": "Later"})
+    response = staff.post(action_url(pm, "notes"), {"at": "2026-01-14T09:00", "source": "noc", "text": "Later"})
     assert response.status_code == 400
     assert "cannot be in the future" in text_of(response)
 
@@ -406,12 +406,12 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     staff.post(action_url(pm, "analysis"), {"summary": "Fibre cut.", "restoration": "Spliced at 06:00.",
                                             "root_cause": "Backhoe at Pearl St", "recommendations": ""})
     owner = PersonFactory(name="Noor Engineer")
-    response = staff.post(action_url(pm, "preventive-action"),
+    response = staff.post(action_url(pm, "preventive-actions"),
                           {"description": "Locate and mark the route", "owner": owner.pk, "due_on": "2026-02-02"})
     assert response.status_code == 302
     action = PreventiveAction.objects.get(postmortem=pm)
     assert (action.owner, action.due_on) == (owner, dt.date(2026, 2, 2))
-    response = staff.post(action_url(pm, "preventive-action"), {"description": "", "owner": owner.pk,
+    response = staff.post(action_url(pm, "preventive-actions"), {"description": "", "owner": owner.pk,
                                                                  "due_on": "2026-02-02"})
     assert response.status_code == 400
     assert 'data-testid="error-description"' in text_of(response)
@@ -497,7 +497,7 @@ def test_an_action_the_state_does_not_allow_answers_409_with_the_reason_on_the_p
 def test_wait_on_customer_and_resume(tenant, staff):
     pm = request_pm(tenant)
     staff.post(action_url(pm, "accept"), {"complexity": "low"})
-    response = staff.post(action_url(pm, "wait"), {"comment": ""}, follow=True)
+    response = staff.post(action_url(pm, "wait-on-customer"), {"comment": ""}, follow=True)
     assert "Clock stopped while waiting on the customer" in text_of(response)
     pm.tracking.refresh_from_db()
     assert pm.tracking.status == "waiting_on_customer"
@@ -548,8 +548,8 @@ def foreign_urls(pm) -> list[tuple[str, str]]:
         ("get", reverse("postmortem_version", args=[pm.pk, 1])),
         ("get", reverse("postmortem_version_pdf", args=[pm.pk, 1])),
     ]
-    for name in ("accept", "decline", "note", "analysis", "preventive-action", "submit-for-review",
-                 "return-to-preparation", "publish", "correct", "wait", "resume"):
+    for name in ("accept", "decline", "notes", "analysis", "preventive-actions", "submit-for-review",
+                 "return-to-preparation", "publish", "correct", "wait-on-customer", "resume"):
         urls.append(("post", action_url(pm, name)))
     for verb in ("done", "reopen", "delete"):
         urls.append(("post", reverse("postmortem_preventive_action", args=[pm.pk, action.pk, verb])))

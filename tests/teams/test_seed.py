@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
-from teams import demo
+from demo import teams as demo
 from teams.models import Account, Assignment, Company, Membership, Person, Role
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Demo dossiers for `seed_demo`: profiles, contacts, the agreement and an amendment, the review
-meetings and open proposals of the demo accounts (teams/demo.py). Idempotent: a row whose name or
+meetings and open proposals of the demo accounts (demo/teams.py). Idempotent: a row whose name or
 title already exists on its account is left alone, a profile once written is not overwritten, and a
 corporate profile is only filled in when empty. Written through ``dossier_save`` so the history
 shows where each row came from."""
@@ -12,10 +12,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dossiers import services
+from dossiers.models import Amendment, Contact, Meeting, Proposal
 from teams.models import Account, Person
-
-from . import services
-from .models import Amendment, Contact, Meeting, Proposal
 
 PRIYA = "priya.raman@carrier.example"  # Sales Executive of Front Range Fiber and Prairie Voice
 HANNAH = "hannah.cole@carrier.example"  # Sales Executive of Mesa Telecom

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Account, Assignment, BusinessCalendar, Company, Membership, Person, Role
+from teams.models import Account, Assignment, BusinessCalendar, Company, Membership, Person, Role
 
 DEMO_PASSWORD = "demo-pass-123"
 DEMO_START = dt.date(2024, 1, 1)

@@ -7,6 +7,7 @@ from accountteam.api_auth import ObtainTokenView
 from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
 from handoffs import api as handoffs_api
+from portal import views as portal_views
 from postmortems import api as postmortems_api
 from teams import api as teams_api
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("api/v1/", include((dossier_api + router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", portal_views.home, name="home"),
+    path("accounts/<int:account_id>/", portal_views.account_detail, name="account_detail"),
     path("", include("teams.urls")),
     path("", include("escalations.urls")),
     path("", include("accountteam.urls_portal")),

@@ -9,10 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from escalations import services
+from escalations.models import Escalation
 from teams.models import Account, Person
-
-from . import services
-from .models import Escalation
 
 # account, raised by, channel, category, subject, received (ago), then what staff did
 DEMO_ITEMS = [

@@ -9,10 +9,10 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from teams.models import Account, Person, Role, carrier_today
-
-from . import services
-from .models import ChecklistItem, Handoff
+from accountteam.clock import carrier_today
+from handoffs import services
+from handoffs.models import ChecklistItem, Handoff
+from teams.models import Account, Person, Role
 
 
 @transaction.atomic

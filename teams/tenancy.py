@@ -6,13 +6,14 @@ their default membership, never from a request body.
 
 from __future__ import annotations
 
+from .models import Membership
+from .scoping import staff_person
+
 SESSION_KEY = "active_company_id"
 
 
 def active_membership(request):
     """The membership the request works in, or None (carrier staff, anonymous, no company)."""
-    from teams.models import Membership
-
     user = request.user
     if not user.is_authenticated:
         return None
@@ -35,3 +36,16 @@ class ActiveCompanyMiddleware:
     def __call__(self, request):
         request.membership = active_membership(request)
         return self.get_response(request)
+
+
+def company_context(request) -> dict:
+    """Template context: the active company, the user's other companies (for the switcher)
+    and their staff profile."""
+    user = getattr(request, "user", None)
+    membership = getattr(request, "membership", None)
+    context = {"active_membership": membership}
+    if user is not None and user.is_authenticated:
+        context["staff_person"] = staff_person(user)
+        if membership is not None:
+            context["memberships"] = Membership.objects.filter(user=user).select_related("company")
+    return context

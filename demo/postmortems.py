@@ -9,10 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from postmortems import services
+from postmortems.models import PostMortem
 from teams.models import Account, Person
-
-from . import services
-from .models import PostMortem
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dossiers.demo import seed_dossiers
-from escalations.demo import seed_demo_escalations
+from demo import teams as demo
+from demo.dossiers import seed_dossiers
+from demo.escalations import seed_demo_escalations
+from demo.handoffs import seed_demo_handoff
+from demo.postmortems import seed_demo_postmortems
 from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
-from handoffs.demo import seed_demo_handoff
-from postmortems.demo import seed_demo_postmortems
-from teams import demo
 
 
 class Command(BaseCommand):

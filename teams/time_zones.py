@@ -7,14 +7,14 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import timezone
 
+from accountteam.models import UserSettings
+
+from .scoping import staff_person
+
 SESSION_KEY = "time_zone"
 
 
 def time_zone_for(user) -> str:
-    from teams.models import staff_person
-
-    from .models import UserSettings
-
     prefs = UserSettings.objects.filter(user=user).first()
     if prefs and prefs.time_zone:
         return prefs.time_zone
@@ -36,16 +36,21 @@ def _on_login(sender, request, user, **kwargs):
 
 
 class UserTimeZoneMiddleware:
+    """Activates the user's zone for one request and resets it afterwards, so the zone of
+    one request never leaks into the next one served by the same thread."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         name = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        timezone.deactivate()
         if name:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(name))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
+                pass
+        try:
+            return self.get_response(request)
+        finally:
             timezone.deactivate()
-        return self.get_response(request)

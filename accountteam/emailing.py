@@ -1,0 +1,58 @@
+"""Emailing recorded notifications: the worker's side of ``notifications.record``.
+
+Mail is at least once (a worker that dies after sending and before marking sends again);
+each row is claimed under a lock, so two workers never send the same one at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Notification
+
+
+def send_emails(ids: list[int]) -> int:
+    """Email the given notifications not emailed yet; each row is claimed so two workers never
+    send the same one."""
+    sent = 0
+    for pk in ids:
+        with transaction.atomic():
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, email_due=True, emailed_at__isnull=True)
+                .first()
+            )
+            if row is None:
+                continue
+            context = {"notification": row, "link": _absolute(row.url), "carrier_name": settings.CARRIER_NAME}
+            message = EmailMultiAlternatives(
+                subject=f"[{settings.CARRIER_NAME}] {row.subject}",
+                body=render_to_string("notifications/email.txt", context),
+                to=[row.email],
+            )
+            message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+            message.send()
+            row.emailed_at = timezone.now()
+            row.email_due = False
+            row.save(update_fields=["emailed_at", "email_due"])
+            sent += 1
+    return sent
+
+
+def stale_unsent(*, now: dt.datetime, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> list[int]:
+    """Emails recorded but still unsent after a while: their task was lost; send them again."""
+    return list(
+        Notification.objects.filter(email_due=True, emailed_at__isnull=True, created_at__lte=now - older_than)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{url}" if url.startswith("/") else url

@@ -1,0 +1,77 @@
+"""The hourly beat's work for handoffs: checklist reminders and late handoffs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from accountteam import notifications
+from accountteam.clock import carrier_today
+
+from . import rules
+from .models import ChecklistItem, Handoff, Owner
+from .notices import describe, person_notice
+
+
+def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remind owners of checklist items still open N business days (HANDOFF_REMINDER_BUSINESS_DAYS)
+    before the effective date, and tell the director of a handoff not complete on its effective
+    date. Each notice has a unique key, so running this again sends nothing twice."""
+    now = now or timezone.now()
+    days = settings.HANDOFF_REMINDER_BUSINESS_DAYS
+    today = carrier_today(now)
+    horizon = today + dt.timedelta(days=days * 2 + 30)
+    handoffs = list(
+        Handoff.objects.open()
+        .filter(effective_date__lte=horizon)
+        .select_related("role", "outgoing__calendar", "incoming__calendar", "director")
+        .prefetch_related("outgoing__calendar__closures", "incoming__calendar__closures")
+    )
+    if not handoffs:
+        return {"reminders": 0, "late": 0, "late_handoffs": 0}
+    open_items = (
+        ChecklistItem.objects.filter(handoff_account__handoff__in=handoffs, done_at__isnull=True)
+        .select_related("handoff_account__account")
+        .order_by("sort_order")
+    )
+    by_handoff: dict[int, list[ChecklistItem]] = {}
+    for item in open_items:
+        by_handoff.setdefault(item.handoff_account.handoff_id, []).append(item)
+    notices = []
+    late = 0
+    for handoff in handoffs:
+        for owner in (Owner.OUTGOING, Owner.INCOMING):
+            person = handoff.owner_person(owner)
+            spec = person.calendar_spec
+            local_today = now.astimezone(spec.zone).date()
+            if local_today < rules.reminder_date(handoff.effective_date, days, spec):
+                continue
+            mine = [i for i in by_handoff.get(handoff.pk, []) if i.owner == owner]
+            if not mine:
+                continue
+            lines = "\n".join(f"- {i.handoff_account.account.number}: {i.title}" for i in mine)
+            notices.append(
+                person_notice(
+                    handoff, person, "handoff_reminder", f"reminder:{owner}:{handoff.effective_date}",
+                    f"Handoff checklist: {len(mine)} item(s) still open",
+                    f"{describe(handoff)}\nStill open for you:\n{lines}",
+                )
+            )
+        if handoff.effective_date <= today and handoff.director is not None:
+            late += 1
+            notices.append(
+                person_notice(
+                    handoff, handoff.director, "handoff_late", f"late:{handoff.effective_date}",
+                    f"Handoff not complete on its effective date: {handoff.outgoing.name} → {handoff.incoming.name}",
+                    f"{describe(handoff)}\nThe handoff is still in progress; "
+                    f"{len(by_handoff.get(handoff.pk, []))} checklist item(s) open.",
+                )
+            )
+    stored = notifications.record(notices)
+    return {
+        "reminders": sum(1 for k in stored if ":reminder:" in k),
+        "late": sum(1 for k in stored if ":late:" in k),
+        "late_handoffs": late,
+    }

@@ -1,0 +1,45 @@
+"""The pages that compose the floors below: the home page and the account page show the
+team (teams), the response guidelines (escalations) and any handoff in progress (handoffs,
+through the team's change sources)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from escalations.selectors import guidelines_for
+from teams import selectors as team_selectors
+from teams.scoping import staff_person
+
+
+@login_required
+def home(request):
+    person = staff_person(request.user)
+    if person is not None:
+        mine = team_selectors.account_list(user=request.user).filter(
+            pk__in=person.assignments.current().values("account_id")
+        )
+        return render(request, "teams/staff_home.html", {"my_accounts": mine[:50], "person": person})
+    membership = request.membership
+    if membership is None:
+        return render(request, "teams/no_company.html")
+    teams = []
+    if membership.can_view_team:
+        accounts = team_selectors.account_list(user=request.user, company=membership.company)
+        teams = team_selectors.teams_for_accounts(accounts)
+    return render(
+        request,
+        "teams/customer_home.html",
+        {"membership": membership, "teams": teams, "guidelines": guidelines_for(membership.company)},
+    )
+
+
+@login_required
+def account_detail(request, account_id: int):
+    account = team_selectors.account_get(user=request.user, pk=account_id)
+    team = team_selectors.team_get(user=request.user, account=account)
+    return render(
+        request,
+        "teams/account_detail.html",
+        {"account": account, "team": team, "guidelines": guidelines_for(account.company)},
+    )

@@ -1,0 +1,87 @@
+"""Who may see what: the one place that answers it.
+
+Every ``visible_to(user)`` queryset of every app starts from these functions, so "not
+yours" and "does not exist" are the same 404 everywhere. Staff see the accounts they hold
+(a director also those of their reports and their reports' reports; a carrier admin all);
+customer users see their companies' accounts, and team data only with the view-team right.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
+
+from accountteam.clock import carrier_today
+
+
+def _model(name: str):
+    # The models' querysets call this module, so it reaches them through the app registry
+    # rather than importing teams.models (which imports this module).
+    return apps.get_model("teams", name)
+
+
+def staff_person(user):
+    """The carrier staff profile of ``user``, or None for customer users (memoised on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_staff_person_cache"):
+        user._staff_person_cache = _model("Person").objects.filter(user=user, is_active=True).first()
+    return user._staff_person_cache
+
+
+def directs(person, other) -> bool:
+    """Is ``person`` ``other``'s director, or that director's director? (The two levels a
+    director's view of accounts reaches: see ``visible_account_ids``.) Select ``reports_to``
+    with ``other``: then this does not query."""
+    director = other.reports_to
+    return director is not None and (director.pk == person.pk or director.reports_to_id == person.pk)
+
+
+def not_ended(prefix: str = "") -> Q:
+    """Assignments (or rows reached through ``prefix``) that have not ended by today."""
+    today = carrier_today()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+def visible_account_ids(user):
+    """Ids of the accounts ``user`` may see, as a subquery (or None for "all")."""
+    person = staff_person(user)
+    if person is not None:
+        if person.is_carrier_admin:
+            return None
+        # A person sees the accounts they hold; a director also those of their reports
+        # (and of their reports' reports).
+        people = _model("Person").objects.filter(
+            Q(pk=person.pk) | Q(reports_to=person) | Q(reports_to__reports_to=person)
+        ).values("pk")
+        return _model("Assignment").objects.filter(not_ended(), person__in=people).values("account_id")
+    return _model("Account").objects.filter(company__memberships__user=user).values("pk")
+
+
+def team_visible_account_ids(user):
+    """Like ``visible_account_ids`` but for team data: customers need the "view team" right."""
+    if staff_person(user) is not None:
+        return visible_account_ids(user)
+    return _model("Account").objects.filter(
+        company__memberships__user=user, company__memberships__can_view_team=True
+    ).values("pk")
+
+
+def can_view_team(user, company) -> bool:
+    """May ``user`` see the team (people, channels, assignments) of ``company``'s accounts?"""
+    if staff_person(user) is not None:
+        return True
+    return _model("Membership").objects.filter(user=user, company=company, can_view_team=True).exists()
+
+
+def display_name(user, *, nobody: str = "Portal") -> str:
+    """A user as colleagues know them: the staff member's name, else the user's full name,
+    else the username; ``nobody`` for no user (the portal itself acted). Select
+    ``…__staff_profile`` with the row: then this does not query."""
+    if user is None:
+        return nobody
+    try:
+        return user.staff_profile.name
+    except ObjectDoesNotExist:
+        return user.get_full_name() or user.get_username()
