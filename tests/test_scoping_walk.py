@@ -92,7 +92,7 @@ def foreign_kwargs(name, foreign):
 
 
 def _walk(client, foreign, *, also_skip=frozenset()):
-    checked = []
+    checked, wrong = [], []
     for name, keys, route in _patterns():
         keys.discard("format")
         skipped = NOT_TENANT_DATA.keys() | also_skip
@@ -107,9 +107,11 @@ def _walk(client, foreign, *, also_skip=frozenset()):
         )
         url = reverse(name, kwargs=kwargs)
         statuses = {client.get(url).status_code, client.post(url).status_code}
-        assert statuses <= {403, 404, 405}, f"{name} {url} answered {statuses}"
-        assert statuses & {403, 404}, f"{name} {url} answered {statuses}"
+        # "Not yours" and "does not exist" are the same answer; 405 where a method is not served.
+        if not (statuses <= {404, 405} and 404 in statuses):
+            wrong.append(f"{name} {url} answered {sorted(statuses)}")
         checked.append(name)
+    assert wrong == []
     return checked
 
 
