@@ -189,6 +189,7 @@ MFA_TOTP_ISSUER = CARRIER_NAME
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "accountteam.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # No BasicAuthentication: it hashes the password on every request.
         "rest_framework.authentication.TokenAuthentication",

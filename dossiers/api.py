@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -272,13 +270,6 @@ class DossierUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _validation_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
-        return ValidationError(detail)
-    return ValidationError({"non_field_errors": exc.messages})
-
-
 def _require_edit(user, account, part: str) -> None:
     if not selectors.can_edit(user=user, account=account, part=part):
         raise PermissionDenied("You may not change this part of the dossier.")
@@ -289,12 +280,7 @@ def _save(*, user, account, part: str, instance, validated: dict):
     m2m_names = {f.name for f in instance._meta.many_to_many}
     values = {k: v for k, v in validated.items() if k not in m2m_names}
     m2m = {k: v for k, v in validated.items() if k in m2m_names}
-    try:
-        return services.dossier_save(actor=user, account=account, part=part, instance=instance, values=values, m2m=m2m)
-    except DjangoValidationError as exc:
-        raise _validation_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
+    return services.dossier_save(actor=user, account=account, part=part, instance=instance, values=values, m2m=m2m)
 
 
 class DownloadRenderer(renderers.BaseRenderer):
@@ -364,17 +350,14 @@ class DossierView(DossierAccountMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         company_profile = data.pop("company_profile", None)
-        try:
-            with transaction.atomic():
-                if data:
-                    services.dossier_save(
-                        actor=request.user, account=account, part=services.PROFILE,
-                        instance=services.profile_for(account), values=data,
-                    )
-                if company_profile is not None:
-                    services.company_profile_update(actor=request.user, account=account, profile=company_profile)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        with transaction.atomic():
+            if data:
+                services.dossier_save(
+                    actor=request.user, account=account, part=services.PROFILE,
+                    instance=services.profile_for(account), values=data,
+                )
+            if company_profile is not None:
+                services.company_profile_update(actor=request.user, account=account, profile=company_profile)
         return self._respond(request)
 
     def _respond(self, request):
@@ -436,10 +419,7 @@ class PartDetailView(DossierAccountMixin, generics.RetrieveUpdateDestroyAPIView)
         instance = self.get_object()
         account = self.get_account()
         _require_edit(request.user, account, self.part)
-        try:
-            services.dossier_delete(actor=request.user, account=account, part=self.part, instance=instance)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc) or None) from exc
+        services.dossier_delete(actor=request.user, account=account, part=self.part, instance=instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

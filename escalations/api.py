@@ -7,10 +7,10 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accountteam.api_errors import service_caller
+from accountteam.api_errors import ERROR_RESPONSES, ServiceActionsMixin
 from teams.api import PersonBriefSerializer
 from teams.models import Account, Person
 from teams.scoping import staff_person
@@ -87,15 +87,6 @@ class EscalationCreateSerializer(serializers.Serializer):
             self.fields["account"].queryset = Account.objects.visible_to(request.user)
             self.fields["assignee"].queryset = Person.objects.visible_to(request.user).filter(is_active=True)
 
-    def validate(self, data):
-        request = self.context["request"]
-        if staff_person(request.user) is None:
-            extra = [f for f in ("received_at", "availability", "assignee") if f in data]
-            if extra:
-                raise ValidationError({f: "Only the carrier's staff can set this." for f in extra})
-        if data.get("received_at") and data["received_at"] > timezone.now():
-            raise ValidationError({"received_at": "The time received cannot be in the future."})
-        return data
 
 
 class CommentSerializer(serializers.Serializer):
@@ -158,23 +149,13 @@ class EscalationFilter(django_filters.FilterSet):
 # --- Viewset ------------------------------------------------------------------------------------
 
 
-_call = service_caller(rules.TransitionError)
-
-_ACTION_DOC = dict(
-    responses={
-        200: EscalationSerializer,
-        400: OpenApiResponse(description="Bad input"),
-        403: OpenApiResponse(description="Not allowed for the caller"),
-        404: OpenApiResponse(description="Not found or not yours"),
-        409: OpenApiResponse(description="Not allowed in the item's status"),
-    }
-)
+_ACTION_DOC = dict(responses={200: EscalationSerializer, **ERROR_RESPONSES})
 
 
-class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Customer contacts and escalations with their deadlines (ISO 8601 instants)."""
 
-    serializer_class = EscalationSerializer
+    serializer_class = detail_serializer_class = EscalationSerializer
     filterset_class = EscalationFilter
     search_fields = ["subject", "account__number", "company__name"]
     ordering_fields = ["received_at", "next_deadline_at", "due_at"]
@@ -182,28 +163,20 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.escalation_list(user=self.request.user).order_by("-received_at")
 
-    def _item(self):
-        return self.get_object()
-
-    def _respond(self, item, code=status.HTTP_200_OK):
-        return Response(EscalationSerializer(item, context=self.get_serializer_context()).data, status=code)
-
-    @extend_schema(request=EscalationCreateSerializer, responses={201: EscalationSerializer})
+    @extend_schema(request=EscalationCreateSerializer, responses={201: EscalationSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
         serializer = EscalationCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        item = _call(services.escalation_create, actor=request.user, **serializer.validated_data)
-        return self._respond(item, status.HTTP_201_CREATED)
+        item = services.escalation_create(actor=request.user, **serializer.validated_data)
+        return self.detail_response(item, status.HTTP_201_CREATED)
 
     @extend_schema(request=AcknowledgeSerializer, **_ACTION_DOC)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        item = self._item()
-        data = self._validated(AcknowledgeSerializer)
-        return self._respond(
-            _call(
-                services.escalation_acknowledge,
-                actor=request.user,
+        item = self.get_object()
+        data = self.validated(AcknowledgeSerializer)
+        return self.detail_response(
+            services.escalation_acknowledge(actor=request.user,
                 escalation=item,
                 follow_up_on=data.get("follow_up_on"),
                 comment=data["comment"],
@@ -238,36 +211,32 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=EscalateSerializer, **_ACTION_DOC)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
-        item = self._item()
-        data = self._validated(EscalateSerializer)
-        return self._respond(
-            _call(services.escalation_escalate, actor=request.user, escalation=item, reason=data["reason"])
+        item = self.get_object()
+        data = self.validated(EscalateSerializer)
+        return self.detail_response(
+            services.escalation_escalate(actor=request.user, escalation=item, reason=data["reason"])
         )
 
     @extend_schema(request=ReassignSerializer, **_ACTION_DOC)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
-        item = self._item()
-        data = self._validated(ReassignSerializer)
-        return self._respond(
-            _call(
-                services.escalation_reassign,
-                actor=request.user,
+        item = self.get_object()
+        data = self.validated(ReassignSerializer)
+        return self.detail_response(
+            services.escalation_reassign(actor=request.user,
                 escalation=item,
                 assignee=data["assignee"],
                 reason=data["reason"],
             )
         )
 
-    @extend_schema(request=NoteSerializer, responses={201: EventSerializer, 400: OpenApiResponse(description="Empty")})
+    @extend_schema(request=NoteSerializer, responses={201: EventSerializer, **ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
         """Add a comment to the timeline (customers and staff) or, for staff, an internal note."""
-        item = self._item()
-        data = self._validated(NoteSerializer)
-        event = _call(
-            services.escalation_comment,
-            actor=request.user,
+        item = self.get_object()
+        data = self.validated(NoteSerializer)
+        event = services.escalation_comment(actor=request.user,
             escalation=item,
             comment=data["comment"],
             internal=data["internal"],
@@ -278,18 +247,13 @@ class EscalationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         """The item's timeline; customers do not see internal notes."""
-        events = selectors.timeline(user=request.user, escalation=self._item())
+        events = selectors.timeline(user=request.user, escalation=self.get_object())
         return Response(EventSerializer(events, many=True).data)
 
-    def _validated(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def _simple(self, service):
-        item = self._item()
-        data = self._validated(CommentSerializer)
-        return self._respond(_call(service, actor=self.request.user, escalation=item, comment=data["comment"]))
+        item = self.get_object()
+        data = self.validated(CommentSerializer)
+        return self.detail_response(service(actor=self.request.user, escalation=item, comment=data["comment"]))
 
 
 # --- The queue ------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 
 from teams.models import Account, Person
 
@@ -35,25 +34,43 @@ class RaiseForm(forms.Form):
                 queryset=people, required=False, label="Assignee (default: the account's manager)"
             )
 
-    def clean_received_at(self):
-        value = self.cleaned_data.get("received_at")
-        if value and value > timezone.now():
-            raise forms.ValidationError("The time received cannot be in the future.")
-        return value
-
     def service_kwargs(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
         return data
 
 
 class ActionForm(forms.Form):
+    """An action on one item (the item page, a queue row) or on several (the queue's bulk bar):
+    checks what was posted and turns it into the service's arguments."""
+
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     follow_up_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(required=False)
     assignee = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
     internal = forms.BooleanField(required=False)
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, action: str, people=None, bulk: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action, self.bulk = action, bulk
         if people is not None:
             self.fields["assignee"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if self.action == "reassign" and data.get("assignee") is None and "assignee" not in self.errors:
+            self.add_error("assignee", f"Choose who takes the {'selected items' if self.bulk else 'item'} over.")
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The service's arguments for ``action`` (besides the actor and the item)."""
+        data = self.cleaned_data
+        reason = data["reason"] or data["comment"]
+        return {
+            "acknowledge": {"follow_up_on": data["follow_up_on"], "comment": data["comment"]},
+            "escalate": {"reason": reason},
+            "reassign": {"assignee": data["assignee"], "reason": reason},
+            "comment": {"comment": data["comment"], "internal": data["internal"]},
+        }.get(self.action, {"comment": data["comment"]})
+
+    def error_text(self) -> str:
+        return " ".join(message for messages in self.errors.values() for message in messages)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from accountteam.calendar import CalendarSpec
+from accountteam.errors import StateConflict
 
 NEW = "new"
 ACKNOWLEDGED = "acknowledged"
@@ -130,7 +131,7 @@ def shift(calendar: CalendarSpec, instant: dt.datetime | None, paused: dt.timede
 # --- Life cycle -----------------------------------------------------------------------------
 
 
-class TransitionError(Exception):
+class TransitionError(StateConflict):
     """An action that the item's status does not allow (the API answers 409)."""
 
 

@@ -19,8 +19,9 @@ from django.utils import timezone
 from accountteam import notifications
 from accountteam.clock import carrier_today
 from accountteam.notifications import Notice
-from teams.models import Account, Assignment, Membership, Person
+from teams.models import Account, Assignment, Person
 from teams.scoping import display_name, staff_person
+from teams.selectors import RAISE_RIGHTS, raisable_accounts
 
 from . import rules
 from .models import Escalation, Event, ResponsePolicy
@@ -158,6 +159,11 @@ def availability_on_arrival(person: Person, received_at: dt.datetime) -> str:
     return "out_of_office" if out else "in_office"
 
 
+STAFF_ONLY = "Only the carrier's staff can set this."
+# A clock a little ahead of the server's is not "the future".
+RECEIVED_AT_TOLERANCE = dt.timedelta(minutes=1)
+
+
 @transaction.atomic
 def escalation_create(
     *,
@@ -178,17 +184,19 @@ def escalation_create(
     on arrival and a different ``assignee``."""
     now = now or timezone.now()
     person = staff_person(actor)
+    # ``right``: the membership right that lets a customer raise this item (post-mortem
+    # requests are tracked as items but need the post-mortem right instead).
+    if not raisable_accounts(user=actor, right=right).filter(pk=account.pk).exists():
+        raise PermissionDenied(
+            "This account is not one you serve." if person is not None else RAISE_RIGHTS[right]
+        )
     if person is None:
-        # ``right``: the membership right that lets a customer raise this item (post-mortem
-        # requests are tracked as items but need the post-mortem right instead).
-        if not Membership.objects.filter(user=actor, company_id=account.company_id, **{right: True}).exists():
-            raise PermissionDenied("You do not have the right to raise this for this company.")
-        if received_at is not None or availability is not None or assignee is not None:
-            raise ValidationError("Only the carrier's staff can set the time received, availability or assignee.")
-    elif not Account.objects.visible_to(actor).filter(pk=account.pk).exists():
-        raise PermissionDenied("This account is not one you serve.")
+        staff_only = {"received_at": received_at, "availability": availability, "assignee": assignee}
+        errors = {name: STAFF_ONLY for name, value in staff_only.items() if value is not None}
+        if errors:
+            raise ValidationError(errors)
     received_at = received_at or now
-    if received_at > now + dt.timedelta(minutes=1):
+    if received_at > now + RECEIVED_AT_TOLERANCE:
         raise ValidationError({"received_at": "The time received cannot be in the future."})
 
     role = None

@@ -6,15 +6,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from teams.models import Account, Company, Person
+from accountteam.forms import add_service_errors
+from teams.models import Company, Person
 from teams.scoping import staff_person
+from teams.selectors import raisable_accounts
 
 from . import rules, selectors, services
 from .forms import ActionForm, RaiseForm
@@ -35,14 +37,9 @@ ACTIONS = {
 }
 
 
-def _raisable_accounts(request):
-    accounts = Account.objects.visible_to(request.user).select_related("company")
-    if staff_person(request.user) is None:
-        membership = request.membership
-        if membership is None or not membership.can_escalate:
-            raise PermissionDenied("You do not have the right to raise escalations for this company.")
-        accounts = accounts.filter(company=membership.company)
-    return accounts
+def _action_form(request, action: str, *, bulk: bool = False) -> ActionForm:
+    people = Person.objects.visible_to(request.user).filter(is_active=True)
+    return ActionForm(request.POST, action=action, people=people, bulk=bulk)
 
 
 @login_required
@@ -69,7 +66,9 @@ def escalation_list(request):
 @login_required
 def escalation_raise(request):
     staff = staff_person(request.user) is not None
-    accounts = _raisable_accounts(request)
+    accounts = raisable_accounts(
+        user=request.user, right="can_escalate", membership=request.membership, company_only=True
+    )
     people = Person.objects.visible_to(request.user).filter(is_active=True) if staff else None
     form = RaiseForm(
         request.POST or None,
@@ -82,8 +81,7 @@ def escalation_raise(request):
         try:
             item = services.escalation_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Escalation #{item.pk} raised and assigned to {item.assignee.name}.")
             return redirect("escalation_detail", pk=item.pk)
@@ -117,25 +115,11 @@ def escalation_action(request, pk: int, action: str):
     service = ACTIONS.get(action)
     if service is None:
         raise Http404("No such action.")
-    form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
+    form = _action_form(request, action)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form.error_text())
         return redirect("escalation_detail", pk=pk)
-    data = form.cleaned_data
-    kwargs = {"actor": request.user, "escalation": item}
-    if action == "acknowledge":
-        kwargs |= {"follow_up_on": data["follow_up_on"], "comment": data["comment"]}
-    elif action == "escalate":
-        kwargs["reason"] = data["reason"] or data["comment"]
-    elif action == "reassign":
-        if data["assignee"] is None:
-            messages.error(request, "Choose who takes the item over.")
-            return redirect("escalation_detail", pk=pk)
-        kwargs |= {"assignee": data["assignee"], "reason": data["reason"] or data["comment"]}
-    elif action == "comment":
-        kwargs |= {"comment": data["comment"], "internal": data["internal"]}
-    else:
-        kwargs["comment"] = data["comment"]
+    kwargs = {"actor": request.user, "escalation": item, **form.service_kwargs()}
     try:
         service(**kwargs)
     except rules.TransitionError as exc:
@@ -221,23 +205,19 @@ def queue_action(request, pk: int, action: str):
     service = ACTIONS.get(action)
     if service is None:
         raise Http404("No such action.")
-    form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
-    form.is_valid()
-    data = form.cleaned_data
-    kwargs = {"actor": request.user, "escalation": item}
-    if action == "acknowledge":
-        kwargs |= {"follow_up_on": data.get("follow_up_on"), "comment": data.get("comment", "")}
-    elif action == "comment":
-        kwargs |= {"comment": data.get("comment", ""), "internal": True}
-    elif action in ("reassign", "escalate"):
+    if action in ("reassign", "escalate"):
         raise Http404("Use the item page or the bulk bar.")
-    else:
-        kwargs["comment"] = data.get("comment", "")
+    form = _action_form(request, action)
     error = ""
-    try:
-        service(**kwargs)
-    except (rules.TransitionError, ValidationError) as exc:
-        error = str(exc) if isinstance(exc, rules.TransitionError) else " ".join(exc.messages)
+    if not form.is_valid():
+        error = form.error_text()
+    else:
+        # A note added from the queue is the staff's own (the item page offers the choice).
+        extra = {"internal": True} if action == "comment" else {}
+        try:
+            service(actor=request.user, escalation=item, **(form.service_kwargs() | extra))
+        except (rules.TransitionError, ValidationError) as exc:
+            error = str(exc) if isinstance(exc, rules.TransitionError) else " ".join(exc.messages)
     now = timezone.now()
     row = selectors.queue_list(user=request.user, now=now).filter(pk=pk).first()
     return render(
@@ -262,16 +242,11 @@ def queue_bulk(request):
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     items = list(selectors.escalation_list(user=request.user).filter(pk__in=ids))
     action = request.POST.get("action", "")
-    kwargs = {}
-    form = ActionForm(request.POST, people=Person.objects.visible_to(request.user).filter(is_active=True))
-    form.is_valid()
-    if action == "acknowledge":
-        kwargs = {"follow_up_on": form.cleaned_data.get("follow_up_on"), "comment": ""}
-    elif action == "reassign":
-        kwargs = {"assignee": form.cleaned_data.get("assignee"), "reason": form.cleaned_data.get("reason", "")}
-        if kwargs["assignee"] is None:
-            context = _queue_context(request, filters, error="Choose who takes the selected items over.")
-            return render(request, "escalations/partials/_queue_body.html", context)
+    form = _action_form(request, action, bulk=True)
+    if not form.is_valid():
+        context = _queue_context(request, filters, error=form.error_text())
+        return render(request, "escalations/partials/_queue_body.html", context)
+    kwargs = form.service_kwargs()
     notice = error = ""
     try:
         done = services.escalation_bulk(actor=request.user, escalations=items, action=action, **kwargs)

@@ -8,27 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from accountteam.api_errors import service_caller
+from accountteam.api_errors import ERROR_RESPONSES, ServiceActionsMixin
 from dossiers.models import Contact, Meeting
 from teams.api import PersonBriefSerializer
 from teams.models import Account, Person, Role
 
 from . import selectors, services
 from .models import ChecklistItem, Handoff, HandoffAccount, HandoffEvent
-from .rules import HandoffConflict
-
-
-def _blockers(exc: HandoffConflict) -> dict:
-    """A 409's body: the reason, and every blocker (the open items apart, as the issue asks)."""
-    detail = {"detail": str(exc)}
-    if exc.blockers:
-        detail["blockers"] = exc.blockers
-        detail["open_items"] = [b for b in exc.blockers if b["kind"] == "open_item"]
-    return detail
-
-
-_call = service_caller(HandoffConflict, conflict_detail=_blockers)
-
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -163,23 +149,29 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class HandoffConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    blockers = serializers.ListField(child=serializers.DictField(), required=False)
+    open_items = serializers.ListField(child=serializers.DictField(), required=False)
+
+
 class TransferResultSerializer(serializers.Serializer):
     escalations = serializers.IntegerField()
     proposals = serializers.IntegerField()
 
 
 _DOC = {
-    400: OpenApiResponse(description="Bad input, with field messages"),
-    403: OpenApiResponse(description="Not allowed for the caller"),
-    404: OpenApiResponse(description="Not found or not yours"),
-    409: OpenApiResponse(description="Not allowed now; `blockers` lists what stands in the way"),
+    **ERROR_RESPONSES,
+    409: OpenApiResponse(
+        HandoffConflictSerializer, description="Not allowed now; `blockers` lists what stands in the way."
+    ),
 }
 
 
 # --- Viewset ------------------------------------------------------------------------------------
 
 
-class HandoffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class HandoffViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Reassignment handoffs with their per-account checklists and progress (carrier staff only)."""
 
     def get_queryset(self):
@@ -196,31 +188,26 @@ class HandoffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return HandoffSerializer if self.action == "list" else HandoffDetailSerializer
 
-    def _handoff(self) -> Handoff:
-        return selectors.handoff_get(user=self.request.user, pk=self.kwargs["pk"])
+    detail_serializer_class = HandoffDetailSerializer
 
-    def _detail(self, handoff_id, code=status.HTTP_200_OK):
-        handoff = selectors.handoff_get(user=self.request.user, pk=handoff_id)
-        return Response(HandoffDetailSerializer(handoff, context=self.get_serializer_context()).data, status=code)
+    def fetch_detail(self, pk) -> Handoff:
+        return selectors.handoff_get(user=self.request.user, pk=pk)
+
+    def _handoff(self) -> Handoff:
+        return self.fetch_detail(self.kwargs["pk"])
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(kwargs["pk"])
-
-    def _validated(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return self.detail_response(kwargs["pk"])
 
     @extend_schema(request=HandoffStartSerializer, responses={201: HandoffDetailSerializer, **_DOC})
     def create(self, request, *args, **kwargs):
         """Start a handoff for chosen accounts, or for every account the outgoing person holds in the role."""
-        data = self._validated(HandoffStartSerializer)
+        data = self.validated(HandoffStartSerializer)
         accounts = None if data["all_accounts"] or not data.get("accounts") else data["accounts"]
-        handoff = _call(
-            services.handoff_start, actor=request.user, role=data["role"], outgoing=data["outgoing"],
+        handoff = services.handoff_start(actor=request.user, role=data["role"], outgoing=data["outgoing"],
             incoming=data["incoming"], effective_date=data["effective_date"], accounts=accounts, note=data["note"],
         )
-        return self._detail(handoff.pk, status.HTTP_201_CREATED)
+        return self.detail_response(handoff.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=ItemCompleteSerializer, responses={200: HandoffDetailSerializer, **_DOC})
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/complete")
@@ -228,15 +215,15 @@ class HandoffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """Tick a checklist item with its evidence (note, link, file upload or meeting id)."""
         handoff = self._handoff()
         item = selectors.item_get(handoff=handoff, item_id=item_id)
-        data = self._validated(ItemCompleteSerializer)
-        _call(services.handoff_item_complete, actor=request.user, handoff=handoff, item=item, **data)
-        return self._detail(handoff.pk)
+        data = self.validated(ItemCompleteSerializer)
+        services.handoff_item_complete(actor=request.user, handoff=handoff, item=item, **data)
+        return self.detail_response(handoff.pk)
 
     @extend_schema(request=None, responses={200: TransferResultSerializer, **_DOC})
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         """Move every open escalation and proposal of the outgoing person on the accounts, in one go."""
-        counts = _call(services.handoff_transfer_open_items, actor=request.user, handoff=self._handoff())
+        counts = services.handoff_transfer_open_items(actor=request.user, handoff=self._handoff())
         return Response(counts)
 
     @extend_schema(request=IntroductionSerializer, responses={201: HandoffDetailSerializer, **_DOC})
@@ -244,30 +231,30 @@ class HandoffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def introduction(self, request, pk=None):
         """Schedule the introduction meeting; the invitation (.ics) is emailed to everyone invited."""
         handoff = self._handoff()
-        data = self._validated(IntroductionSerializer)
+        data = self.validated(IntroductionSerializer)
         contacts = data.pop("contacts", None) or None
-        _call(services.handoff_schedule_introduction, actor=request.user, handoff=handoff, contacts=contacts, **data)
-        return self._detail(handoff.pk, status.HTTP_201_CREATED)
+        services.handoff_schedule_introduction(actor=request.user, handoff=handoff, contacts=contacts, **data)
+        return self.detail_response(handoff.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: HandoffDetailSerializer, **_DOC})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """The incoming person confirms (or the director, on their behalf)."""
-        _call(services.handoff_confirm, actor=request.user, handoff=self._handoff())
-        return self._detail(pk)
+        services.handoff_confirm(actor=request.user, handoff=self._handoff())
+        return self.detail_response(pk)
 
     @extend_schema(request=None, responses={200: HandoffDetailSerializer, **_DOC})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Switch the assignments. 409 lists every blocker (open items naming the outgoing person,
         unticked checklist items, no confirmation, before the effective date)."""
-        _call(services.handoff_complete, actor=request.user, handoff=self._handoff())
-        return self._detail(pk)
+        services.handoff_complete(actor=request.user, handoff=self._handoff())
+        return self.detail_response(pk)
 
     @extend_schema(request=CancelSerializer, responses={200: HandoffDetailSerializer, **_DOC})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         handoff = self._handoff()
-        data = self._validated(CancelSerializer)
-        _call(services.handoff_cancel, actor=request.user, handoff=handoff, reason=data["reason"])
-        return self._detail(pk)
+        data = self.validated(CancelSerializer)
+        services.handoff_cancel(actor=request.user, handoff=handoff, reason=data["reason"])
+        return self.detail_response(pk)

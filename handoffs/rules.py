@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from accountteam.calendar import CalendarSpec
+from accountteam.errors import StateConflict
 
 
-class HandoffConflict(Exception):
+class HandoffConflict(StateConflict):
     """A handoff action the handoff's state does not allow (the API answers 409).
 
     ``blockers`` lists what stands in the way, e.g. the open items still naming the
@@ -18,6 +19,12 @@ class HandoffConflict(Exception):
     def __init__(self, message: str, blockers: list[dict] | None = None):
         super().__init__(message)
         self.blockers = blockers or []
+
+    def extra(self) -> dict:
+        """The 409's body beside the reason: every blocker, and the open items apart."""
+        if not self.blockers:
+            return {}
+        return {"blockers": self.blockers, "open_items": [b for b in self.blockers if b["kind"] == "open_item"]}
 
 
 def is_business_day(day: dt.date, calendar: CalendarSpec) -> bool:

@@ -15,19 +15,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from accountteam.api_errors import service_caller
-from escalations.rules import TransitionError
+from accountteam.api_errors import ERROR_RESPONSES, ServiceActionsMixin
 from teams.api import PersonBriefSerializer
 from teams.models import Account, Person
 from teams.scoping import staff_person
 
 from . import pdf, rules, selectors, services
 from .models import Complexity, Note, PostMortem, PreventiveAction, Source, Status, Version
-from .rules import PostMortemConflict, format_duration
+from .rules import format_duration
 from .selectors import published_action_ids
-
-_call = service_caller(PostMortemConflict, TransitionError)
-
 
 # --- Serializers ----------------------------------------------------------------------------------
 
@@ -183,19 +179,13 @@ class PostMortemCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-_DOC = {
-    200: PostMortemDetailSerializer,
-    400: OpenApiResponse(description="Bad input, or sections missing for publishing"),
-    403: OpenApiResponse(description="Not allowed for the caller"),
-    404: OpenApiResponse(description="Not found or not yours"),
-    409: OpenApiResponse(description="Not possible in the current state"),
-}
+_DOC = {200: PostMortemDetailSerializer, **ERROR_RESPONSES}
 
 
 # --- Viewset ------------------------------------------------------------------------------------------
 
 
-class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Post-mortems: request, the manager's workspace, publication and the PDF."""
 
     def get_queryset(self):
@@ -211,43 +201,39 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return PostMortemSerializer if self.action == "list" else PostMortemDetailSerializer
 
+    detail_serializer_class = PostMortemDetailSerializer
+
+    def fetch_detail(self, pk) -> PostMortem:
+        return selectors.postmortem_get(user=self.request.user, pk=pk)
+
     def _pm(self) -> PostMortem:
-        return selectors.postmortem_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def _detail(self, pk, code=status.HTTP_200_OK):
-        pm = selectors.postmortem_get(user=self.request.user, pk=pk)
-        return Response(PostMortemDetailSerializer(pm, context=self.get_serializer_context()).data, status=code)
-
-    def _validated(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return self.fetch_detail(self.kwargs["pk"])
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(kwargs["pk"])
+        return self.detail_response(kwargs["pk"])
 
     @extend_schema(request=RequestSerializer, responses={201: PostMortemDetailSerializer, **_DOC})
     def create(self, request, *args, **kwargs):
         """Request a post-mortem (customers with the post-mortem right, or staff on their behalf)."""
-        data = self._validated(RequestSerializer)
-        pm = _call(services.postmortem_request, actor=request.user, **data)
-        return self._detail(pm.pk, status.HTTP_201_CREATED)
+        data = self.validated(RequestSerializer)
+        pm = services.postmortem_request(actor=request.user, **data)
+        return self.detail_response(pm.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=AcceptSerializer, responses=_DOC)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         pm = self._pm()
-        data = self._validated(AcceptSerializer)
-        _call(services.postmortem_accept, actor=request.user, postmortem=pm, **data)
-        return self._detail(pk)
+        data = self.validated(AcceptSerializer)
+        services.postmortem_accept(actor=request.user, postmortem=pm, **data)
+        return self.detail_response(pk)
 
     @extend_schema(request=DeclineSerializer, responses=_DOC)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         pm = self._pm()
-        data = self._validated(DeclineSerializer)
-        _call(services.postmortem_decline, actor=request.user, postmortem=pm, reason=data["reason"])
-        return self._detail(pk)
+        data = self.validated(DeclineSerializer)
+        services.postmortem_decline(actor=request.user, postmortem=pm, reason=data["reason"])
+        return self.detail_response(pk)
 
     @extend_schema(methods=["GET"], responses={200: NoteSerializer(many=True)})
     @extend_schema(methods=["POST"], request=NoteCreateSerializer, responses={201: NoteSerializer, **_DOC})
@@ -260,8 +246,8 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 # The workspace is the carrier's; customers read the published timeline.
                 raise Http404
             return Response(NoteSerializer(pm.notes.all(), many=True).data)
-        data = self._validated(NoteCreateSerializer)
-        note = _call(services.postmortem_note_add, actor=request.user, postmortem=pm, **data)
+        data = self.validated(NoteCreateSerializer)
+        note = services.postmortem_note_add(actor=request.user, postmortem=pm, **data)
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -276,16 +262,16 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             source = pm if staff_person(request.user) is not None else selectors.version_get(postmortem=pm)
             return Response({name: getattr(source, name) for name in services.ANALYSIS_FIELDS})
-        data = self._validated(AnalysisSerializer)
-        _call(services.postmortem_analysis_update, actor=request.user, postmortem=pm, **data)
-        return self._detail(pk)
+        data = self.validated(AnalysisSerializer)
+        services.postmortem_analysis_update(actor=request.user, postmortem=pm, **data)
+        return self.detail_response(pk)
 
     @extend_schema(request=PreventiveActionSerializer, responses={201: PreventiveActionSerializer, **_DOC})
     @action(detail=True, methods=["post"], url_path="preventive-actions")
     def preventive_actions(self, request, pk=None):
         pm = self._pm()
-        data = self._validated(PreventiveActionSerializer)
-        item = _call(services.preventive_action_add, actor=request.user, postmortem=pm, **data)
+        data = self.validated(PreventiveActionSerializer)
+        item = services.preventive_action_add(actor=request.user, postmortem=pm, **data)
         return Response(PreventiveActionSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionUpdateSerializer, responses={200: PreventiveActionSerializer, **_DOC})
@@ -298,57 +284,57 @@ class PostMortemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             return Response(PreventiveActionSerializer(item).data)
         if request.method == "DELETE":
-            _call(services.preventive_action_delete, actor=request.user, action=item)
+            services.preventive_action_delete(actor=request.user, action=item)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = {k: v for k, v in self._validated(ActionUpdateSerializer).items() if v is not None}
-        item = _call(services.preventive_action_update, actor=request.user, action=item, **data)
+        data = {k: v for k, v in self.validated(ActionUpdateSerializer).items() if v is not None}
+        item = services.preventive_action_update(actor=request.user, action=item, **data)
         return Response(PreventiveActionSerializer(item).data)
 
     @extend_schema(request=None, responses=_DOC)
     @action(detail=True, methods=["post"], url_path="submit-for-review")
     def submit_for_review(self, request, pk=None):
-        _call(services.postmortem_submit_for_review, actor=request.user, postmortem=self._pm())
-        return self._detail(pk)
+        services.postmortem_submit_for_review(actor=request.user, postmortem=self._pm())
+        return self.detail_response(pk)
 
     @extend_schema(request=PostMortemCommentSerializer, responses=_DOC)
     @action(detail=True, methods=["post"], url_path="return-to-preparation")
     def return_to_preparation(self, request, pk=None):
         pm = self._pm()
-        data = self._validated(PostMortemCommentSerializer)
-        _call(services.postmortem_return_to_preparation, actor=request.user, postmortem=pm, comment=data["comment"])
-        return self._detail(pk)
+        data = self.validated(PostMortemCommentSerializer)
+        services.postmortem_return_to_preparation(actor=request.user, postmortem=pm, comment=data["comment"])
+        return self.detail_response(pk)
 
     @extend_schema(request=PublishSerializer, responses={201: VersionSerializer, **_DOC})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Publish a new immutable version. 400 names the missing sections (`sections`)."""
         pm = self._pm()
-        data = self._validated(PublishSerializer)
-        version = _call(services.postmortem_publish, actor=request.user, postmortem=pm, **data)
+        data = self.validated(PublishSerializer)
+        version = services.postmortem_publish(actor=request.user, postmortem=pm, **data)
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=_DOC)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Reopen a published analysis for a correction (published versions stay readable)."""
-        _call(services.postmortem_correct, actor=request.user, postmortem=self._pm())
-        return self._detail(pk)
+        services.postmortem_correct(actor=request.user, postmortem=self._pm())
+        return self.detail_response(pk)
 
     @extend_schema(request=PostMortemCommentSerializer, responses=_DOC)
     @action(detail=True, methods=["post"], url_path="wait-on-customer")
     def wait_on_customer(self, request, pk=None):
         pm = self._pm()
-        data = self._validated(PostMortemCommentSerializer)
-        _call(services.postmortem_wait, actor=request.user, postmortem=pm, comment=data["comment"])
-        return self._detail(pk)
+        data = self.validated(PostMortemCommentSerializer)
+        services.postmortem_wait(actor=request.user, postmortem=pm, comment=data["comment"])
+        return self.detail_response(pk)
 
     @extend_schema(request=PostMortemCommentSerializer, responses=_DOC)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         pm = self._pm()
-        data = self._validated(PostMortemCommentSerializer)
-        _call(services.postmortem_resume, actor=request.user, postmortem=pm, comment=data["comment"])
-        return self._detail(pk)
+        data = self.validated(PostMortemCommentSerializer)
+        services.postmortem_resume(actor=request.user, postmortem=pm, comment=data["comment"])
+        return self.detail_response(pk)
 
     @extend_schema(responses={200: VersionSerializer(many=True)})
     @action(detail=True, methods=["get"])

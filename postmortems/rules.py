@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from accountteam.calendar import CalendarSpec
+from accountteam.errors import StateConflict
 
 from .models import Status
 
@@ -18,7 +19,7 @@ REQUIRED_SECTIONS = {
 }
 
 
-class PostMortemConflict(Exception):
+class PostMortemConflict(StateConflict):
     """An action the post-mortem's state does not allow (the API answers 409)."""
 
 

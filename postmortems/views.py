@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 
 from accountteam.forms import add_service_errors
 from escalations.rules import TransitionError
-from teams.models import Account, Person
+from teams.models import Person
 from teams.scoping import staff_person
+from teams.selectors import raisable_accounts
 
 from . import pdf, rules, selectors, services
 from .api import pdf_response
@@ -86,20 +87,11 @@ def postmortem_list(request):
 # --- Request ----------------------------------------------------------------------------------------
 
 
-def _requestable_accounts(request):
-    """Staff: the accounts they serve. Customers with the post-mortem right: their active company's."""
-    accounts = Account.objects.visible_to(request.user).select_related("company").order_by("number")
-    if staff_person(request.user) is None:
-        membership = request.membership
-        if membership is None or not membership.can_request_postmortem:
-            raise PermissionDenied("You do not have the right to request post-mortems for this company.")
-        accounts = accounts.filter(company=membership.company)
-    return accounts
-
-
 @login_required
 def postmortem_request(request):
-    accounts = _requestable_accounts(request)
+    accounts = raisable_accounts(
+        user=request.user, right="can_request_postmortem", membership=request.membership, company_only=True
+    ).order_by("number")
     data = request.POST if request.method == "POST" else None
     form = RequestForm(data, accounts=accounts, initial={"account": request.GET.get("account")})
     status = 200

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from . import selectors, services
@@ -235,8 +233,5 @@ class AssignmentViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            assignment = services.assignment_create(created_by=request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError({"non_field_errors": exc.messages}) from exc
+        assignment = services.assignment_create(created_by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)

@@ -45,6 +45,29 @@ def account_list(*, user, query: str = "", company: Company | None = None):
     return accounts.order_by("company__name", "number")
 
 
+RAISE_RIGHTS = {
+    "can_escalate": "You do not have the right to raise escalations for this company.",
+    "can_request_postmortem": "You do not have the right to request post-mortems for this company.",
+}
+
+
+def raisable_accounts(*, user, right: str, membership: Membership | None = None, company_only: bool = False):
+    """The accounts ``user`` may raise items for: staff, the accounts they serve; customers, the
+    accounts of the companies where their membership has ``right`` (``can_escalate`` or
+    ``can_request_postmortem``). ``company_only``: just the active ``membership``'s company (a
+    page works in one company), refused with PermissionDenied when it lacks the right."""
+    accounts = Account.objects.visible_to(user).select_related("company")
+    if staff_person(user) is not None:
+        return accounts
+    if company_only:
+        if membership is None or not getattr(membership, right):
+            raise PermissionDenied(RAISE_RIGHTS[right])
+        return accounts.filter(company_id=membership.company_id)
+    return accounts.filter(
+        company__in=Membership.objects.filter(user=user, **{right: True}).values("company_id")
+    )
+
+
 def account_get(*, user, pk) -> Account:
     """One account ``user`` may see; anything else (absent or foreign) is a 404."""
     return get_object_or_404(Account.objects.visible_to(user).select_related("company"), pk=pk)

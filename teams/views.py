@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accountteam.forms import add_service_errors
 from accountteam.notifications import user_settings
 
 from . import selectors, services
@@ -81,8 +82,7 @@ def company_users(request, company_id: int):
                 ),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("company_users", company_id=company.pk)
@@ -136,8 +136,7 @@ def invitation_accept(request, token: str):
             if form is None:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("home")
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             if user is None:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -170,8 +169,7 @@ def my_availability(request):
                 backup=form.cleaned_data["backup"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your availability is saved.")
             return redirect("my_availability")
