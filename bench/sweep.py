@@ -1,4 +1,4 @@
-"""Benchmark one escalation sweep (``escalations.services.sweep``) over a large table.
+"""Benchmark one escalation sweep (``escalations.sweep.escalations_sweep``) over a large table.
 
 PostgreSQL only (the rows are loaded with COPY). From the project root:
 
@@ -468,7 +468,7 @@ def _normalise(sql: str) -> str:
 
 
 def explain_claim(now: dt.datetime, batch_size: int) -> dict:
-    """EXPLAIN (ANALYZE, BUFFERS) of the sweep's claim query, built as services._sweep_batch
+    """EXPLAIN (ANALYZE, BUFFERS) of the sweep's claim query, built as sweep._sweep_batch
     builds it, in a transaction rolled back afterwards."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -501,7 +501,7 @@ def timed_sweep(batch_size: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from escalations import services
+    from escalations.sweep import escalations_sweep
 
     counted = {"n": 0}
 
@@ -511,7 +511,7 @@ def timed_sweep(batch_size: int) -> dict:
 
     with connection.execute_wrapper(count), CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
-        totals = services.sweep(batch_size=batch_size)
+        totals = escalations_sweep(batch_size=batch_size)
         seconds = time.perf_counter() - started
     kinds: dict[str, int] = {}
     kind_seconds: dict[str, float] = {}

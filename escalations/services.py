@@ -7,24 +7,21 @@ is an Event on the item's timeline.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
 from accountteam import notifications
 from accountteam.clock import carrier_today
-from accountteam.notifications import Notice
 from teams.models import Account, Assignment, Person
 from teams.scoping import display_name, staff_person
 from teams.selectors import RAISE_RIGHTS, raisable_accounts
 
 from . import rules
 from .models import Escalation, Event, ResponsePolicy
+from .notices import describe, item_notice
 
 # --- Helpers ------------------------------------------------------------------------------------
 
@@ -83,36 +80,6 @@ def _require_staff(user) -> Person:
     if person is None:
         raise PermissionDenied("Only the carrier's staff can do this.")
     return person
-
-
-def _item_url(item) -> str:
-    return _url_for(item.pk)
-
-
-@functools.lru_cache(maxsize=4096)
-def _url_for(pk: int) -> str:
-    return reverse("escalation_detail", args=[pk])
-
-
-def _notice(item, person: Person, kind: str, at: dt.datetime, subject: str, body: str, *, ref: str = "") -> Notice:
-    """A notice keyed by (item, kind, deadline, person) — plus ``ref`` where one deadline can
-    carry several notices of a kind (comments)."""
-    point = _point_key(item.pk, kind, at.isoformat()) + (f"#{ref}" if ref else "")
-    return Notice.to_person(
-        person,
-        key=f"{point}:{person.pk}",
-        kind=kind,
-        subject=subject,
-        body=body,
-        url=_item_url(item),
-    )
-
-
-def _describe(item) -> str:
-    return (
-        f"{item.company.name}, account {item.account.number}: {item.get_channel_display()} · "
-        f"{item.get_category_display()}\n“{item.subject}”"
-    )
 
 
 # --- Policies -----------------------------------------------------------------------------------
@@ -253,13 +220,13 @@ def escalation_create(
     )
     notifications.record(
         [
-            _notice(
+            item_notice(
                 item,
                 assignee,
                 "assigned",
                 item.received_at,
                 f"New {item.get_channel_display().lower()}: {subject}",
-                f"{_describe(item)}\nIt is yours.{due_words}",
+                f"{describe(item)}\nIt is yours.{due_words}",
             )
         ]
     )
@@ -444,18 +411,26 @@ def _escalate(item: Escalation, *, actor, reason: str, now: dt.datetime, automat
     )
     notifications.record(
         [
-            _notice(
+            item_notice(
                 item,
                 director,
                 "escalated",
                 now,
                 f"Escalated to you: {item.subject}",
-                f"{_describe(item)}\n{'Escalated automatically: ' if automatic else ''}{reason}\n"
+                f"{describe(item)}\n{'Escalated automatically: ' if automatic else ''}{reason}\n"
                 f"It was with {previous.name}.",
             )
         ]
     )
     return item
+
+
+def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Escalation:
+    """For the sweep, which holds the row's lock: escalate an item unanswered past its due time
+    and the grace period. TransitionError when there is nobody to escalate to."""
+    return _escalate(
+        escalation, actor=None, now=now, automatic=True, reason="Unanswered past its due time and the grace period."
+    )
 
 
 @transaction.atomic
@@ -491,13 +466,13 @@ def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reas
     )
     notifications.record(
         [
-            _notice(
+            item_notice(
                 item,
                 assignee,
                 "assigned",
                 now,
                 f"Assigned to you: {item.subject}",
-                f"{_describe(item)}\nReassigned from {previous.name}. {reason}".strip(),
+                f"{describe(item)}\nReassigned from {previous.name}. {reason}".strip(),
             )
         ]
     )
@@ -546,13 +521,13 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
     if person is None:
         notifications.record(
             [
-                _notice(
+                item_notice(
                     item,
                     item.assignee,
                     "customer_comment",
                     now,
                     f"Customer comment: {item.subject}",
-                    f"{_describe(item)}\n{display_name(actor)} wrote: {comment}",
+                    f"{describe(item)}\n{display_name(actor)} wrote: {comment}",
                     ref=str(event.pk),
                 )
             ]
@@ -560,133 +535,11 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
     return event
 
 
-# --- The sweep (Celery beat, every minute) ---------------------------------------------------------
-
-
-def sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict[str, int]:
-    """Find items whose next action is due and do it: remind at target, tell the assignee and
-    their director at due, escalate after the grace. Safe to run twice or in two workers at
-    once: rows are claimed with SKIP LOCKED and every notice has a unique key."""
-    now = now or timezone.now()
-    totals = {"items": 0, "notices": 0, "escalated": 0}
-    while True:
-        counts = _sweep_batch(now=now, batch_size=batch_size)
-        for k, v in counts.items():
-            totals[k] += v
-        if counts["items"] < batch_size:
-            break
-    return totals
-
-
-@transaction.atomic
-def _sweep_batch(*, now: dt.datetime, batch_size: int) -> dict[str, int]:
-    items = list(
-        Escalation.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(next_action_at__lte=now)
-        .select_related("assignee__reports_to", "assignee__calendar", "account", "company")
-        .order_by("next_action_at")[:batch_size]
-    )
-    notices, events, escalated = [], [], 0
-    for item in items:
-        handled_until = item.next_action_at  # points before it were handled by an earlier sweep
-        for kind, at in rules.due_points(item.state(), now):
-            if at < handled_until:
-                continue
-            if kind == rules.AUTO_ESCALATE:
-                try:
-                    with transaction.atomic():
-                        _escalate(
-                            item,
-                            actor=None,
-                            now=now,
-                            automatic=True,
-                            reason="Unanswered past its due time and the grace period.",
-                        )
-                    escalated += 1
-                except rules.TransitionError:
-                    pass  # nobody to escalate to; the overdue notices already went out
-                continue
-            notices += _sweep_notices(item, kind, at)
-            events.append(
-                Event(
-                    escalation=item,
-                    at=now,
-                    actor_name="Portal",
-                    kind=Event.Kind.REMINDER if "reminder" in kind else Event.Kind.OVERDUE,
-                    internal=True,
-                    data={"kind": kind, "deadline": at.isoformat()},
-                )
-            )
-        item.next_action_at = rules.next_action_at(item.state(), now)
-    _store_next_action(items)
-    stored = notifications.record(notices)
-    # The timeline shows each reminder or overdue point once: when its notices were first stored.
-    fresh_points = {key.rsplit(":", 1)[0] for key in stored}
-    Event.objects.bulk_create(
-        [e for e in events if _point_key(e.escalation_id, e.data["kind"], e.data["deadline"]) in fresh_points]
-    )
-    return {"items": len(items), "notices": len(stored), "escalated": escalated}
-
-
-def _point_key(escalation_id: int, kind: str, deadline: str) -> str:
-    return f"escalation:{escalation_id}:{kind}:{deadline}"
-
-
-def _store_next_action(items: list[Escalation]) -> None:
-    """Write every item's new ``next_action_at`` in one statement."""
-    if not items:
-        return
-    if connection.vendor == "postgresql":
-        # One UPDATE from two arrays: far cheaper than the CASE WHEN that bulk_update builds.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Escalation._meta.db_table} AS e SET next_action_at = v.at "
-                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE e.id = v.id",
-                [[i.pk for i in items], [i.next_action_at for i in items]],
-            )
-    else:
-        Escalation.objects.bulk_update(items, ["next_action_at"], batch_size=1000)
-
-
-def _sweep_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
-    assignee, director = item.assignee, item.assignee.reports_to
-    zone = ZoneInfo(assignee.calendar.time_zone)  # the assignee's own clock
-    when = timezone.localtime(at, zone).strftime("%a %d %b %H:%M %Z")
-    if kind == rules.REMINDER:
-        return [
-            _notice(
-                item,
-                assignee,
-                kind,
-                at,
-                f"Reminder: {item.subject}",
-                f"{_describe(item)}\nThe target response time was {when}; it is still unanswered.",
-            )
-        ]
-    if kind == rules.FOLLOW_UP_REMINDER:
-        return [
-            _notice(
-                item,
-                assignee,
-                kind,
-                at,
-                f"Follow-up due today: {item.subject}",
-                f"{_describe(item)}\nYou promised to contact the customer by {item.follow_up_on}.",
-            )
-        ]
-    text = (
-        f"{_describe(item)}\nOverdue since {when}"
-        f"{' (follow-up promised)' if kind == rules.FOLLOW_UP_OVERDUE else ''}; assigned to {assignee.name}."
-    )
-    recipients = [assignee] + ([director] if director else [])
-    return [_notice(item, p, kind, at, f"Overdue: {item.subject}", text) for p in recipients]
-
-
 # --- Bulk actions (the queue) ---------------------------------------------------------------------
 
 
 @transaction.atomic
-def escalation_bulk(*, actor, escalations: list[Escalation], action: str, **kwargs) -> list[Escalation]:
+def escalations_bulk_act(*, actor, escalations: list[Escalation], action: str, **kwargs) -> list[Escalation]:
     """Acknowledge or reassign several items at once, all or nothing: if any item refuses, none
     changes and the error names each refusing item."""
     service = {"acknowledge": escalation_acknowledge, "reassign": escalation_reassign}.get(action)

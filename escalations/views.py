@@ -249,7 +249,7 @@ def queue_bulk(request):
     kwargs = form.service_kwargs()
     notice = error = ""
     try:
-        done = services.escalation_bulk(actor=request.user, escalations=items, action=action, **kwargs)
+        done = services.escalations_bulk_act(actor=request.user, escalations=items, action=action, **kwargs)
     except ValidationError as exc:
         error = "Nothing was changed. " + " ".join(exc.messages)
     else:

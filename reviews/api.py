@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from escalations.models import Escalation
 
-from . import exports, rules, selectors
+from . import compliance, exports, rules, selectors
 
 # --- Rendering -------------------------------------------------------------------------------------------
 
@@ -131,7 +131,7 @@ class ComplianceSerializer(serializers.Serializer):
 )
 class ComplianceReportView(APIView):
     renderer_classes = RENDERERS
-    csv_columns = selectors.COLUMNS
+    csv_columns = compliance.COLUMNS
     csv_filename = "compliance.csv"
 
     def get(self, request):
@@ -142,7 +142,7 @@ class ComplianceReportView(APIView):
             period = rules.parse_period(request.query_params, today=now.astimezone(scope.zone).date())
         except rules.ParamError as exc:
             raise _bad(exc) from exc
-        report = selectors.compliance(scope, period=period, now=now, group_bys=(group_by,), trend=False)
+        report = compliance.compliance_report(scope, period=period, now=now, group_bys=(group_by,), trend=False)
         self.csv_filename = f"compliance-{group_by}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
         return Response(
             {

@@ -20,6 +20,7 @@ from accountteam.models import Notification
 from accountteam.notifications import Notice
 
 from . import rules, selectors
+from .digest import Digest, digest_for, digest_recipients
 
 
 def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
@@ -29,7 +30,7 @@ def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
     twice. Returns how many digests were recorded now."""
     now = now or timezone.now()
     sent = 0
-    for director in selectors.digest_recipients():
+    for director in digest_recipients():
         local = now.astimezone(ZoneInfo(director.calendar.time_zone))
         if not rules.digest_due(local, hour=settings.REVIEW_DIGEST_HOUR):
             continue
@@ -44,7 +45,7 @@ def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
 def digest_send(*, director, key: str, now: dt.datetime) -> int:
     """Record one director's digest (emailed after commit). Returns 1 if it is new, else 0."""
     scope = selectors.scope_for_director(director)
-    digest = selectors.digest(scope, now=now)
+    digest = digest_for(scope, now=now)
     with timezone.override(digest.zone):  # times in the mail on the director's own clock
         body = render_to_string(
             "reviews/email/digest.txt", {"digest": digest, "link": _absolute(reverse("review_dashboard"))}
@@ -60,7 +61,7 @@ def digest_send(*, director, key: str, now: dt.datetime) -> int:
     return len(notifications.record([notice]))
 
 
-def digest_subject(digest: selectors.Digest) -> str:
+def digest_subject(digest: Digest) -> str:
     total = digest.last_week.total
     rate = f"{total.met_due_rate:.0%} met due" if total.met_due_rate is not None else "nothing due"
     return f"Weekly review {rules.week_label(digest.last_week.period.first)}: {digest.overdue_count} overdue, {rate}"

@@ -4,18 +4,9 @@ zone, so that no page pays a query for it (the pages themselves check on every r
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from teams.models import Person
-from teams.scoping import staff_person
+from .selectors import can_review
 
 SESSION_KEY = "can_review"
-
-
-def can_review(user) -> bool:
-    """Carrier admins and directors (people with at least one active report)."""
-    person = staff_person(user)
-    if person is None:
-        return False
-    return person.is_carrier_admin or Person.objects.filter(reports_to=person, is_active=True).exists()
 
 
 @receiver(user_logged_in)

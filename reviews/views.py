@@ -22,7 +22,8 @@ from escalations.models import Channel
 from postmortems import selectors as postmortem_selectors
 from teams.models import Person
 
-from . import charts, exports, rules, selectors
+from . import charts, compliance, exports, rules, selectors
+from .digest import digest_for
 from .forms import ReassignForm
 
 PAGE_SIZE = 50
@@ -243,7 +244,7 @@ def review_compliance(request):
         return render(request, "reviews/compliance.html", base | {"errors": exc.errors}, status=400)
     if request.GET.get("format") == "csv":
         return _compliance_csv(request, scope, period, now)
-    report = selectors.compliance(scope, period=period, now=now)
+    report = compliance.compliance_report(scope, period=period, now=now)
     people = report.by["person"]
     context = base | {
         "period": period,
@@ -272,11 +273,11 @@ def _compliance_csv(request, scope, period, now):
     table = request.GET.get("table", "person")
     stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if table in rules.GROUP_BY:
-        report = selectors.compliance(scope, period=period, now=now, group_bys=(table,), trend=False)
+        report = compliance.compliance_report(scope, period=period, now=now, group_bys=(table,), trend=False)
         rows = [f.as_dict() for f in report.by[table]]
-        return exports.csv_response(f"compliance-{table}-{stamp}.csv", selectors.COLUMNS, rows)
+        return exports.csv_response(f"compliance-{table}-{stamp}.csv", compliance.COLUMNS, rows)
     if table == "trend":
-        report = selectors.compliance(scope, period=period, now=now, group_bys=(), trend=True)
+        report = compliance.compliance_report(scope, period=period, now=now, group_bys=(), trend=True)
         rows = [
             {
                 "week": p.label,
@@ -300,5 +301,5 @@ def _compliance_csv(request, scope, period, now):
 def review_digest(request):
     """The Monday digest as it would be mailed now (its week is the director's)."""
     scope = _scope(request)
-    digest = selectors.digest(scope, now=timezone.now())
+    digest = digest_for(scope, now=timezone.now())
     return render(request, "reviews/digest.html", _base(scope) | {"digest": digest})

@@ -37,10 +37,6 @@ def availability_now(
     return AvailabilityNow(IN_OFFICE, "In office")
 
 
-def availability_has_lapsed(*, state: str, until: dt.datetime | None, now: dt.datetime) -> bool:
-    return state != IN_OFFICE and until is not None and until <= now
-
-
 def periods_overlap(
     start_a: dt.date, end_a: dt.date | None, start_b: dt.date, end_b: dt.date | None
 ) -> bool:

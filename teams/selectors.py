@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -200,16 +200,6 @@ def assignment_list(*, user):
 
 def role_list():
     return Role.objects.all()
-
-
-def person_prefetch_assignments(people):
-    return people.prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.current().select_related("account", "role"),
-            to_attr="current_assignments",
-        )
-    )
 
 
 def user_can_manage_company_users(*, user, company: Company) -> bool:

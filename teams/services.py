@@ -77,16 +77,6 @@ def assignment_create(
     )
 
 
-@transaction.atomic
-def assignment_end(*, assignment: Assignment, end_date: dt.date) -> Assignment:
-    """End an assignment on ``end_date`` (its last day). History is kept, never deleted."""
-    if end_date < assignment.start_date:
-        raise ValidationError({"end_date": "The end date is before the start date."})
-    assignment.end_date = end_date
-    assignment.save(update_fields=["end_date"])
-    return assignment
-
-
 def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]:
     """Create many assignments in one transaction; all rows were validated by the caller."""
     with transaction.atomic():

@@ -25,8 +25,8 @@ def time_zone_for(user) -> str:
 
 
 def remember_time_zone(request, user):
+    """Keep the user's zone in the session; the middleware activates it from the next request on."""
     request.session[SESSION_KEY] = time_zone_for(user)
-    timezone.activate(zoneinfo.ZoneInfo(request.session[SESSION_KEY]))
 
 
 @receiver(user_logged_in)

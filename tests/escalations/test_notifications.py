@@ -11,6 +11,7 @@ from django.core import mail
 from accountteam import emailing, notifications
 from accountteam.models import Notification, UserSettings
 from escalations import services
+from escalations.sweep import escalations_sweep
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_slate")]
 
@@ -36,7 +37,7 @@ def raise_pager(tenant, *, at=RAISED, subject="Circuit 12345 down"):
 def reminder_email(tenant, **kwargs):
     """Raise an item, sweep at its target and email the reminder; return (item, message)."""
     item = raise_pager(tenant, **kwargs)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
     reminder = Notification.objects.get(kind="reminder")
     mail.outbox.clear()
     assert emailing.send_emails([reminder.pk]) == 1
@@ -86,7 +87,7 @@ def test_notice_email_names_the_carrier_and_links_to_the_item(tenant, settings):
 
 def test_overdue_email_reaches_the_director_with_the_same_link(tenant, director):
     item = raise_pager(tenant)
-    services.sweep(now=DUE)
+    escalations_sweep(now=DUE)
     mail.outbox.clear()
 
     emailing.send_emails(list(Notification.objects.filter(kind="overdue").values_list("pk", flat=True)))
@@ -120,7 +121,7 @@ def test_plain_text_email_shows_the_customers_words_as_typed(tenant):
 def test_bell_in_the_header_shows_the_unread_count(tenant, foreign, manager_client):
     raise_pager(tenant)  # "assigned" to the manager
     raise_pager(foreign, subject="Someone else's circuit")  # the other manager's, not counted
-    services.sweep(now=TARGET)  # + a reminder for each manager
+    escalations_sweep(now=TARGET)  # + a reminder for each manager
 
     assert bell(manager_client) == ("2", "2")
 
@@ -132,7 +133,7 @@ def test_bell_shows_no_count_when_nothing_is_unread(tenant, manager_client):
 def test_notifications_page_lists_the_users_own_notices_newest_first(tenant, foreign, manager_client):
     item = raise_pager(tenant)
     raise_pager(foreign, subject="Someone else's circuit")
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
     response = manager_client.get("/notifications/")
 
@@ -149,7 +150,7 @@ def test_notifications_page_lists_the_users_own_notices_newest_first(tenant, for
 def test_marking_all_as_read_clears_the_count_of_this_user_only(tenant, foreign, manager_client):
     raise_pager(tenant)
     raise_pager(foreign, subject="Someone else's circuit")
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
     response = manager_client.post("/notifications/read/", follow=True)
 
@@ -195,7 +196,7 @@ def test_settings_page_saves_notice_preferences_and_time_zone(tenant, manager_cl
 
     # The sweep honours them: the next reminder is shown under the bell but not emailed.
     raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
     reminder = Notification.objects.get(kind="reminder")
     assert reminder.in_app and not reminder.email_due
 
@@ -204,7 +205,7 @@ def test_settings_page_can_turn_the_bell_off(tenant, manager_client):
     manager_client.post("/me/settings/", {"time_zone": "", "notify_by_email": "on"})
 
     raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
     reminder = Notification.objects.get(kind="reminder")
     assert reminder.email_due and not reminder.in_app and reminder.recipient is None

@@ -24,6 +24,7 @@ from accountteam import emailing, notifications
 from accountteam.models import Notification, UserSettings
 from escalations import services, tasks
 from escalations.models import Escalation, Event
+from escalations.sweep import escalations_sweep
 from tests.teams.factories import PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_slate")]
@@ -59,7 +60,7 @@ def events_of(item, kind):
 
 
 def sweep_through(*instants):
-    return [services.sweep(now=at) for at in instants]
+    return [escalations_sweep(now=at) for at in instants]
 
 
 # --- The schedule ---------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def test_pager_item_is_scheduled_for_target_due_and_automatic_escalation(tenant,
 def test_sweep_before_the_target_time_does_nothing(tenant, director):
     item = raise_pager(tenant)
 
-    assert services.sweep(now=TARGET - MINUTE) == {"items": 0, "notices": 0, "escalated": 0}
+    assert escalations_sweep(now=TARGET - MINUTE) == {"items": 0, "notices": 0, "escalated": 0}
 
     assert not notices_of(item).exclude(kind="assigned").exists()
     assert list(Event.objects.filter(escalation=item).values_list("kind", flat=True)) == ["raised"]
@@ -85,7 +86,7 @@ def test_sweep_before_the_target_time_does_nothing(tenant, director):
 def test_sweep_at_the_target_time_reminds_the_assignee(tenant, director):
     item = raise_pager(tenant)
 
-    assert services.sweep(now=TARGET) == {"items": 1, "notices": 1, "escalated": 0}
+    assert escalations_sweep(now=TARGET) == {"items": 1, "notices": 1, "escalated": 0}
 
     reminder = notices_of(item, "reminder").get()
     assert reminder.recipient == tenant.manager_user
@@ -106,9 +107,9 @@ def test_sweep_at_the_target_time_reminds_the_assignee(tenant, director):
 
 def test_sweep_at_the_due_time_tells_assignee_and_director_it_is_overdue(tenant, director):
     item = raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
-    assert services.sweep(now=DUE) == {"items": 1, "notices": 2, "escalated": 0}
+    assert escalations_sweep(now=DUE) == {"items": 1, "notices": 2, "escalated": 0}
 
     assert emails_of(item, "overdue") == sorted([tenant.manager.email, director.email])
     assert set(notices_of(item, "overdue").values_list("recipient", flat=True)) == {
@@ -129,8 +130,8 @@ def test_unanswered_item_escalates_itself_to_the_director_after_the_grace(tenant
     item = raise_pager(tenant)
     sweep_through(TARGET, DUE)
 
-    assert services.sweep(now=ESCALATE - MINUTE)["escalated"] == 0
-    assert services.sweep(now=ESCALATE) == {"items": 1, "notices": 0, "escalated": 1}
+    assert escalations_sweep(now=ESCALATE - MINUTE)["escalated"] == 0
+    assert escalations_sweep(now=ESCALATE) == {"items": 1, "notices": 0, "escalated": 1}
 
     item.refresh_from_db()
     assert item.level == 2
@@ -168,8 +169,8 @@ def test_configured_grace_minutes_decide_when_the_item_escalates_itself(tenant, 
     assert item.auto_escalate_at == DUE + 45 * MINUTE
 
     sweep_through(TARGET, DUE)
-    assert services.sweep(now=DUE + 44 * MINUTE)["escalated"] == 0
-    assert services.sweep(now=DUE + 45 * MINUTE)["escalated"] == 1
+    assert escalations_sweep(now=DUE + 44 * MINUTE)["escalated"] == 0
+    assert escalations_sweep(now=DUE + 45 * MINUTE)["escalated"] == 1
 
     item.refresh_from_db()
     assert item.assignee == director
@@ -185,7 +186,7 @@ def test_item_raised_late_in_the_day_is_not_overdue_before_the_next_morning(tena
     assert notices_of(item, "reminder").count() == 1
     assert not notices_of(item, "overdue").exists()
 
-    services.sweep(now=thursday_8_10)
+    escalations_sweep(now=thursday_8_10)
     assert notices_of(item, "overdue").count() == 2
 
 
@@ -217,7 +218,7 @@ def test_item_is_not_escalated_to_a_director_who_has_left(tenant, director):
 def test_first_sweep_after_an_outage_sends_every_missed_point_once(tenant, director):
     item = raise_pager(tenant)
 
-    assert services.sweep(now=ESCALATE + 5 * MINUTE) == {"items": 1, "notices": 3, "escalated": 1}
+    assert escalations_sweep(now=ESCALATE + 5 * MINUTE) == {"items": 1, "notices": 3, "escalated": 1}
 
     assert emails_of(item, "reminder") == [tenant.manager.email]
     assert emails_of(item, "overdue") == sorted([tenant.manager.email, director.email])
@@ -262,7 +263,7 @@ def test_item_swept_again_for_points_already_handled_gets_nothing_new(tenant, di
     sweep_through(TARGET, DUE)
     Escalation.objects.filter(pk=item.pk).update(next_action_at=TARGET)
 
-    assert services.sweep(now=DUE) == {"items": 1, "notices": 0, "escalated": 0}
+    assert escalations_sweep(now=DUE) == {"items": 1, "notices": 0, "escalated": 0}
 
     assert notices_of(item, "reminder").count() == 1
     assert notices_of(item, "overdue").count() == 2
@@ -277,7 +278,7 @@ def test_next_action_at_walks_through_the_schedule_and_ends_empty(tenant, direct
     seen = [item.next_action_at]
 
     for at in (TARGET, TARGET + 5 * MINUTE, DUE, ESCALATE):
-        services.sweep(now=at)
+        escalations_sweep(now=at)
         item.refresh_from_db()
         seen.append(item.next_action_at)
 
@@ -288,9 +289,9 @@ def test_next_action_at_walks_through_the_schedule_and_ends_empty(tenant, direct
 
 def test_sweep_between_two_points_does_not_touch_the_item(tenant, director):
     item = raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
-    assert services.sweep(now=DUE - MINUTE) == {"items": 0, "notices": 0, "escalated": 0}
+    assert escalations_sweep(now=DUE - MINUTE) == {"items": 0, "notices": 0, "escalated": 0}
     item.refresh_from_db()
     assert item.next_action_at == DUE
 
@@ -305,7 +306,7 @@ def test_handing_the_item_on_after_the_overdue_notice_does_not_repeat_old_notice
         colleague = PersonFactory(name="Other Manager")
         services.escalation_reassign(actor=tenant.manager_user, escalation=item, assignee=colleague, now=DUE + MINUTE)
 
-    services.sweep(now=DUE + 2 * MINUTE)
+    escalations_sweep(now=DUE + 2 * MINUTE)
 
     assert notices_of(item, "reminder").count() == 1
     assert notices_of(item, "overdue").count() == 2
@@ -330,7 +331,7 @@ def _sweep_in_threads(now, workers=2):
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 try:
-                    results.append(services.sweep(now=now, batch_size=5))
+                    results.append(escalations_sweep(now=now, batch_size=5))
                     return
                 except OperationalError as exc:
                     lock_errors.append(str(exc))
@@ -431,9 +432,9 @@ def test_resuming_after_a_wait_moves_the_reminder_out_by_the_time_waited(tenant,
     assert item.target_at == TARGET + 20 * MINUTE
     assert item.next_action_at == TARGET + 20 * MINUTE
 
-    services.sweep(now=TARGET + 19 * MINUTE)
+    escalations_sweep(now=TARGET + 19 * MINUTE)
     assert not notices_of(item, "reminder").exists()
-    services.sweep(now=TARGET + 20 * MINUTE)
+    escalations_sweep(now=TARGET + 20 * MINUTE)
 
     event = events_of(item, "reminder").get()
     assert dt.datetime.fromisoformat(event.data["deadline"]) == TARGET + 20 * MINUTE
@@ -443,7 +444,7 @@ def test_resuming_after_a_wait_moves_the_reminder_out_by_the_time_waited(tenant,
 @pytest.mark.parametrize("action", ["resolve", "cancel"])
 def test_closed_item_gets_no_reminder(tenant, director, action):
     item = raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
     service = {"resolve": services.escalation_resolve, "cancel": services.escalation_cancel}[action]
     item = service(actor=tenant.manager_user, escalation=item, now=TARGET + MINUTE)
     assert item.next_action_at is None
@@ -482,7 +483,7 @@ def test_promised_follow_up_is_reminded_at_the_days_opening_and_overdue_at_its_c
     sweep_through(dt.datetime(2025, 6, 12, 12, 0, tzinfo=DENVER), FRIDAY_OPENS - MINUTE)
     assert list(notices_of(item).values_list("kind", flat=True)) == ["assigned"]
 
-    services.sweep(now=FRIDAY_OPENS)
+    escalations_sweep(now=FRIDAY_OPENS)
     reminder = notices_of(item, "follow_up_reminder").get()
     assert reminder.email == tenant.manager.email
     assert reminder.subject == "Follow-up due today: Letter about circuit 12345"
@@ -514,7 +515,7 @@ def test_contact_before_the_follow_up_day_cancels_its_reminders(tenant, director
 
 def _queries_of_one_sweep(now) -> list[str]:
     with CaptureQueriesContext(connection) as ctx:
-        services.sweep(now=now)
+        escalations_sweep(now=now)
     return [q["sql"] for q in ctx.captured_queries]
 
 
@@ -532,7 +533,7 @@ def test_sweep_with_nothing_due_costs_the_same_for_5_or_50_future_items(
     for n in range(45):
         raise_pager(tenant, subject=f"Later {n}")
     with django_assert_max_num_queries(NOTHING_DUE_QUERIES):
-        result = services.sweep(now=RAISED + MINUTE)
+        result = escalations_sweep(now=RAISED + MINUTE)
     many = _queries_of_one_sweep(RAISED + MINUTE)
 
     assert result == {"items": 0, "notices": 0, "escalated": 0}
@@ -569,7 +570,7 @@ def test_reminder_sweep_costs_the_same_for_10_or_40_due_items(tenant, director):
     for n in range(10):
         raise_pager(tenant, subject=f"Morning {n}")
     ten = _queries_of_one_sweep(TARGET)
-    services.sweep(now=ESCALATE)  # the morning's items are done with
+    escalations_sweep(now=ESCALATE)  # the morning's items are done with
     afternoon = RAISED + dt.timedelta(hours=4)
     for n in range(40):
         raise_pager(tenant, at=afternoon, subject=f"Afternoon {n}")
@@ -654,7 +655,7 @@ def test_sweep_task_resends_mail_whose_task_was_lost(eager_tasks):
 def test_user_who_turned_email_off_gets_the_reminder_under_the_bell_only(tenant, director):
     UserSettings.objects.create(user=tenant.manager_user, notify_by_email=False)
     item = raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
     reminder = notices_of(item, "reminder").get()
     assert reminder.recipient == tenant.manager_user and reminder.in_app
@@ -667,7 +668,7 @@ def test_user_who_turned_email_off_gets_the_reminder_under_the_bell_only(tenant,
 def test_user_who_turned_the_bell_off_gets_the_reminder_by_email_only(tenant, director, client):
     UserSettings.objects.create(user=tenant.manager_user, notify_in_app=False)
     item = raise_pager(tenant)
-    services.sweep(now=TARGET)
+    escalations_sweep(now=TARGET)
 
     reminder = notices_of(item, "reminder").get()
     assert reminder.recipient is None and not reminder.in_app

@@ -6,34 +6,20 @@ Ivan Incoming, the person taking the role over. The clock stands still at ``NOW`
 """
 
 import pytest
-import time_machine
-from django.utils import timezone
 
 from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
 from handoffs.checklist import seed_checklist
 from handoffs.models import ChecklistTemplateItem
 from tests.clients import signed_in as login
+from tests.conftest import clock_at
 from tests.teams.factories import PersonFactory, RoleFactory, UserFactory
 
 from .factories import NOW, ContactFactory, start_handoff
 
 NOTE = "Internal: Home Manager moves to the Boulder office; keep this from the customer."
 
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def _no_leftover_time_zone():
-    # A request's time zone stays active in the thread after the test client returns.
-    timezone.deactivate()
-    yield
-    timezone.deactivate()
+clock = clock_at(NOW, autouse=True)
 
 
 @pytest.fixture(autouse=True)
@@ -53,12 +39,9 @@ def role(db):
 
 
 @pytest.fixture
-def director(tenant):
-    """Dora Director: the home tenant's service manager reports to her."""
-    person = PersonFactory(name="Dora Director", title="Service Director", user=UserFactory(username="dora.director"))
-    tenant.manager.reports_to = person
-    tenant.manager.save(update_fields=["reports_to"])
-    return person
+def director_name():
+    """Dora Director (``dora.director``): the home tenant's service manager reports to her."""
+    return "Dora Director"
 
 
 @pytest.fixture
@@ -76,13 +59,6 @@ def bystander(db):
 
 
 @pytest.fixture
-def admin(db):
-    return PersonFactory(
-        name="Ada Admin", title="Carrier admin", is_carrier_admin=True, user=UserFactory(username="ada.admin")
-    )
-
-
-@pytest.fixture
 def contact(tenant):
     return ContactFactory(account=tenant.account, name="Carla Customer", email="carla@home.example")
 
@@ -94,11 +70,6 @@ def handoff(tenant, director, incoming, role):
         actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
         accounts=[tenant.account], note=NOTE,
     )
-
-
-@pytest.fixture
-def director_client(director):
-    return login(director.user)
 
 
 @pytest.fixture

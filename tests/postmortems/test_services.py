@@ -18,6 +18,7 @@ from escalations import selectors as escalation_selectors
 from escalations import services as escalation_services
 from escalations.models import Escalation, Event
 from escalations.rules import TransitionError
+from escalations.sweep import escalations_sweep
 from postmortems import selectors, services
 from postmortems.models import ComplexityPolicy, ImmutableError, Note, PostMortem, PreventiveAction, Version
 from postmortems.rules import PostMortemConflict
@@ -35,6 +36,7 @@ from .factories import (
     published_postmortem,
     ready_postmortem,
     request_postmortem,
+    stored_state,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -58,11 +60,6 @@ def pm_notices(pm, what: str):
 
 def tracking_notices(pm, kind: str):
     return notices(f"escalation:{pm.tracking_id}:{kind}:")
-
-
-@pytest.fixture
-def admin(db):
-    return PersonFactory(name="Ada Admin", is_carrier_admin=True, user=UserFactory(username="ada.admin"))
 
 
 @pytest.fixture
@@ -111,11 +108,15 @@ def test_customer_cannot_request_a_postmortem_for_another_companys_account(tenan
         request_postmortem(tenant, account=foreign.account)
 
     assert not PostMortem.objects.exists()
+    assert not Escalation.objects.exists()
 
 
 def test_staff_who_do_not_serve_the_account_cannot_request_for_it(tenant, outsider):
     with pytest.raises(PermissionDenied):
         request_postmortem(tenant, actor=outsider.user)
+
+    assert not PostMortem.objects.exists()
+    assert not Escalation.objects.exists()
 
 
 def test_request_for_an_account_without_a_service_manager_is_refused(tenant):
@@ -126,6 +127,7 @@ def test_request_for_an_account_without_a_service_manager_is_refused(tenant):
 
     assert "Nobody is assigned" in refused.value.message_dict["account"][0]
     assert not PostMortem.objects.exists()
+    assert not Escalation.objects.exists()
 
 
 def test_request_with_an_invalid_event_names_every_field_at_fault(tenant):
@@ -145,6 +147,8 @@ def test_request_for_an_event_still_going_on_is_refused(tenant):
         request_postmortem(tenant, start=NOW - HOUR, end=NOW + HOUR)
 
     assert list(refused.value.message_dict) == ["event_end"]
+    assert not PostMortem.objects.exists()
+    assert not Escalation.objects.exists()
 
 
 def test_event_shorter_than_the_threshold_is_requested_but_flagged_for_the_manager(tenant):
@@ -286,18 +290,22 @@ def test_the_managers_director_or_a_carrier_admin_may_accept(tenant, director, a
 def test_customers_and_other_staff_cannot_accept(tenant, outsider, who):
     actor = {"customer": tenant.user, "outsider": outsider.user}[who]
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_accept(actor=actor, postmortem=pm, complexity="low", now=NOW)
+    assert stored_state(pm) == before
 
     assert reload(pm).status == "requested"
 
 
 def test_accepting_with_an_unknown_complexity_is_refused(tenant):
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_accept(actor=tenant.manager_user, postmortem=pm, complexity="trivial", now=NOW)
+    assert stored_state(pm) == before
 
     assert list(refused.value.message_dict) == ["complexity"]
     assert reload(pm).status == "requested"
@@ -305,9 +313,11 @@ def test_accepting_with_an_unknown_complexity_is_refused(tenant):
 
 def test_accepting_twice_is_a_conflict(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict, match="while the post-mortem is accepted"):
         services.postmortem_accept(actor=tenant.manager_user, postmortem=pm, complexity="high", now=NOW)
+    assert stored_state(pm) == before
 
     assert reload(pm).complexity == "medium"
 
@@ -317,9 +327,11 @@ def test_accepting_twice_is_a_conflict(tenant):
 
 def test_declining_needs_a_reason(tenant):
     pm = request_postmortem(tenant, start=EVENT_START, end=EVENT_START + HOUR)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_decline(actor=tenant.manager_user, postmortem=pm, reason="  ", now=NOW)
+    assert stored_state(pm) == before
 
     assert list(refused.value.message_dict) == ["reason"]
     assert reload(pm).status == "requested"
@@ -345,9 +357,11 @@ def test_declining_records_the_reason_resolves_the_tracking_item_and_tells_the_c
 
 def test_an_accepted_postmortem_cannot_be_declined(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict):
         services.postmortem_decline(actor=tenant.manager_user, postmortem=pm, reason="Changed my mind", now=NOW)
+    assert stored_state(pm) == before
 
 
 # --- Notes ----------------------------------------------------------------------------------------
@@ -377,11 +391,13 @@ def test_notes_may_be_logged_before_acceptance_without_accepting(tenant):
 
 def test_a_note_of_the_event_in_the_future_is_refused(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_note_add(
             actor=tenant.manager_user, postmortem=pm, at=NOW + 6 * MIN, source="noc", text="Later", now=NOW
         )
+    assert stored_state(pm) == before
 
     assert list(refused.value.message_dict) == ["at"]
     assert not Note.objects.exists()
@@ -390,11 +406,13 @@ def test_a_note_of_the_event_in_the_future_is_refused(tenant):
 
 def test_a_note_needs_text_and_a_known_source(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as no_text:
         services.postmortem_note_add(actor=tenant.manager_user, postmortem=pm, at=EVENT_START, source="noc", text=" ")
     with pytest.raises(ValidationError) as bad_source:
         services.postmortem_note_add(actor=tenant.manager_user, postmortem=pm, at=EVENT_START, source="owl", text="x")
+    assert stored_state(pm) == before
 
     assert list(no_text.value.message_dict) == ["text"]
     assert list(bad_source.value.message_dict) == ["source"]
@@ -403,9 +421,11 @@ def test_a_note_needs_text_and_a_known_source(tenant):
 
 def test_customer_cannot_log_a_note(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_note_add(actor=tenant.user, postmortem=pm, at=EVENT_START, source="customer", text="x")
+    assert stored_state(pm) == before
 
 
 def test_notes_are_refused_in_review_after_publication_and_when_declined(tenant):
@@ -416,10 +436,12 @@ def test_notes_are_refused_in_review_after_publication_and_when_declined(tenant)
     services.postmortem_decline(actor=tenant.manager_user, postmortem=declined, reason="Too short", now=NOW)
 
     for pm, words in [(in_review, "return it to preparation"), (published, "published"), (declined, "declined")]:
+        before = stored_state(pm)
         with pytest.raises(PostMortemConflict, match=words):
             services.postmortem_note_add(
                 actor=tenant.manager_user, postmortem=pm, at=EVENT_START, source="noc", text="x"
             )
+        assert stored_state(pm) == before
 
 
 # --- Analysis -------------------------------------------------------------------------------------
@@ -437,9 +459,11 @@ def test_analysis_update_saves_the_sections_and_moves_into_preparation(tenant):
 
 def test_analysis_update_refuses_an_unknown_section(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_analysis_update(actor=tenant.manager_user, postmortem=pm, status="published")
+    assert stored_state(pm) == before
 
     assert list(refused.value.message_dict) == ["status"]
     assert reload(pm).status == "accepted"
@@ -447,16 +471,20 @@ def test_analysis_update_refuses_an_unknown_section(tenant):
 
 def test_analysis_cannot_be_written_before_acceptance(tenant):
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict):
         services.postmortem_analysis_update(actor=tenant.manager_user, postmortem=pm, root_cause="Guess")
+    assert stored_state(pm) == before
 
 
 def test_customer_cannot_write_the_analysis(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_analysis_update(actor=tenant.user, postmortem=pm, root_cause="Your fault")
+    assert stored_state(pm) == before
 
 
 # --- Preventive actions ---------------------------------------------------------------------------
@@ -480,11 +508,13 @@ def test_a_preventive_action_needs_a_description_and_an_active_owner(tenant, noc
     pm = accepted_postmortem(tenant)
     noc.is_active = False
     noc.save()
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.preventive_action_add(
             actor=tenant.manager_user, postmortem=pm, description=" ", owner=noc, due_on=D(2026, 2, 2)
         )
+    assert stored_state(pm) == before
 
     assert set(refused.value.message_dict) == {"description", "owner"}
     assert not PreventiveAction.objects.exists()
@@ -511,19 +541,23 @@ def test_the_owner_marks_their_action_done_also_after_publication(tenant, noc):
 def test_the_owner_who_is_not_the_manager_cannot_rewrite_the_action(tenant, noc):
     pm = ready_postmortem(tenant, owner=noc)
     action = pm.actions.get()
+    before = stored_state(pm)
 
     for change in ({"description": "Nothing to do"}, {"due_on": D(2027, 1, 1)}, {"owner": tenant.manager}):
         with pytest.raises(PermissionDenied):
             services.preventive_action_update(actor=noc.user, action=action, **change)
+    assert stored_state(pm) == before
 
     assert (reload(action).description, reload(action).owner) == (action.description, noc)
 
 
 def test_other_staff_cannot_mark_an_action_done(tenant, outsider):
     pm = published_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.preventive_action_update(actor=outsider.user, action=pm.actions.get(), done=True)
+    assert stored_state(pm) == before
 
 
 def test_the_manager_rewrites_an_action_while_the_analysis_is_prepared(tenant, noc):
@@ -542,6 +576,7 @@ def test_actions_cannot_be_added_rewritten_or_deleted_after_publication(tenant):
     pm = published_postmortem(tenant)
     action = pm.actions.get()
     manager = tenant.manager_user
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict):
         services.preventive_action_add(
@@ -551,6 +586,7 @@ def test_actions_cannot_be_added_rewritten_or_deleted_after_publication(tenant):
         services.preventive_action_update(actor=manager, action=action, description="Rewritten")
     with pytest.raises(PostMortemConflict):
         services.preventive_action_delete(actor=manager, action=action)
+    assert stored_state(pm) == before
 
     assert list(pm.actions.values_list("description", flat=True)) == [action.description]
 
@@ -569,9 +605,11 @@ def test_deleting_an_action_while_preparing(tenant):
 def test_submitting_for_review_needs_every_section_and_an_action(tenant):
     pm = accepted_postmortem(tenant)
     services.postmortem_analysis_update(actor=tenant.manager_user, postmortem=pm, summary="Down")
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_submit_for_review(actor=tenant.manager_user, postmortem=pm)
+    assert stored_state(pm) == before
 
     assert refused.value.message_dict["sections"] == [
         "root cause", "how service was restored", "at least one preventive action"
@@ -594,9 +632,11 @@ def test_the_director_returns_the_analysis_with_a_comment(tenant, director, sett
     settings.POSTMORTEM_DIRECTOR_REVIEW = True
     pm = ready_postmortem(tenant)
     services.postmortem_submit_for_review(actor=tenant.manager_user, postmortem=pm)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError):
         services.postmortem_return_to_preparation(actor=director.user, postmortem=pm, comment=" ")
+    assert stored_state(pm) == before
     services.postmortem_return_to_preparation(actor=director.user, postmortem=pm, comment="Name the splice crew.")
 
     pm = reload(pm)
@@ -608,17 +648,21 @@ def test_the_director_returns_the_analysis_with_a_comment(tenant, director, sett
 def test_the_manager_cannot_return_their_own_analysis_from_review(tenant, director):
     pm = ready_postmortem(tenant)
     services.postmortem_submit_for_review(actor=tenant.manager_user, postmortem=pm)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_return_to_preparation(actor=tenant.manager_user, postmortem=pm, comment="Never mind")
+    assert stored_state(pm) == before
 
 
 def test_with_director_review_the_manager_cannot_publish_from_preparation(tenant, director, settings):
     settings.POSTMORTEM_DIRECTOR_REVIEW = True
     pm = ready_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict, match="reviewed by the service director first"):
         services.postmortem_publish(actor=tenant.manager_user, postmortem=pm, now=NOW)
+    assert stored_state(pm) == before
 
     assert reload(pm).status == "in_preparation"
     assert not Version.objects.exists()
@@ -628,9 +672,11 @@ def test_with_director_review_the_manager_cannot_publish_from_review(tenant, dir
     settings.POSTMORTEM_DIRECTOR_REVIEW = True
     pm = ready_postmortem(tenant)
     services.postmortem_submit_for_review(actor=tenant.manager_user, postmortem=pm)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_publish(actor=tenant.manager_user, postmortem=pm, now=NOW)
+    assert stored_state(pm) == before
 
     assert reload(pm).status == "in_review"
 
@@ -697,9 +743,11 @@ def test_publishing_with_missing_sections_is_refused_naming_them(tenant):
     services.postmortem_analysis_update(
         actor=tenant.manager_user, postmortem=pm, summary="Down", restoration="Spliced", root_cause=""
     )
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_publish(actor=tenant.manager_user, postmortem=pm, now=NOW)
+    assert stored_state(pm) == before
 
     assert refused.value.message_dict["sections"] == ["root cause", "at least one preventive action"]
     assert refused.value.message_dict["missing"] == [
@@ -712,18 +760,22 @@ def test_publishing_with_missing_sections_is_refused_naming_them(tenant):
 
 def test_publishing_twice_is_a_conflict(tenant):
     pm = published_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict, match="published"):
         services.postmortem_publish(actor=tenant.manager_user, postmortem=pm, correction_note="Again", now=NOW)
+    assert stored_state(pm) == before
 
     assert pm.versions.count() == 1
 
 
 def test_customer_cannot_publish(tenant):
     pm = ready_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_publish(actor=tenant.user, postmortem=pm, now=NOW)
+    assert stored_state(pm) == before
 
 
 def test_publishing_emails_the_customer_users_with_the_right_once_per_version(
@@ -812,9 +864,11 @@ def test_a_correction_publishes_version_two_and_keeps_version_one_readable(tenan
 def test_a_correction_cannot_be_published_without_saying_what_it_corrects(tenant):
     pm = published_postmortem(tenant)
     services.postmortem_correct(actor=tenant.manager_user, postmortem=pm)
+    before = stored_state(pm)
 
     with pytest.raises(ValidationError) as refused:
         services.postmortem_publish(actor=tenant.manager_user, postmortem=pm, correction_note=" ", now=NOW)
+    assert stored_state(pm) == before
 
     assert list(refused.value.message_dict) == ["correction_note"]
     assert pm.versions.count() == 1
@@ -823,9 +877,11 @@ def test_a_correction_cannot_be_published_without_saying_what_it_corrects(tenant
 
 def test_only_a_published_postmortem_can_be_corrected(tenant):
     pm = ready_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PostMortemConflict):
         services.postmortem_correct(actor=tenant.manager_user, postmortem=pm)
+    assert stored_state(pm) == before
 
 
 # --- Waiting on the customer ----------------------------------------------------------------------
@@ -851,8 +907,8 @@ def test_no_deadline_notices_while_waiting_on_the_customer(tenant, director, clo
     pm = accepted_postmortem(tenant)
     services.postmortem_wait(actor=tenant.manager_user, postmortem=pm)
 
-    escalation_services.sweep(now=denver(2026, 1, 21, 8, 0))
-    escalation_services.sweep(now=denver(2026, 1, 22, 9, 0))
+    escalations_sweep(now=denver(2026, 1, 21, 8, 0))
+    escalations_sweep(now=denver(2026, 1, 22, 9, 0))
 
     assert not tracking_notices(pm, "follow_up_reminder").exists()
     assert not tracking_notices(pm, "follow_up_overdue").exists()
@@ -860,16 +916,20 @@ def test_no_deadline_notices_while_waiting_on_the_customer(tenant, director, clo
 
 def test_waiting_is_refused_once_published(tenant):
     pm = published_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(TransitionError):
         services.postmortem_wait(actor=tenant.manager_user, postmortem=pm)
+    assert stored_state(pm) == before
 
 
 def test_customer_cannot_pause_the_clock(tenant):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     with pytest.raises(PermissionDenied):
         services.postmortem_wait(actor=tenant.user, postmortem=pm)
+    assert stored_state(pm) == before
 
     assert reload(pm.tracking).status == "acknowledged"
 
@@ -897,12 +957,12 @@ def test_sweep_reminds_the_manager_at_the_due_days_opening_once(tenant, director
     pm = accepted_postmortem(tenant)  # due Wed 21 January
     opening = denver(2026, 1, 21, 8, 0)
 
-    escalation_services.sweep(now=opening - MIN)
+    escalations_sweep(now=opening - MIN)
     assert not tracking_notices(pm, "follow_up_reminder").exists()
 
-    escalation_services.sweep(now=opening)
-    escalation_services.sweep(now=opening)
-    escalation_services.sweep(now=opening + HOUR)
+    escalations_sweep(now=opening)
+    escalations_sweep(now=opening)
+    escalations_sweep(now=opening + HOUR)
 
     reminder = tracking_notices(pm, "follow_up_reminder").get()
     assert (reminder.email, reminder.recipient) == (tenant.manager.email, tenant.manager_user)
@@ -914,14 +974,14 @@ def test_sweep_reminds_the_manager_at_the_due_days_opening_once(tenant, director
 def test_sweep_reports_overdue_to_the_manager_and_director_after_the_due_days_close_once(tenant, director):
     pm = accepted_postmortem(tenant)
     close = denver(2026, 1, 21, 17, 0)
-    escalation_services.sweep(now=denver(2026, 1, 21, 8, 0))
+    escalations_sweep(now=denver(2026, 1, 21, 8, 0))
 
-    escalation_services.sweep(now=close - MIN)
+    escalations_sweep(now=close - MIN)
     assert not tracking_notices(pm, "follow_up_overdue").exists()
 
-    escalation_services.sweep(now=close)
-    escalation_services.sweep(now=close)
-    escalation_services.sweep(now=close + 16 * HOUR)
+    escalations_sweep(now=close)
+    escalations_sweep(now=close)
+    escalations_sweep(now=close + 16 * HOUR)
 
     overdue = tracking_notices(pm, "follow_up_overdue")
     assert sorted(overdue.values_list("email", flat=True)) == sorted([tenant.manager.email, director.email])
@@ -935,8 +995,8 @@ def test_sweep_reports_overdue_to_the_manager_and_director_after_the_due_days_cl
 def test_a_published_postmortem_gets_no_more_deadline_notices(tenant, director):
     pm = published_postmortem(tenant)
 
-    escalation_services.sweep(now=denver(2026, 1, 21, 8, 0))
-    escalation_services.sweep(now=denver(2026, 1, 22, 9, 0))
+    escalations_sweep(now=denver(2026, 1, 21, 8, 0))
+    escalations_sweep(now=denver(2026, 1, 22, 9, 0))
 
     assert not tracking_notices(pm, "follow_up_reminder").exists()
     assert not tracking_notices(pm, "follow_up_overdue").exists()
@@ -945,10 +1005,10 @@ def test_a_published_postmortem_gets_no_more_deadline_notices(tenant, director):
 def test_a_request_left_unanswered_for_a_business_day_is_overdue_to_manager_and_director(tenant, director):
     pm = request_postmortem(tenant)
 
-    escalation_services.sweep(now=denver(2026, 1, 14, 9, 59))
+    escalations_sweep(now=denver(2026, 1, 14, 9, 59))
     assert not tracking_notices(pm, "overdue").exists()
-    escalation_services.sweep(now=denver(2026, 1, 14, 10, 0))
-    escalation_services.sweep(now=denver(2026, 1, 14, 10, 1))
+    escalations_sweep(now=denver(2026, 1, 14, 10, 0))
+    escalations_sweep(now=denver(2026, 1, 14, 10, 1))
 
     assert sorted(tracking_notices(pm, "overdue").values_list("email", flat=True)) == sorted(
         [tenant.manager.email, director.email]

@@ -3,28 +3,16 @@ with a customer company of their own), another director's group (the foreign one
 admin, and clients signed in as each."""
 
 import pytest
-from django.utils import timezone
 
 from tests.clients import signed_in as login
 from tests.conftest import Tenant
 from tests.teams.factories import CalendarFactory, PersonFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _no_leftover_time_zone():
-    # A request's time zone stays active in the thread after the test client returns.
-    timezone.deactivate()
-    yield
-    timezone.deactivate()
-
-
 @pytest.fixture
-def director(tenant):
-    """Dana Director: the home tenant's service manager reports to her."""
-    person = PersonFactory(name="Dana Director", title="Service Director", user=UserFactory(username="dana.director"))
-    tenant.manager.reports_to = person
-    tenant.manager.save(update_fields=["reports_to"])
-    return person
+def director_name():
+    """Dana Director (``dana.director``): the home tenant's service manager reports to her."""
+    return "Dana Director"
 
 
 @pytest.fixture
@@ -43,18 +31,6 @@ def other_director(foreign):
     foreign.manager.reports_to = person
     foreign.manager.save(update_fields=["reports_to"])
     return person
-
-
-@pytest.fixture
-def admin():
-    return PersonFactory(
-        name="Ada Admin", title="Carrier admin", is_carrier_admin=True, user=UserFactory(username="ada")
-    )
-
-
-@pytest.fixture
-def director_client(director):
-    return login(director.user)
 
 
 @pytest.fixture

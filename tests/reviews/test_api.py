@@ -8,11 +8,11 @@ import csv
 import io
 
 import pytest
-import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from escalations import services
+from tests.conftest import clock_at
 from tests.escalations.factories import EscalationFactory, denver, raise_item
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,7 @@ COMPLIANCE_MAX_QUERIES = 10
 OVERDUE_MAX_QUERIES = 7
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+clock = clock_at(NOW, autouse=True)
 
 
 def api(user) -> APIClient:

@@ -29,7 +29,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from escalations import services
-from reviews import rules, selectors
+from reviews import compliance, rules, selectors
 from tests.escalations.factories import denver, raise_item
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def week(tenant, second, director, foreign, other_director):
 
 
 def report(user, period=WEEK, **kwargs):
-    return selectors.compliance(selectors.review_scope(user=user, **kwargs), period=period, now=NOW)
+    return compliance.compliance_report(selectors.review_scope(user=user, **kwargs), period=period, now=NOW)
 
 
 def counts(figures) -> tuple:
@@ -236,7 +236,7 @@ def test_figures_come_from_aggregate_queries_one_per_table(week, director):
     scope = selectors.review_scope(user=director.user)
     assert str(scope.zone) == "America/Denver"  # resolved once per request, before the figures
     with CaptureQueriesContext(connection) as captured:
-        selectors.compliance(scope, period=WEEK, now=NOW)
+        compliance.compliance_report(scope, period=WEEK, now=NOW)
     sql = [q["sql"] for q in captured.captured_queries]
     # The whole, person, channel, category, company and the weekly trend: six aggregate queries.
     assert sum("COUNT(" in q for q in sql[:6]) == 6

@@ -9,13 +9,13 @@ import io
 import re
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from escalations import services
 from escalations.models import Escalation, Event
-from tests.escalations.factories import EscalationFactory, denver, raise_item
+from tests.conftest import clock_at
+from tests.escalations.factories import EscalationFactory, denver, raise_item, stored_state
 from tests.reviews.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,7 @@ COMPLIANCE_MAX_QUERIES = 15
 DIGEST_MAX_QUERIES = 11
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+clock = clock_at(NOW, autouse=True)
 
 
 @pytest.fixture
@@ -76,10 +73,12 @@ def test_customer_user_gets_403(tenant, director, path):
 
 
 def test_reassigning_is_403_for_customers_and_staff_without_reports(tenant, director, board):
+    before = stored_state(board["overdue"])
     for user in (tenant.user, tenant.manager_user):
         response = login(user).post("/review/reassign/", {"escalation": board["overdue"].pk, "assignee": director.pk})
         assert response.status_code == 403
     assert Escalation.objects.get(pk=board["overdue"].pk).assignee == tenant.manager
+    assert stored_state(board["overdue"]) == before
 
 
 @pytest.mark.parametrize("path", ["/review/", "/review/compliance/", "/review/digest/"])
@@ -183,21 +182,26 @@ def test_reassigning_without_htmx_redirects_back_with_a_message(director_client,
 def test_reassigning_a_closed_item_shows_the_reason(director_client, board, second, tenant):
     item = board["overdue"]
     services.escalation_resolve(actor=tenant.manager_user, escalation=item)
+    before = stored_state(item)
     response = director_client.post(
         "/review/reassign/", {"escalation": item.pk, "assignee": second.manager.pk}, HTTP_HX_REQUEST="true"
     )
     assert "An item that is resolved cannot be reassigned." in text_of(response)
     assert Escalation.objects.get(pk=item.pk).assignee_id == item.assignee_id
+    assert stored_state(item) == before
 
 
 def test_reassigning_to_the_current_assignee_shows_the_validation_message(director_client, board, tenant):
+    before = stored_state(board["overdue"])
     response = director_client.post(
         "/review/reassign/", {"escalation": board["overdue"].pk, "assignee": tenant.manager.pk}, HTTP_HX_REQUEST="true"
     )
     assert "already assigned to Home Manager" in text_of(response)
+    assert stored_state(board["overdue"]) == before
 
 
 def test_reassigning_outside_the_group_is_refused(director_client, board, foreign, other_director):
+    before = [stored_state(board["overdue"]), stored_state(board["foreign"])]
     # Someone outside the group cannot be chosen...
     response = director_client.post(
         "/review/reassign/", {"escalation": board["overdue"].pk, "assignee": foreign.manager.pk}, HTTP_HX_REQUEST="true"
@@ -209,6 +213,7 @@ def test_reassigning_outside_the_group_is_refused(director_client, board, foreig
         "/review/reassign/", {"escalation": board["foreign"].pk, "assignee": foreign.manager.pk}
     )
     assert response.status_code == 404
+    assert [stored_state(board["overdue"]), stored_state(board["foreign"])] == before
 
 
 def test_dashboard_tables_export_as_csv(director_client, board, tenant, second):
