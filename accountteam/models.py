@@ -49,3 +49,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class IdempotentRequest(models.Model):
+    """A create request sent with an ``Idempotency-Key`` header: a retry with the same key (by
+    the same user, to the same endpoint) gets the first answer again instead of a duplicate."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    endpoint = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "endpoint", "key"], name="idempotent_request_once"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_age")]
+
+    def __str__(self):
+        return f"{self.endpoint} {self.key}"
