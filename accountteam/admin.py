@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 
-from .models import Notification, UserSettings
+from .bounds import validate_date
+from .models import ApiToken, Notification, UserSettings
 
 
 @admin.register(Notification)
@@ -11,8 +13,33 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The portal writes these times itself; a hand edit stays within the bounds too.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and field is not None:
+            field.validators.append(validate_date)
+        return field
+
 
 @admin.register(UserSettings)
 class UserSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", "time_zone", "notify_by_email", "notify_in_app"]
     search_fields = ["user__username", "user__email"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Carrier admins see who holds which API tokens and can revoke them (delete); tokens are made
+    on the API tokens page or by signing in to the API, where the secret is shown once."""
+
+    list_display = ["name", "user", "created", "last_used_at", "expiry"]
+    search_fields = ["name", "user__username", "user__email"]
+    list_select_related = ["user"]
+    fields = ["name", "user", "created", "last_used_at", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views import defaults
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StateConflict
+from .uploads import UploadTooLarge
 
 
 class Conflict(APIException):
@@ -46,11 +50,17 @@ def field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     """DRF's handler, taught the services' errors: Django's ValidationError is a 400 with field
-    messages and a ``StateConflict`` a 409 (DRF already answers PermissionDenied and Http404)."""
+    messages and a ``StateConflict`` a 409 (DRF already answers PermissionDenied and Http404); a
+    file over the upload limit, refused before it was read, is a 400 under its field."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(field_errors(exc))
+    elif isinstance(exc, UploadTooLarge):
+        exc = ValidationError({exc.field: [str(exc)]})
     elif isinstance(exc, StateConflict):
         exc = Conflict(str(exc), exc.extra())
+    elif isinstance(exc, ValidationError) and not isinstance(exc.detail, dict):
+        # A refusal that names no field (DRF's own, such as a search's) has the 400's one shape.
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     return drf_exception_handler(exc, context)
 
 
@@ -90,3 +100,76 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(DetailSerializer, description="Not found, or not yours: the same answer."),
     409: OpenApiResponse(DetailSerializer, description="Not possible in the object's current state."),
 }
+
+# Answers that follow from what an operation is rather than from what it does: every operation
+# documents them (``AutoSchema``), a view documents the others (409, a 403 on a read) itself.
+IMPLIED_RESPONSES = {
+    **ERROR_RESPONSES,
+    401: OpenApiResponse(DetailSerializer, description="Not signed in: no credentials, or bad ones."),
+    429: OpenApiResponse(DetailSerializer, description="Too many requests: try again later."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, with the errors an operation can answer because of its shape:
+
+    - 400 where it reads a body or query parameters (a bad value, a NUL character);
+    - 401 where it needs a signed-in caller;
+    - 403 on a write (the caller's rights, and the CSRF check of a session);
+    - 404 where its path names an object (one not in the caller's scope, or an id that cannot
+      exist), on a paginated list (a page past the end) and where it takes ``?format=`` (one it
+      does not serve);
+    - 429 where it is throttled.
+    """
+
+    # Query parameters a bad value of which is a 404 (DRF's pagination and format), not a 400.
+    NOT_FOUND_PARAMETERS = frozenset({"page", "format"})
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self._implied_codes(operation):
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(IMPLIED_RESPONSES[code], str(code))
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _resolve_path_parameters(self, variables):
+        # An id matched by ``ID_LOOKUP`` (or a ``\d+`` group) is an integer, as the model says.
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"] == {"type": "string", "pattern": f"^{ID_LOOKUP}$"}:
+                parameter["schema"] = {"type": "integer"}
+        return parameters
+
+    def _implied_codes(self, operation) -> set[int]:
+        parameters = operation.get("parameters", [])
+        query = {parameter["name"] for parameter in parameters if parameter["in"] == "query"}
+        codes = set()
+        if "requestBody" in operation or query - self.NOT_FOUND_PARAMETERS:
+            codes.add(400)
+        if any(not isinstance(p, permissions.AllowAny) for p in self.view.get_permissions()):
+            codes.add(401)
+        if self.method not in permissions.SAFE_METHODS:
+            codes.add(403)
+        if any(parameter["in"] == "path" for parameter in parameters) or query & self.NOT_FOUND_PARAMETERS:
+            codes.add(404)
+        if self.view.get_throttles():
+            codes.add(429)
+        return codes
+
+
+# A viewset's ``lookup_value_regex``: ids are numbers, so a route with anything else in their place
+# (``/api/v1/handoffs/abc/``) matches nothing and answers 404 (``not_found``), never a 500.
+ID_LOOKUP = r"\d+"
+
+
+def not_found(request, exception):
+    """``handler404``: a URL that routes nowhere (``/api/v1/handoffs/abc/``) answers the API's
+    404 under ``/api/``, and the page otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+

@@ -1,12 +1,15 @@
 """Emailing recorded notifications: the worker's side of ``notifications.record``.
 
-Mail is at least once (a worker that dies after sending and before marking sends again);
-each row is claimed under a lock, so two workers never send the same one at the same time.
+Mail is at least once (a worker that dies after sending and before marking sends again, with
+the same Message-ID); each row is claimed under a lock, so two workers never send the same one
+at the same time. Notices themselves are exactly once (their key is unique).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +18,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Notification
+
+
+def message_id(key: str) -> str:
+    """A Message-ID derived from the notice's key: the rare second delivery of a notice (a worker
+    that died between sending and marking it sent) carries the same id, so mail clients and
+    people can tell it is the same message."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return f"<notice.{digest}@{domain}>"
 
 
 def send_emails(ids: list[int]) -> int:
@@ -35,6 +47,7 @@ def send_emails(ids: list[int]) -> int:
                 subject=f"[{settings.CARRIER_NAME}] {row.subject}",
                 body=render_to_string("notifications/email.txt", context),
                 to=[row.email],
+                headers={"Message-ID": message_id(row.key)},
             )
             message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
             message.send()

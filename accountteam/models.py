@@ -1,4 +1,4 @@
-"""Cross-cutting records: per-user settings and notifications (email and in-app)."""
+"""Cross-cutting records: per-user settings, notifications (email and in-app), API tokens."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 
 class UserSettings(models.Model):
@@ -71,3 +73,24 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.endpoint} {self.key}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox's token model, swapped in by ``KNOX_TOKEN_MODEL``).
+
+    Only a digest of the secret is stored, and its first characters (``token_key``) to find it; the
+    secret itself is shown once, when the token is made. ``id`` names the token in URLs, so the
+    digest never leaves the database."""
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(max_length=100)
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="Updated at most once a minute.")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "expiry"], name="api_token_user_expiry")]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"

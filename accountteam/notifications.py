@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
+from . import bounds
 from .models import Notification, UserSettings
+from .queueing import enqueue_on_commit
 from .tasks import send_notification_emails
+
+# A notice quotes a bounded excerpt of what people wrote (``excerpt``); its whole body is bounded
+# too (room for a weekly digest), so that no e-mail carries a huge text.
+BODY_LIMIT = bounds.DESCRIPTION
+SUBJECT_LIMIT = 300  # Notification.subject
+
+
+def excerpt(text: str, limit: int = bounds.EXCERPT) -> str:
+    """A person's text as a notice quotes it: at most ``limit`` characters, "…" where cut (the
+    whole text is on the page the notice links to)."""
+    return bounds.clip((text or "").strip(), limit)
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,8 @@ def record(notices: list[Notice]) -> set[str]:
                 kind=n.kind,
                 recipient_id=n.user_id if in_app else None,
                 email=n.email,
-                subject=n.subject,
-                body=n.body,
+                subject=bounds.clip(n.subject, SUBJECT_LIMIT),
+                body=bounds.clip(n.body, BODY_LIMIT),
                 url=n.url,
                 in_app=in_app,
                 email_due=by_email,
@@ -76,7 +87,7 @@ def record(notices: list[Notice]) -> set[str]:
         )
     )
     if ids:
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        enqueue_on_commit(send_notification_emails, ids)
     return {r.key for r in rows}
 
 

@@ -6,10 +6,13 @@ var/mail/. ``APP_ENV=production`` switches on the HTTPS-only hardening that
 ``manage.py check --deploy`` asks for and requires a real SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab  # noqa: F401  (used by schedules added later)
+from csp import constants as csp
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -40,11 +43,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "django_celery_beat",
     "allauth",
     "allauth.account",
@@ -62,14 +66,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accountteam.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads a form: a file over the limit gets a page that says so.
+    "accountteam.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accountteam.sign_in.SignInUnavailableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "teams.tenancy.ActiveCompanyMiddleware",
     "teams.time_zones.UserTimeZoneMiddleware",
@@ -110,7 +119,15 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 # default (its table is created by a migration); Redis when CACHE_URL says so.
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that does not answer (rather than refusing) fails a request in two seconds
+            # instead of hanging it: sign-in then answers its 503, /readyz names the cache.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -149,6 +166,14 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"
+# The largest file the portal keeps (dossier files, agreement documents, handoff evidence).
+# Refused before the body is read when the request is larger; the types are in accountteam/uploads.py.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "accountteam.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -187,32 +212,60 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = CARRIER_NAME
 
+# --- The client's address -------------------------------------------------------------
+# How many proxies of ours stand in front of the portal, each adding the address it saw to
+# X-Forwarded-For. The client is the address the outermost of them saw; with 0 it is the
+# connection's own address and the header is ignored, because a client can write anything in it.
+# Sign-in throttles and lockouts count per client address: allauth's pages and the API agree.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # JSON only: the interactive documentation is the Swagger UI at /api/docs/ (DRF's browsable
+    # API needs inline styles and scripts, which the Content-Security-Policy forbids).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "accountteam.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # No BasicAuthentication: it hashes the password on every request.
-        "rest_framework.authentication.TokenAuthentication",
+        "accountteam.token_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "accountteam.api_filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the errors every operation can answer (400, 401, 403, 404, 429).
+    "DEFAULT_SCHEMA_CLASS": "accountteam.api_errors.AutoSchema",
     # Password guessing against the token endpoint is throttled like allauth's sign-in.
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="10/min")},
+}
+# API tokens (django-rest-knox): stored as a digest, named, expiring this many days after they are
+# made. Sent as `Authorization: Token <secret>`.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1")
+KNOX_TOKEN_MODEL = "accountteam.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Account Team Portal API",
     "DESCRIPTION": (
         "Customer companies, accounts and their sales and service teams. Every list is "
-        "scoped to what the caller may see; an object outside that scope answers 404. "
-        "Authenticate with `Authorization: Token <key>` (POST /api/v1/auth/token/) or a session."
+        "scoped to what the caller may see; an object outside that scope answers 404.\n\n"
+        "Authenticate with the header `Authorization: Token <secret>` or a session. Get a token from "
+        "POST /api/v1/auth/token/ (username, password, and `code` for an account with two-factor "
+        "sign-in) or make a named one on the API tokens page; tokens expire, and changing the "
+        "password revokes them all."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -271,6 +324,13 @@ CELERY_BEAT_SCHEDULE["reviews-weekly-digests"] = {
 # --- Handoffs ------------------------------------------------------------------------------------
 # A checklist item still open this many business days (on its owner's calendar) before the
 # handoff's effective date reminds its owner; beat checks hourly.
+# An API create request's Idempotency-Key is remembered this long (accountteam/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["accountteam-housekeeping"] = {
+    "task": "accountteam.tasks.housekeeping",
+    "schedule": crontab(minute=40),
+}
+
 HANDOFF_REMINDER_BUSINESS_DAYS = env.int("HANDOFF_REMINDER_BUSINESS_DAYS", default=3)
 CELERY_BEAT_SCHEDULE["handoffs-reminders"] = {
     "task": "handoffs.tasks.reminders",
@@ -292,7 +352,7 @@ CELERY_BEAT_SCHEDULE["postmortems-preventive-action-reminders"] = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP inside
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # container health checks speak plain HTTP inside
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -301,8 +361,32 @@ if PRODUCTION:
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): every script and style comes from the portal itself (the
+# vendored htmx and Pico CSS, static/js), with no inline script or style and no eval; pages are
+# never framed and forms post only to the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
+# Headers beyond check --deploy's: no powerful browser feature is used by any page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 
 LOGGING = {
     "version": 1,

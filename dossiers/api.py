@@ -18,11 +18,14 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, renderers, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework import generics, permissions, renderers, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accountteam import bounds
+from accountteam.api_errors import DetailSerializer, FieldErrorsSerializer
+from accountteam.uploads import validate_upload
 from teams.api import AccountSerializer, CompanySerializer
 from teams.models import Person
 from teams.scoping import display_name, staff_person
@@ -73,7 +76,8 @@ class ContactSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class AmendmentSerializer(StrictFieldsMixin, _AccountLinkMixin, serializers.ModelSerializer):
     document = serializers.FileField(
-        write_only=True, required=False, help_text="The signed or draft document (multipart upload)."
+        write_only=True, required=False, validators=[validate_upload],
+        help_text="The signed or draft document (multipart upload; the allowed types are in the API guide).",
     )
     document_name = serializers.SerializerMethodField()
     document_url = serializers.SerializerMethodField(help_text="Download through the scoped API (null: none).")
@@ -170,7 +174,10 @@ class ProposalSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class DossierFileSerializer(StrictFieldsMixin, _AccountLinkMixin, serializers.ModelSerializer):
-    file = serializers.FileField(write_only=True, help_text="The document or saved email (multipart upload).")
+    file = serializers.FileField(
+        write_only=True, validators=[validate_upload],
+        help_text="The document or saved email (multipart upload; the allowed types are in the API guide).",
+    )
     title = serializers.CharField(max_length=200, required=False, help_text="Default: the file's name.")
     file_name = serializers.SerializerMethodField()
     added_by = serializers.SerializerMethodField()
@@ -255,24 +262,34 @@ class DossierSerializer(serializers.Serializer):
     can_edit = CanEditSerializer()
 
 
+def _profile_text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, max_length=bounds.DESCRIPTION, **kwargs)
+
+
 class DossierUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
-    company_profile = serializers.CharField(
-        required=False, allow_blank=True, help_text="The corporate profile (shown in each of the company's dossiers)."
-    )
-    sales_objectives = serializers.CharField(required=False, allow_blank=True)
-    service_objectives = serializers.CharField(required=False, allow_blank=True)
-    network_summary = serializers.CharField(required=False, allow_blank=True)
-    switches = serializers.CharField(required=False, allow_blank=True)
-    points_of_interconnection = serializers.CharField(required=False, allow_blank=True)
-    key_locations = serializers.CharField(required=False, allow_blank=True)
+    company_profile = _profile_text(help_text="The corporate profile (shown in each of the company's dossiers).")
+    sales_objectives = _profile_text()
+    service_objectives = _profile_text()
+    network_summary = _profile_text()
+    switches = _profile_text()
+    points_of_interconnection = _profile_text()
+    key_locations = _profile_text()
 
 
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _require_edit(user, account, part: str) -> None:
-    if not selectors.can_edit(user=user, account=account, part=part):
-        raise PermissionDenied("You may not change this part of the dossier.")
+class MayEditPartForWrites(permissions.BasePermission):
+    """A write to the view's part of the dossier is refused (403) before the body is read unless
+    the caller may change that part; the account is looked up first (404 outside their scope)."""
+
+    message = "You may not change this part of the dossier."
+
+    def has_permission(self, request, view):
+        # A method the route does not serve answers 405.
+        if request.method in permissions.SAFE_METHODS or not hasattr(view, request.method.lower()):
+            return True
+        return selectors.can_edit(user=request.user, account=view.get_account(), part=view.part)
 
 
 def _save(*, user, account, part: str, instance, validated: dict):
@@ -299,9 +316,9 @@ class DownloadRenderer(renderers.BaseRenderer):
 
 ACCOUNT_ID = OpenApiParameter("account_id", int, OpenApiParameter.PATH, description="The account's id.")
 PK = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The row's id.")  # {pk} shows as {id}
-NOT_FOUND = OpenApiResponse(description="Not found or not yours")
-FORBIDDEN = OpenApiResponse(description="Visible but not yours to change (or no view-team right)")
-BAD_INPUT = OpenApiResponse(description="Bad input: a message per field")
+NOT_FOUND = OpenApiResponse(DetailSerializer, description="Not found or not yours")
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="Visible but not yours to change (or no view-team right)")
+BAD_INPUT = OpenApiResponse(FieldErrorsSerializer, description="Bad input: a message per field")
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -311,6 +328,7 @@ class DossierAccountMixin:
     """The account comes from the URL, through ``visible_to``, once per request."""
 
     filter_backends: list = []
+    permission_classes = [permissions.IsAuthenticated, MayEditPartForWrites]
 
     def get_account(self):
         if not hasattr(self, "_account"):
@@ -340,12 +358,13 @@ class DossierAccountMixin:
     ),
 )
 class DossierView(DossierAccountMixin, APIView):
+    part = services.PROFILE  # what a PATCH changes
+
     def get(self, request, account_id):
         return self._respond(request)
 
     def patch(self, request, account_id):
         account = self.get_account()
-        _require_edit(request.user, account, services.PROFILE)
         serializer = DossierUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -379,7 +398,6 @@ class PartListView(DossierAccountMixin, generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         account = self.get_account()
-        _require_edit(request.user, account, self.part)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = _save(
@@ -407,7 +425,6 @@ class PartDetailView(DossierAccountMixin, generics.RetrieveUpdateDestroyAPIView)
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
         account = self.get_account()
-        _require_edit(request.user, account, self.part)
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         instance = _save(
@@ -418,22 +435,22 @@ class PartDetailView(DossierAccountMixin, generics.RetrieveUpdateDestroyAPIView)
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         account = self.get_account()
-        _require_edit(request.user, account, self.part)
         services.dossier_delete(actor=request.user, account=account, part=self.part, instance=instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _part_schema(noun: str, serializer):
     """The OpenAPI description of a part's list and detail views."""
+    read = {403: FORBIDDEN, 404: NOT_FOUND}  # 403: a customer user without the view-team right
     write = {400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND}
     list_schema = extend_schema_view(
-        get=extend_schema(parameters=[ACCOUNT_ID], responses={200: serializer(many=True), 404: NOT_FOUND},
+        get=extend_schema(parameters=[ACCOUNT_ID], responses={200: serializer(many=True), **read},
                           description=f"The account's {noun}s."),
         post=extend_schema(parameters=[ACCOUNT_ID], responses={201: serializer, **write},
                            description=f"Add a {noun}."),
     )
     detail_schema = extend_schema_view(
-        get=extend_schema(parameters=[ACCOUNT_ID, PK], responses={200: serializer, 404: NOT_FOUND}),
+        get=extend_schema(parameters=[ACCOUNT_ID, PK], responses={200: serializer, **read}),
         put=extend_schema(parameters=[ACCOUNT_ID, PK], responses={200: serializer, **write}),
         patch=extend_schema(parameters=[ACCOUNT_ID, PK], responses={200: serializer, **write}),
         delete=extend_schema(parameters=[ACCOUNT_ID, PK], responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND}),
@@ -508,12 +525,15 @@ class FileDetailView(PartDetailView):
     serializer_class = DossierFileSerializer
 
 
+class HistoryParamsSerializer(serializers.Serializer):
+    part = serializers.ChoiceField(
+        choices=[services.PROFILE, services.COMPANY, *selectors.PART_MODELS], required=False,
+        help_text="Only the changes to this part.",
+    )
+
+
 @extend_schema(
-    parameters=[
-        ACCOUNT_ID,
-        OpenApiParameter("part", str, enum=[services.PROFILE, services.COMPANY, *selectors.PART_MODELS],
-                         description="Only the changes to this part."),
-    ],
+    parameters=[ACCOUNT_ID, HistoryParamsSerializer],
     responses={200: ChangeSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
     description="Every change to the dossier, newest first: who, when, and field → [before, after].",
 )
@@ -524,7 +544,9 @@ class HistoryView(DossierAccountMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Change.objects.none()
         changes = selectors.change_list(user=self.request.user, account=self.get_account())
-        part = self.request.query_params.get("part")
+        params = HistoryParamsSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        part = params.validated_data.get("part")
         return changes.filter(part=part) if part else changes
 
 

@@ -7,13 +7,14 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 
+from accountteam import bounds
 from teams.models import Person
 from teams.scoping import staff_person
 
 from .models import AccountProfile, Amendment, Contact, DossierFile, Meeting, Proposal
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = bounds.date_input()
+DATETIME = bounds.datetime_input()
 
 
 class StoredFileInput(forms.ClearableFileInput):
@@ -24,7 +25,7 @@ class StoredFileInput(forms.ClearableFileInput):
 
 
 def _text(rows: int) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+    return bounds.Textarea(attrs={"rows": rows})
 
 
 class DossierForm(forms.ModelForm):
@@ -128,7 +129,7 @@ class ProfileForm(DossierForm):
     """The account profile, and the corporate profile held on the company."""
 
     company_profile = forms.CharField(
-        required=False, widget=_text(5), label="Corporate profile",
+        required=False, widget=_text(5), label="Corporate profile", max_length=bounds.DESCRIPTION,
         help_text="Shown in the dossier of each of the company's accounts.",
     )
 

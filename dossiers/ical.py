@@ -11,6 +11,24 @@ from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 from .models import Meeting
 
 PRODID = "-//Account Team Portal//Meetings//EN"
+_LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
+_FIRST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """``value`` in UTC. The portal only accepts times within its bounds, but a calendar must not
+    break on a row stored around them: a time that cannot be moved to UTC stays at the end of
+    the calendar it fell off."""
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        return _LAST if value.year > 1 else _FIRST
+
+
+def _series_end(last_day: dt.date) -> dt.datetime:
+    """The UNTIL of a series: the end of its last day on the carrier's calendar (the end of that
+    day in UTC would drop an evening meeting west of Greenwich)."""
+    return _utc(dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=timezone.get_default_timezone()))
 
 
 def _calendar(method: str | None = None) -> Calendar:
@@ -27,9 +45,10 @@ def _calendar(method: str | None = None) -> Calendar:
 def _event(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str = "") -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@accountteam")
-    event.add("dtstamp", stamp.astimezone(dt.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
-    event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+    event.add("dtstamp", _utc(stamp))
+    start = _utc(meeting.starts_at)
+    event.add("dtstart", start)
+    event.add("dtend", max(_utc(meeting.ends_at), start))
     event.add("sequence", meeting.sequence)
     event.add("summary", f"{meeting.title} ({meeting.account.number})")
     description = [f"{meeting.get_kind_display()} · {meeting.account.company.name}, account {meeting.account.number}"]
@@ -41,12 +60,7 @@ def _event(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str = "") -
     if meeting.recurrence:
         rule = {"freq": "MONTHLY", "interval": 3} if meeting.recurrence == "QUARTERLY" else {"freq": meeting.recurrence}
         if meeting.repeat_until:
-            # The last day is a date on the carrier's calendar: the series runs to its end there
-            # (the end of that day in UTC would drop an evening meeting west of Greenwich).
-            end_of_day = dt.datetime.combine(
-                meeting.repeat_until, dt.time(23, 59, 59), tzinfo=timezone.get_default_timezone()
-            )
-            rule["until"] = end_of_day.astimezone(dt.UTC)
+            rule["until"] = _series_end(meeting.repeat_until)
         event.add("rrule", vRecur(rule))
     if organizer_email:
         organizer = vCalAddress(f"mailto:{organizer_email}")

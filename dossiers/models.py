@@ -13,24 +13,15 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accountteam import bounds
+from accountteam.bounds import text_field, validate_date
+from accountteam.uploads import validate_upload
 from teams.models import Account, Person
 from teams.scoping import staff_person, team_visible_account_ids
-
-# Uploads larger than this are refused: the dossier keeps documents and emails, not archives.
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-
-
-def _too_large(value, name: str) -> dict:
-    """An error for a new upload over the limit (files already stored are not measured again)."""
-    if getattr(value, "_committed", True):
-        return {}
-    size = getattr(value, "size", 0) or 0
-    if size > MAX_UPLOAD_BYTES:
-        return {name: f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."}
-    return {}
 
 
 class DossierQuerySet(models.QuerySet):
@@ -50,13 +41,13 @@ class AccountProfile(models.Model):
     """The free-text parts of the dossier: objectives and the network summary."""
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="profile")
-    sales_objectives = models.TextField(blank=True)
-    service_objectives = models.TextField(blank=True)
-    network_summary = models.TextField(blank=True, help_text="The network in plain words.")
-    switches = models.TextField(blank=True, help_text="One switch per line (CLLI, type, location).")
-    points_of_interconnection = models.TextField(blank=True, help_text="One POI per line.")
-    key_locations = models.TextField(blank=True, help_text="One location per line.")
-    updated_at = models.DateTimeField(default=timezone.now)
+    sales_objectives = text_field(bounds.DESCRIPTION, blank=True)
+    service_objectives = text_field(bounds.DESCRIPTION, blank=True)
+    network_summary = text_field(bounds.DESCRIPTION, blank=True, help_text="The network in plain words.")
+    switches = text_field(bounds.DESCRIPTION, blank=True, help_text="One switch per line (CLLI, type, location).")
+    points_of_interconnection = text_field(bounds.DESCRIPTION, blank=True, help_text="One POI per line.")
+    key_locations = text_field(bounds.DESCRIPTION, blank=True, help_text="One location per line.")
+    updated_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
@@ -74,7 +65,7 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     cell = models.CharField(max_length=40, blank=True)
     is_primary = models.BooleanField("primary contact", default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
@@ -101,12 +92,12 @@ class Amendment(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AMENDMENT)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    requested_on = models.DateField(null=True, blank=True)
-    signed_on = models.DateField(null=True, blank=True)
-    effective_on = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
-    document = models.FileField(upload_to="dossiers/amendments/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    requested_on = models.DateField(null=True, blank=True, validators=[validate_date])
+    signed_on = models.DateField(null=True, blank=True, validators=[validate_date])
+    effective_on = models.DateField(null=True, blank=True, validators=[validate_date])
+    expires_on = models.DateField(null=True, blank=True, validators=[validate_date])
+    document = models.FileField(upload_to="dossiers/amendments/%Y/%m/", blank=True, validators=[validate_upload])
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
@@ -126,8 +117,6 @@ class Amendment(models.Model):
             errors["expires_on"] = "The expiry date cannot be before the effective date."
         if self.signed_on and self.status != self.Status.SIGNED:
             errors["signed_on"] = "Only a signed agreement has a signing date; set the status to Signed."
-        if self.document:
-            errors.update(_too_large(self.document, "document"))
         if errors:
             raise ValidationError(errors)
 
@@ -152,17 +141,22 @@ class Meeting(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SERVICE_REVIEW)
     title = models.CharField(max_length=200)
-    starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveIntegerField(default=60)
+    starts_at = models.DateTimeField(validators=[validate_date])
+    duration_minutes = models.PositiveIntegerField(
+        default=60, validators=[MaxValueValidator(bounds.MAX_MEETING_MINUTES)]
+    )
     location = models.CharField(max_length=300, blank=True, help_text="Room, address or dial-in.")
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices, blank=True, default="")
-    repeat_until = models.DateField(null=True, blank=True)
+    repeat_until = models.DateField(null=True, blank=True, validators=[validate_date])
     people = models.ManyToManyField(Person, blank=True, related_name="meetings", verbose_name="carrier attendees")
     contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings", verbose_name="customer attendees")
-    notes = models.TextField(blank=True)
+    notes = text_field(bounds.NOTE, blank=True)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar revision number.")
-    created_at = models.DateTimeField(default=timezone.now)
+    # An emailed invitation (a handoff's introduction): due until sent, so a lost task is caught up.
+    invitation_due = models.BooleanField(default=False, editable=False)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
@@ -175,7 +169,12 @@ class Meeting(models.Model):
 
     @property
     def ends_at(self):
-        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+        """The start plus the duration; for a row stored past the bounds (written around the
+        validation), the last instant Python can hold rather than an OverflowError."""
+        try:
+            return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+        except OverflowError:
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
 
     def clean(self):
         errors = {}
@@ -183,7 +182,10 @@ class Meeting(models.Model):
             errors["duration_minutes"] = "A meeting lasts at least one minute."
         if self.repeat_until and not self.recurrence:
             errors["repeat_until"] = "Only a recurring meeting repeats until a date; choose how often it repeats."
-        elif self.repeat_until and self.starts_at and self.repeat_until < timezone.localdate(self.starts_at):
+        elif (
+            self.repeat_until and self.starts_at and bounds.within(self.starts_at)
+            and self.repeat_until < timezone.localdate(self.starts_at)
+        ):
             errors["repeat_until"] = "The series cannot end before its first meeting."
         if errors:
             raise ValidationError(errors)
@@ -207,12 +209,12 @@ class Proposal(models.Model):
     value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="Value in USD.")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="proposals")
-    background = models.TextField(blank=True)
+    background = text_field(bounds.DESCRIPTION, blank=True)
     parties = models.CharField(max_length=300, blank=True, help_text="Who is involved on both sides.")
-    commitments = models.TextField(blank=True)
+    commitments = text_field(bounds.DESCRIPTION, blank=True)
     next_step = models.CharField(max_length=300, blank=True)
-    due_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_date])
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
@@ -244,10 +246,10 @@ class DossierFile(models.Model):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
     section = models.CharField(max_length=20, choices=Section.choices, default=Section.GENERAL)
-    file = models.FileField(upload_to="dossiers/files/%Y/%m/")
+    file = models.FileField(upload_to="dossiers/files/%Y/%m/", validators=[validate_upload])
     internal = models.BooleanField(default=False, help_text="Carrier staff only.")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    added_at = models.DateTimeField(default=timezone.now)
+    added_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
@@ -256,12 +258,6 @@ class DossierFile(models.Model):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        if self.file:
-            errors = _too_large(self.file, "file")
-            if errors:
-                raise ValidationError(errors)
 
 
 class Change(models.Model):
@@ -280,7 +276,7 @@ class Change(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=300, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, validators=[validate_date])
     # A change to a file marked internal (before or after) is itself internal: the customer's
     # history must not reveal the title of a file they cannot see.
     internal = models.BooleanField(default=False)
@@ -300,7 +296,7 @@ class CalendarFeed(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     def __str__(self):
         return f"Calendar feed of {self.user}"

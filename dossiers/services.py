@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from accountteam import bounds
 from teams.models import Account
 
 from .models import AccountProfile, CalendarFeed, Change, Contact, Meeting
@@ -76,12 +77,14 @@ def _record(*, account, part, instance, action, changes, actor, note="", interna
 
 @transaction.atomic
 def dossier_save(*, actor, account: Account, part: str, instance: models.Model, values: dict,
-                 m2m: dict | None = None, note: str = "", check: bool = True) -> models.Model:
+                 m2m: dict | None = None, note: str = "", check: bool = True,
+                 internal: bool = False) -> models.Model:
     """Create or change one row of a dossier part and record what changed.
 
     ``values`` are validated field values (a form's or serializer's cleaned data without the
     many-to-many fields, which go in ``m2m``). ``check=False`` is for services that already
-    decided who may write (a handoff moving proposals).
+    decided who may write (a handoff moving proposals). ``internal``: the history entry is the
+    carrier's only (a handoff's mechanics).
     """
     if check:
         _require_edit(actor, account, part)
@@ -106,7 +109,7 @@ def dossier_save(*, actor, account: Account, part: str, instance: models.Model, 
         _record(
             account=account, part=part, instance=instance,
             action=Change.Action.CREATED if creating else Change.Action.UPDATED,
-            changes=changes, actor=actor, note=note, internal=bool(before.get("internal")),
+            changes=changes, actor=actor, note=note, internal=internal or bool(before.get("internal")),
         )
     if isinstance(instance, Contact) and instance.is_primary:
         # One primary contact per account: the new one replaces the old (and the history says so).
@@ -142,6 +145,7 @@ def company_profile_update(*, actor, account: Account, profile: str, check: bool
     ``check=False`` as for ``dossier_save`` (the demo data)."""
     if check:
         _require_edit(actor, account, PROFILE)
+    bounds.ensure(bounds.text_errors(bounds.DESCRIPTION, company_profile=profile))
     company = account.company
     if company.profile == profile:
         return

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accountteam.api_errors import ERROR_RESPONSES, ServiceActionsMixin
-from teams.api import PersonBriefSerializer
+from accountteam import bounds, idempotency
+from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP, ServiceActionsMixin
+from teams.api import STAFF_WRITES, PersonBriefSerializer
 from teams.models import Account, Person
 from teams.scoping import staff_person
 
@@ -60,6 +61,14 @@ class EscalationSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()
 
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        if request is not None and staff_person(request.user) is None:
+            # Why staff escalated is theirs; the customer reads what they were told on the timeline.
+            data["escalation_reason"] = ""
+        return data
+
 
 class EscalationCreateSerializer(serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
@@ -67,9 +76,9 @@ class EscalationCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=RAISABLE_CATEGORIES, help_text="Post-mortems are requested at postmortems/."
     )
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    received_at = serializers.DateTimeField(required=False, help_text="Staff only: when the contact arrived.")
+    subject = serializers.CharField(max_length=bounds.SUBJECT)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.DESCRIPTION)
+    received_at = bounds.datetime_api_field(required=False, help_text="Staff only: when the contact arrived.")
     availability = serializers.ChoiceField(
         choices=Availability.choices,
         required=False,
@@ -90,24 +99,29 @@ class EscalationCreateSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.COMMENT)
 
 
 class AcknowledgeSerializer(CommentSerializer):
-    follow_up_on = serializers.DateField(
+    follow_up_on = bounds.date_api_field(
         required=False,
         allow_null=True,
         help_text="The date by which the customer will be contacted (required for email and complaints).",
     )
 
 
+TELL_CUSTOMER_HELP = "Share the reason with the customer (they will read it). By default it stays internal."
+
+
 class EscalateSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=bounds.COMMENT)
+    tell_customer = serializers.BooleanField(default=False, help_text=TELL_CUSTOMER_HELP)
 
 
 class ReassignSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.COMMENT)
+    tell_customer = serializers.BooleanField(default=False, help_text=TELL_CUSTOMER_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +131,7 @@ class ReassignSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    comment = serializers.CharField()
+    comment = serializers.CharField(max_length=bounds.COMMENT)
     internal = serializers.BooleanField(default=False, help_text="Staff only: hidden from the customer.")
 
 
@@ -135,7 +149,9 @@ class EscalationFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Only overdue (true) or not (false)")
-    due_before = django_filters.IsoDateTimeFilter(field_name="next_deadline_at", lookup_expr="lt")
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="next_deadline_at", lookup_expr="lt", validators=[bounds.validate_date]
+    )
 
     class Meta:
         model = Escalation
@@ -156,6 +172,7 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
     """Customer contacts and escalations with their deadlines (ISO 8601 instants)."""
 
     serializer_class = detail_serializer_class = EscalationSerializer
+    lookup_value_regex = ID_LOOKUP
     filterset_class = EscalationFilter
     search_fields = ["subject", "account__number", "company__name"]
     ordering_fields = ["received_at", "next_deadline_at", "due_at"]
@@ -163,7 +180,11 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
     def get_queryset(self):
         return selectors.escalation_list(user=self.request.user).order_by("-received_at")
 
-    @extend_schema(request=EscalationCreateSerializer, responses={201: EscalationSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=EscalationCreateSerializer, responses={201: EscalationSerializer, **ERROR_RESPONSES},
+        parameters=[idempotency.PARAMETER],
+    )
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         serializer = EscalationCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -171,7 +192,7 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return self.detail_response(item, status.HTTP_201_CREATED)
 
     @extend_schema(request=AcknowledgeSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def acknowledge(self, request, pk=None):
         item = self.get_object()
         data = self.validated(AcknowledgeSerializer)
@@ -184,49 +205,50 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         )
 
     @extend_schema(request=CommentSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def respond(self, request, pk=None):
         return self._simple(services.escalation_respond)
 
     @extend_schema(request=CommentSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"], url_path="wait-on-customer")
+    @action(detail=True, methods=["post"], url_path="wait-on-customer", permission_classes=STAFF_WRITES)
     def wait_on_customer(self, request, pk=None):
         return self._simple(services.escalation_wait)
 
     @extend_schema(request=CommentSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def resume(self, request, pk=None):
         return self._simple(services.escalation_resume)
 
     @extend_schema(request=CommentSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def resolve(self, request, pk=None):
         return self._simple(services.escalation_resolve)
 
     @extend_schema(request=CommentSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def cancel(self, request, pk=None):
         return self._simple(services.escalation_cancel)
 
     @extend_schema(request=EscalateSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def escalate(self, request, pk=None):
         item = self.get_object()
         data = self.validated(EscalateSerializer)
         return self.detail_response(
-            services.escalation_escalate(actor=request.user, escalation=item, reason=data["reason"])
+            services.escalation_escalate(
+                actor=request.user, escalation=item, reason=data["reason"], tell_customer=data["tell_customer"]
+            )
         )
 
     @extend_schema(request=ReassignSerializer, **_ACTION_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
     def reassign(self, request, pk=None):
         item = self.get_object()
         data = self.validated(ReassignSerializer)
         return self.detail_response(
-            services.escalation_reassign(actor=request.user,
-                escalation=item,
-                assignee=data["assignee"],
-                reason=data["reason"],
+            services.escalation_reassign(
+                actor=request.user, escalation=item, assignee=data["assignee"], reason=data["reason"],
+                tell_customer=data["tell_customer"],
             )
         )
 
@@ -244,7 +266,8 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: EventSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    # The whole timeline (not a page), and none of the list's filters.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         """The item's timeline; customers do not see internal notes."""
         events = selectors.timeline(user=request.user, escalation=self.get_object())
@@ -285,7 +308,7 @@ class QueueItemSerializer(EscalationSerializer):
 
 @extend_schema(
     parameters=[QueueParamsSerializer],
-    responses={200: QueueItemSerializer(many=True), 400: OpenApiResponse(description="Bad filter")},
+    responses={200: QueueItemSerializer(many=True), 400: ERROR_RESPONSES[400], 403: ERROR_RESPONSES[403]},
     description=(
         "The caller's queue (carrier staff): their open items and those of the people they back up "
         "while those are out, next deadline first — the same filters and order as the queue page."

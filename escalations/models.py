@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accountteam import bounds
+from accountteam.bounds import text_field, validate_date
 from teams.models import Account, Company, Person, Role
-from teams.scoping import staff_person, visible_account_ids
+from teams.scoping import covered_people, staff_person, visible_account_ids
 
 from . import rules
 
@@ -124,9 +126,10 @@ class ResponsePolicy(models.Model):
 
 
 class EscalationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, now=None):
         """Customers: their companies' items (with the escalation right). Staff: items on the
-        accounts they see, items assigned to them, and items of the people they back up."""
+        accounts they see, items assigned to them, and items of the people they back up while
+        those are out of the office (at ``now``)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         person = staff_person(user)
@@ -134,7 +137,9 @@ class EscalationQuerySet(models.QuerySet):
             account_ids = visible_account_ids(user)
             if account_ids is None:
                 return self
-            return self.filter(Q(account_id__in=account_ids) | Q(assignee=person) | Q(assignee__backup=person))
+            return self.filter(
+                Q(account_id__in=account_ids) | Q(assignee=person) | Q(assignee__in=covered_people(person, now))
+            )
         from teams.models import Membership
 
         companies = Membership.objects.filter(user=user, can_escalate=True).values("company_id")
@@ -153,13 +158,13 @@ class Escalation(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="escalations")
     channel = models.CharField(max_length=20, choices=Channel.choices)
     category = models.CharField(max_length=30, choices=Category.choices)
-    subject = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    subject = models.CharField(max_length=bounds.SUBJECT)
+    description = text_field(bounds.DESCRIPTION, blank=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    received_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     assignee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="escalations")
     assignee_role = models.ForeignKey(Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -176,27 +181,27 @@ class Escalation(models.Model):
     policy_unit = models.CharField(max_length=10, choices=ResponsePolicy.Unit.choices, blank=True)
 
     # Response deadlines (moved out by time spent waiting on the customer).
-    target_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    auto_escalate_at = models.DateTimeField(null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
+    target_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    due_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    auto_escalate_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    first_response_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     # The follow-up promised in an acknowledgement: the next deadline once acknowledged.
-    follow_up_on = models.DateField(null=True, blank=True)
-    follow_up_target_at = models.DateTimeField(null=True, blank=True)
-    follow_up_due_at = models.DateTimeField(null=True, blank=True)
-    follow_up_done_at = models.DateTimeField(null=True, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True, validators=[validate_date])
+    follow_up_target_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    follow_up_due_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    follow_up_done_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
 
-    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     paused_business_seconds = models.PositiveIntegerField(default=0)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    escalation_reason = models.TextField(blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    escalation_reason = text_field(bounds.COMMENT, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     updated_at = models.DateTimeField(auto_now=True)
 
     # The next instant the sweep must look at this item (None: nothing scheduled).
-    next_action_at = models.DateTimeField(null=True, blank=True)
+    next_action_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     # The deadline the item is working towards now (response, then the follow-up).
-    next_deadline_at = models.DateTimeField(null=True, blank=True)
+    next_deadline_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
 
     objects = EscalationQuerySet.as_manager()
 
@@ -270,7 +275,7 @@ class Event(models.Model):
         OVERDUE = "overdue", "Overdue"
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, validators=[validate_date])
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

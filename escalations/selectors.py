@@ -6,8 +6,7 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from teams.models import Person
-from teams.scoping import staff_person
+from teams.scoping import covered_people, staff_person
 
 from . import rules
 from .models import Escalation, Event, ResponsePolicy
@@ -46,12 +45,23 @@ def escalation_get(*, user, pk) -> Escalation:
     )
 
 
-def timeline(*, user, escalation: Escalation):
-    """The item's events; customers do not see internal notes and sweep records."""
-    events = Event.objects.filter(escalation=escalation).select_related("actor")
-    if staff_person(user) is None:
-        events = events.filter(internal=False)
-    return events.order_by("at", "pk")
+# What of an event's data a customer reads (the rest, e.g. who had the item before, is the staff's).
+CUSTOMER_EVENT_DATA = ("to", "level", "follow_up_on")
+
+
+def timeline(*, user, escalation: Escalation) -> list[Event]:
+    """The item's events. Customers do not see internal notes and sweep records, and read an
+    escalation or reassignment as they were told it (``customer_text``), never the staff's reason."""
+    events = Event.objects.filter(escalation=escalation).select_related("actor").order_by("at", "pk")
+    if staff_person(user) is not None:
+        return list(events)
+    shown = []
+    for event in events.filter(internal=False):
+        if "customer_text" in event.data:
+            event.comment = event.data["customer_text"]
+        event.data = {k: v for k, v in event.data.items() if k in CUSTOMER_EVENT_DATA}
+        shown.append(event)
+    return shown
 
 
 def guidelines_for(company) -> list[ResponsePolicy]:
@@ -70,11 +80,7 @@ QUEUE_FILTERS = ("status", "channel", "category", "company", "level", "state", "
 def queue_people(person, now=None) -> list[int]:
     """Whose items a person works: their own, and those of people they back up while those are
     out of the office (an out-of-office state whose until has not passed)."""
-    now = now or timezone.now()
-    covered = Person.objects.filter(backup=person, availability="out_of_office").filter(
-        Q(availability_until__isnull=True) | Q(availability_until__gt=now)
-    )
-    return [person.pk, *covered.values_list("pk", flat=True)]
+    return [person.pk, *covered_people(person, now).values_list("pk", flat=True)]
 
 
 def _queue_state(now):
@@ -101,7 +107,7 @@ def queue_base(*, user, now=None):
     if person is None:
         return Escalation.objects.none().annotate(queue_state=_queue_state(now))
     return (
-        Escalation.objects.visible_to(user)
+        Escalation.objects.visible_to(user, now=now)
         .open()
         .filter(assignee_id__in=queue_people(person, now))
         .annotate(queue_state=_queue_state(now))

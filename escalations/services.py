@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accountteam import notifications
+from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
 from teams.models import Account, Assignment, Person
 from teams.scoping import display_name, staff_person
@@ -67,12 +67,39 @@ def _save(item: Escalation, now: dt.datetime, *, actor, kind: str, comment: str 
     return _event(item, actor=actor, kind=kind, comment=comment, at=now, **data)
 
 
+def _customer_title(item: Escalation, person: Person) -> str:
+    """What the customer calls ``person`` on this item: their role on the account ("service
+    manager"), else "contact"."""
+    assignment = (
+        Assignment.objects.current(carrier_today())
+        .filter(account_id=item.account_id, person=person)
+        .select_related("role")
+        .first()
+    )
+    return assignment.role.name.lower() if assignment else "contact"
+
+
+def _tell_customer(item: Escalation, now: dt.datetime, *, actor, kind: str, text: str, reason: str,
+                   tell_customer: bool, **data) -> Event:
+    """Record a change of hands: the staff read who, from, to and why; the customer reads
+    ``text``, plain, with the reason only when the staff chose to share it (see
+    ``selectors.timeline``)."""
+    if tell_customer and reason.strip():
+        text = f"{text}\n{reason.strip()}"
+    return _event(item, actor=actor, kind=kind, comment=reason, at=now, customer_text=text, **data)
+
+
 def _locked(item: Escalation) -> Escalation:
     return (
         Escalation.objects.select_for_update(of=("self",))
         .select_related("assignee__calendar", "assignee__reports_to", "account", "company")
         .get(pk=item.pk)
     )
+
+
+def _check_text(**texts: str) -> None:
+    """Refuse a comment or reason longer than the portal keeps, under its field."""
+    bounds.ensure(bounds.text_errors(bounds.COMMENT, **texts))
 
 
 def _require_staff(user) -> Person:
@@ -150,6 +177,11 @@ def escalation_create(
     accounts; staff may also log an earlier ``received_at``, the assignee's ``availability``
     on arrival and a different ``assignee``."""
     now = now or timezone.now()
+    bounds.ensure(
+        bounds.text_errors(bounds.SUBJECT, subject=subject),
+        bounds.text_errors(bounds.DESCRIPTION, description=description),
+        bounds.date_errors(received_at=received_at),
+    )
     person = staff_person(actor)
     # ``right``: the membership right that lets a customer raise this item (post-mortem
     # requests are tracked as items but need the post-mortem right instead).
@@ -238,7 +270,9 @@ def escalation_create(
 
 def _promise(item: Escalation, follow_up_on: dt.date | None, now: dt.datetime) -> None:
     """Answer the item and, with ``follow_up_on``, make that day's close its next deadline.
-    Raises ValidationError when the date is missing where required, or in the past."""
+    Raises ValidationError when the date is missing where required, in the past, or outside the
+    portal's bounds."""
+    bounds.ensure(bounds.date_errors(follow_up_on=follow_up_on))
     calendar = item.assignee.calendar.spec()
     problem = rules.validate_follow_up(
         channel=item.channel,
@@ -267,6 +301,7 @@ def escalation_acknowledge(
     """Staff acknowledge a new item. Written correspondence (and complaints) must name the date
     by which the customer will be contacted; it becomes the next deadline."""
     now = now or timezone.now()
+    _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, "acknowledge")
@@ -289,6 +324,7 @@ def escalation_promise(
     """Set (or move) the date promised to the customer on an open item, acknowledging it if it is
     new; it becomes the next deadline, as in an acknowledgement. A post-mortem's acceptance calls it."""
     now = now or timezone.now()
+    _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
     if item.status in rules.CLOSED:
@@ -311,6 +347,7 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
     """Staff record a response to the customer (a call back, a reply); it meets the response
     deadline and any promised follow-up."""
     now = now or timezone.now()
+    _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, "respond")
@@ -325,6 +362,7 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
 def escalation_wait(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
     """Waiting on the customer stops the clock."""
     now = now or timezone.now()
+    _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
     item.status_before_wait = item.status
@@ -339,6 +377,7 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
     """The customer has answered: the clock runs again and every open deadline moves out by the
     business time spent waiting."""
     now = now or timezone.now()
+    _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, "resume", status_before_wait=item.status_before_wait)
@@ -367,6 +406,7 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
 
 def _close(*, actor, escalation, action, kind, comment, now):
     now = now or timezone.now()
+    _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, action)
@@ -390,7 +430,9 @@ def escalation_cancel(*, actor, escalation: Escalation, comment: str = "", now=N
     )
 
 
-def _escalate(item: Escalation, *, actor, reason: str, now: dt.datetime, automatic: bool) -> Escalation:
+def _escalate(
+    item: Escalation, *, actor, reason: str, now: dt.datetime, automatic: bool, tell_customer: bool = False
+) -> Escalation:
     rules.next_status(item.status, "escalate")
     if item.level >= rules.MAX_LEVEL:
         raise rules.TransitionError("The item is already with the director (level 2).")
@@ -400,14 +442,12 @@ def _escalate(item: Escalation, *, actor, reason: str, now: dt.datetime, automat
     previous = item.assignee
     item.assignee, item.level = director, item.level + 1
     item.escalated_at, item.escalation_reason = now, reason
-    _save(
-        item,
-        now,
-        actor=actor,
-        kind=Event.Kind.ESCALATED,
-        comment=reason,
-        level=item.level,
-        **{"from": previous.name, "to": director.name, "automatic": automatic},
+    _reschedule(item, now)
+    item.save()
+    _tell_customer(
+        item, now, actor=actor, kind=Event.Kind.ESCALATED, reason=reason, tell_customer=tell_customer,
+        text=f"Your item is now with {director.name}{f', {director.title}' if director.title else ''}.",
+        level=item.level, **{"from": previous.name, "to": director.name, "automatic": automatic},
     )
     notifications.record(
         [
@@ -417,7 +457,7 @@ def _escalate(item: Escalation, *, actor, reason: str, now: dt.datetime, automat
                 "escalated",
                 now,
                 f"Escalated to you: {item.subject}",
-                f"{describe(item)}\n{'Escalated automatically: ' if automatic else ''}{reason}\n"
+                f"{describe(item)}\n{'Escalated automatically: ' if automatic else ''}{notifications.excerpt(reason)}\n"
                 f"It was with {previous.name}.",
             )
         ]
@@ -434,19 +474,29 @@ def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Esc
 
 
 @transaction.atomic
-def escalation_escalate(*, actor, escalation: Escalation, reason: str, now=None) -> Escalation:
-    """Move the item to the assignee's director (level 2), recording why."""
+def escalation_escalate(
+    *, actor, escalation: Escalation, reason: str, tell_customer: bool = False, now=None
+) -> Escalation:
+    """Move the item to the assignee's director (level 2), recording why. The reason stays
+    internal unless ``tell_customer``; the customer reads who has the item now."""
     now = now or timezone.now()
+    _check_text(reason=reason)
     _require_staff(actor)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the item is escalated."})
-    return _escalate(_locked(escalation), actor=actor, reason=reason, now=now, automatic=False)
+    return _escalate(
+        _locked(escalation), actor=actor, reason=reason, now=now, automatic=False, tell_customer=tell_customer
+    )
 
 
 @transaction.atomic
-def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reason: str = "", now=None) -> Escalation:
-    """Hand the item to another person; the timeline keeps who had it."""
+def escalation_reassign(
+    *, actor, escalation: Escalation, assignee: Person, reason: str = "", tell_customer: bool = False, now=None
+) -> Escalation:
+    """Hand the item to another person; the timeline keeps who had it. The reason stays internal
+    unless ``tell_customer``; the customer reads who their contact for the item is now."""
     now = now or timezone.now()
+    _check_text(reason=reason)
     _require_staff(actor)
     item = _locked(escalation)
     rules.next_status(item.status, "reassign")
@@ -456,12 +506,11 @@ def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reas
         raise ValidationError({"assignee": f"{assignee} is no longer active."})
     previous = item.assignee
     item.assignee = assignee
-    _save(
-        item,
-        now,
-        actor=actor,
-        kind=Event.Kind.REASSIGNED,
-        comment=reason,
+    _reschedule(item, now)
+    item.save()
+    _tell_customer(
+        item, now, actor=actor, kind=Event.Kind.REASSIGNED, reason=reason, tell_customer=tell_customer,
+        text=f"Your {_customer_title(item, assignee)} for this item is now {assignee.name}.",
         **{"from": previous.name, "to": assignee.name},
     )
     notifications.record(
@@ -472,7 +521,7 @@ def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reas
                 "assigned",
                 now,
                 f"Assigned to you: {item.subject}",
-                f"{describe(item)}\nReassigned from {previous.name}. {reason}".strip(),
+                f"{describe(item)}\nReassigned from {previous.name}. {notifications.excerpt(reason)}".strip(),
             )
         ]
     )
@@ -480,11 +529,14 @@ def escalation_reassign(*, actor, escalation: Escalation, assignee: Person, reas
 
 
 @transaction.atomic
-def escalations_hand_over(*, actor, escalations, assignee: Person, reason: str, now=None) -> list[Escalation]:
+def escalations_hand_over(
+    *, actor, escalations, assignee: Person, reason: str, role_name: str = "", now=None
+) -> list[Escalation]:
     """Move open items to ``assignee`` in one transaction (a reassignment handoff calls it).
 
-    Each item is locked and gets a "reassigned" event carrying ``reason``; the new assignee
-    is told once, by the caller, rather than per item.
+    Each item is locked and gets an internal "reassigned" event carrying ``reason`` (the
+    handoff's mechanics are the staff's), and the customer reads who their contact is now; the
+    new assignee is told once, by the caller, rather than per item.
     """
     now = now or timezone.now()
     moved = []
@@ -494,8 +546,13 @@ def escalations_hand_over(*, actor, escalations, assignee: Person, reason: str, 
             continue
         previous = item.assignee
         item.assignee = assignee
-        _save(item, now, actor=actor, kind=Event.Kind.REASSIGNED, comment=reason,
-              **{"from": previous.name, "to": assignee.name})
+        _reschedule(item, now)
+        item.save()
+        _tell_customer(
+            item, now, actor=actor, kind=Event.Kind.REASSIGNED, reason=reason, tell_customer=False,
+            text=f"Your {role_name.lower() or _customer_title(item, assignee)} for this item is now {assignee.name}.",
+            **{"from": previous.name, "to": assignee.name},
+        )
         moved.append(item)
     return moved
 
@@ -504,6 +561,7 @@ def escalations_hand_over(*, actor, escalations, assignee: Person, reason: str, 
 def escalation_comment(*, actor, escalation: Escalation, comment: str, internal: bool = False, now=None) -> Event:
     """A comment on the timeline. Customers' comments are public; staff may write internal notes."""
     now = now or timezone.now()
+    _check_text(comment=comment)
     if not comment.strip():
         raise ValidationError({"comment": "Write something first."})
     person = staff_person(actor)
@@ -527,7 +585,7 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
                     "customer_comment",
                     now,
                     f"Customer comment: {item.subject}",
-                    f"{describe(item)}\n{display_name(actor)} wrote: {comment}",
+                    f"{describe(item)}\n{display_name(actor)} wrote: {notifications.excerpt(comment)}",
                     ref=str(event.pk),
                 )
             ]

@@ -19,7 +19,7 @@ from teams.scoping import staff_person
 from teams.selectors import raisable_accounts
 
 from . import rules, selectors, services
-from .forms import ActionForm, RaiseForm
+from .forms import ActionForm, EscalationFiltersForm, RaiseForm
 from .models import Category, Channel, Status
 
 PAGE_SIZE = 25
@@ -44,8 +44,8 @@ def _action_form(request, action: str, *, bulk: bool = False) -> ActionForm:
 
 @login_required
 def escalation_list(request):
-    filters = {k: request.GET.get(k) for k in ("status", "channel", "category", "q") if request.GET.get(k)}
-    filters["overdue"] = request.GET.get("overdue") == "1"
+    form = EscalationFiltersForm(request.GET)
+    filters = form.filters()
     items = selectors.escalation_list(user=request.user, filters=filters)
     if staff_person(request.user) is None and request.membership is not None:
         items = items.filter(company=request.membership.company)
@@ -57,6 +57,7 @@ def escalation_list(request):
         "channels": Channel.choices,
         "categories": Category.choices,
         "query": request.GET.urlencode(),
+        "filter_form": form,
     }
     if request.htmx:
         return render(request, "escalations/partials/_rows.html", context)

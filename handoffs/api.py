@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from accountteam.api_errors import ERROR_RESPONSES, ServiceActionsMixin
+from accountteam import bounds
+from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP, ServiceActionsMixin
+from accountteam.uploads import validate_upload
 from dossiers.models import Contact, Meeting
-from teams.api import PersonBriefSerializer
+from teams.api import STAFF_WRITES, PersonBriefSerializer
 from teams.models import Account, Person, Role
 
 from . import selectors, services
@@ -92,13 +94,13 @@ class HandoffStartSerializer(serializers.Serializer):
     role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
     outgoing = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
     incoming = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
-    effective_date = serializers.DateField()
+    effective_date = bounds.date_api_field()
     accounts = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.none(), many=True, required=False,
         help_text="Account ids; leave out (or set all_accounts) for every account held in the role.",
     )
     all_accounts = serializers.BooleanField(default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.NOTE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,9 +119,12 @@ class HandoffStartSerializer(serializers.Serializer):
 
 
 class ItemCompleteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    link = serializers.URLField(required=False, allow_blank=True, default="")
-    file = serializers.FileField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.NOTE)
+    link = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
+    file = serializers.FileField(
+        required=False, allow_null=True, default=None, validators=[validate_upload],
+        help_text="Evidence (multipart upload; the allowed types are in the API guide).",
+    )
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none(), required=False, allow_null=True,
                                                  default=None)
 
@@ -132,9 +137,9 @@ class ItemCompleteSerializer(serializers.Serializer):
 
 class IntroductionSerializer(serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
-    starts_at = serializers.DateTimeField()
+    starts_at = bounds.datetime_api_field()
     duration_minutes = serializers.IntegerField(default=30, min_value=5, max_value=480)
-    location = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.LINE)
     contacts = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.none(), many=True, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -146,13 +151,23 @@ class IntroductionSerializer(serializers.Serializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=bounds.LINE)
 
 
 class HandoffConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     blockers = serializers.ListField(child=serializers.DictField(), required=False)
     open_items = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class HandoffListParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[*Handoff.Status.values, "all"], default=Handoff.Status.OPEN,
+        error_messages={"invalid_choice": f"One of {', '.join(Handoff.Status.values)} or all."},
+    )
+    q = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Searches people, accounts and companies."
+    )
 
 
 class TransferResultSerializer(serializers.Serializer):
@@ -171,17 +186,23 @@ _DOC = {
 # --- Viewset ------------------------------------------------------------------------------------
 
 
+@extend_schema_view(list=extend_schema(parameters=[HandoffListParamsSerializer]))
 class HandoffViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Reassignment handoffs with their per-account checklists and progress (carrier staff only)."""
 
+    lookup_value_regex = ID_LOOKUP
+    # Every write is the staff's: a customer is refused before the body is read (and, on a
+    # handoff's route, after it is looked up: a customer sees none, so that is a 404).
+    permission_classes = STAFF_WRITES
+
     def get_queryset(self):
         if self.action == "list":
-            status_filter = self.request.query_params.get("status", Handoff.Status.OPEN)
-            if status_filter not in {*Handoff.Status.values, "all"}:
-                raise ValidationError({"status": [f"One of {', '.join(Handoff.Status.values)} or all."]})
+            params = HandoffListParamsSerializer(data=self.request.query_params)
+            params.is_valid(raise_exception=True)
+            status_filter = params.validated_data["status"]
             return selectors.handoff_list(
                 user=self.request.user, status=None if status_filter == "all" else status_filter,
-                query=self.request.query_params.get("q", ""),
+                query=params.validated_data["q"],
             )
         return Handoff.objects.visible_to(self.request.user)
 
@@ -194,7 +215,10 @@ class HandoffViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.Read
         return selectors.handoff_get(user=self.request.user, pk=pk)
 
     def _handoff(self) -> Handoff:
-        return self.fetch_detail(self.kwargs["pk"])
+        """The route's handoff (404 outside the caller's scope), then the action's permissions (403)."""
+        handoff = self.fetch_detail(self.kwargs["pk"])
+        self.check_object_permissions(self.request, handoff)
+        return handoff
 
     def retrieve(self, request, *args, **kwargs):
         return self.detail_response(kwargs["pk"])

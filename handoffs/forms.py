@@ -5,23 +5,34 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from accountteam import bounds
 from accountteam.clock import carrier_today
+from accountteam.forms import ListFiltersForm
+from accountteam.uploads import validate_upload
 from dossiers.models import Contact, Meeting
 from teams.models import Account, Person, Role
 
 from .models import Handoff
 
 
+class HandoffFiltersForm(ListFiltersForm):
+    """The handoff list's tab (``status``, open by default) and search (query parameters)."""
+
+    status = forms.ChoiceField(choices=[*Handoff.Status.choices, ("all", "All")], required=False, label="Status")
+    q = forms.CharField(required=False, label="Search")
+
+
 class StartForm(forms.Form):
     role = forms.ModelChoiceField(queryset=Role.objects.all(), to_field_name="code", empty_label=None)
     outgoing = forms.ModelChoiceField(queryset=Person.objects.none(), label="Outgoing person")
     incoming = forms.ModelChoiceField(queryset=Person.objects.none(), label="Incoming person")
-    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = bounds.date_form_field()
     scope = forms.ChoiceField(choices=Handoff.Scope.choices, initial=Handoff.Scope.ALL, widget=forms.RadioSelect)
     accounts = forms.ModelMultipleChoiceField(queryset=Account.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Internal: the customer never sees it.")
+    note = bounds.text_form_field(
+        bounds.NOTE, rows=3, required=False, help_text="Internal: the customer never sees it."
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,9 +53,9 @@ class StartForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Evidence note")
-    link = forms.URLField(required=False, label="Link", assume_scheme="https")
-    file = forms.FileField(required=False)
+    note = bounds.text_form_field(bounds.NOTE, rows=2, required=False, label="Evidence note")
+    link = forms.URLField(required=False, label="Link", assume_scheme="https", max_length=200)
+    file = forms.FileField(required=False, validators=[validate_upload])
     meeting = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Meeting")
 
     def __init__(self, *args, meetings: list[Meeting], **kwargs):
@@ -61,9 +72,9 @@ class ItemForm(forms.Form):
 
 
 class IntroductionForm(forms.Form):
-    starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Starts")
+    starts_at = bounds.datetime_form_field(label="Starts")
     duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=30, label="Minutes")
-    location = forms.CharField(required=False, max_length=300, help_text="Room, address or dial-in.")
+    location = forms.CharField(required=False, max_length=bounds.LINE, help_text="Room, address or dial-in.")
     contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple,
                                               required=False, help_text="Empty: every contact with an email.")
 
@@ -76,4 +87,4 @@ class IntroductionForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=300)
+    reason = forms.CharField(max_length=bounds.LINE)

@@ -13,6 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accountteam import bounds
+from accountteam.bounds import text_field, validate_date
+from accountteam.uploads import validate_upload
 from teams.models import Account, Assignment, Person, Role
 from teams.scoping import staff_person
 
@@ -35,7 +38,7 @@ class ChecklistTemplateItem(models.Model):
 
     code = models.SlugField(max_length=50, unique=True)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = text_field(bounds.DESCRIPTION, blank=True)
     owner = models.CharField(max_length=10, choices=Owner.choices, default=Owner.OUTGOING)
     step = models.CharField(max_length=20, choices=Step.choices, blank=True, default=Step.MANUAL)
     sort_order = models.PositiveSmallIntegerField(default=100)
@@ -86,18 +89,20 @@ class Handoff(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="Who is told when the handoff is late (the outgoing person's director).",
     )
-    effective_date = models.DateField(help_text="The incoming person's first day in the role.")
+    effective_date = models.DateField(
+        validators=[validate_date], help_text="The incoming person's first day in the role."
+    )
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ACCOUNTS)
-    note = models.TextField(blank=True, help_text="Internal: never shown to customers.")
+    note = text_field(bounds.NOTE, blank=True, help_text="Internal: never shown to customers.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    started_at = models.DateTimeField(default=timezone.now)
-    transferred_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
+    transferred_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -143,15 +148,15 @@ class ChecklistItem(models.Model):
     handoff_account = models.ForeignKey(HandoffAccount, on_delete=models.CASCADE, related_name="items")
     template = models.ForeignKey(ChecklistTemplateItem, on_delete=models.SET_NULL, null=True, related_name="+")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = text_field(bounds.DESCRIPTION, blank=True)
     owner = models.CharField(max_length=10, choices=Owner.choices)
     step = models.CharField(max_length=20, choices=Step.choices, blank=True, default=Step.MANUAL)
     sort_order = models.PositiveSmallIntegerField(default=100)
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    note = models.TextField(blank=True)
+    note = text_field(bounds.NOTE, blank=True)
     link = models.URLField(blank=True)
-    file = models.FileField(upload_to="handoffs/evidence/%Y/%m/", blank=True)
+    file = models.FileField(upload_to="handoffs/evidence/%Y/%m/", blank=True, validators=[validate_upload])
     meeting = models.ForeignKey(
         "dossiers.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -172,7 +177,7 @@ class HandoffEvent(models.Model):
     """The handoff's own log (internal)."""
 
     handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now, validators=[validate_date])
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.CharField(max_length=500)
 

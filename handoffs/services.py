@@ -16,9 +16,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accountteam import notifications
+from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
 from accountteam.notifications import Notice
+from accountteam.queueing import enqueue_on_commit
 from dossiers import services as dossier_services
 from dossiers.models import Contact, Meeting, Proposal
 from escalations.models import Escalation
@@ -90,12 +91,12 @@ def handoff_start(
     now = now or timezone.now()
     today = carrier_today(now)
     _require_manager(actor, outgoing)
-    errors = {}
+    errors = {**bounds.date_errors(effective_date=effective_date), **bounds.text_errors(bounds.NOTE, note=note)}
     if incoming.pk == outgoing.pk:
         errors["incoming"] = "The incoming person must be someone other than the outgoing person."
     elif not incoming.is_active:
         errors["incoming"] = f"{incoming} is no longer active."
-    if effective_date < today:
+    if "effective_date" not in errors and effective_date < today:
         errors["effective_date"] = f"The effective date cannot be in the past (today is {today:%d %b %Y})."
     if errors:
         raise ValidationError(errors)
@@ -257,13 +258,14 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
         f"to {handoff.incoming.name}."
     )
     moved = escalations_hand_over(
-        actor=actor, escalations=list(open_escalations(handoff)), assignee=handoff.incoming, reason=reason, now=now
+        actor=actor, escalations=list(open_escalations(handoff)), assignee=handoff.incoming, reason=reason,
+        role_name=handoff.role.name, now=now,
     )
     proposals = list(open_proposals(handoff).select_for_update(of=("self",)))
     for proposal in proposals:
         dossier_services.dossier_save(
             actor=actor, account=proposal.account, part=dossier_services.PROPOSALS, instance=proposal,
-            values={"owner": handoff.incoming}, note=reason, check=False,
+            values={"owner": handoff.incoming}, note=reason, check=False, internal=True,
         )
     summary = f"Moved {len(moved)} escalation(s) and {len(proposals)} proposal(s) to {handoff.incoming.name}."
     ChecklistItem.objects.filter(
@@ -305,8 +307,8 @@ def handoff_schedule_introduction(
     row = handoff.accounts.filter(account=account).first()
     if row is None:
         raise ValidationError({"account": f"{account.number} is not part of this handoff."})
-    errors = {}
-    if starts_at <= now:
+    errors = {**bounds.date_errors(starts_at=starts_at), **bounds.text_errors(bounds.LINE, location=location)}
+    if "starts_at" not in errors and starts_at <= now:
         errors["starts_at"] = "Pick a time in the future."
     if not 5 <= duration_minutes <= 480:
         errors["duration_minutes"] = "Between 5 and 480 minutes."
@@ -337,7 +339,8 @@ def handoff_schedule_introduction(
         done_at=now, done_by=actor, meeting=meeting, note=f"Scheduled for {when:%d %b %Y %H:%M}."
     )
     _log(handoff, actor, f"{account.number}: introduction scheduled for {when:%d %b %Y %H:%M}", now)
-    transaction.on_commit(lambda: send_meeting_invitation.delay(meeting.pk))
+    Meeting.objects.filter(pk=meeting.pk).update(invitation_due=True)  # sent once, caught up if lost
+    enqueue_on_commit(send_meeting_invitation, meeting.pk)
     return meeting
 
 
@@ -466,7 +469,8 @@ def handoff_cancel(*, actor, handoff: Handoff, reason: str) -> Handoff:
     _require_manager(actor, handoff)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the handoff is cancelled."})
-    handoff.status, handoff.cancel_reason = Handoff.Status.CANCELLED, reason.strip()[:300]
+    bounds.ensure(bounds.text_errors(bounds.LINE, reason=reason.strip()))
+    handoff.status, handoff.cancel_reason = Handoff.Status.CANCELLED, reason.strip()
     handoff.save(update_fields=["status", "cancel_reason"])
     _log(handoff, actor, f"Cancelled: {handoff.cancel_reason}")
     return handoff

@@ -1,13 +1,16 @@
 from celery import shared_task
+from django.utils import timezone
 
-from .invitations import send_invitation
+from .invitations import invitations_unsent, send_invitation
 from .reminders import handoff_reminders
 
 
 @shared_task
 def reminders() -> dict[str, int]:
-    """Beat, hourly: checklist reminders before the effective date, late handoffs to directors."""
-    return handoff_reminders()
+    """Beat, hourly: checklist reminders before the effective date, late handoffs to directors,
+    and introduction invitations whose task was lost."""
+    unsent = invitations_unsent(now=timezone.now())
+    return handoff_reminders() | {"invitations": sum(send_invitation(pk) for pk in unsent)}
 
 
 @shared_task

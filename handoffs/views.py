@@ -18,7 +18,7 @@ from accountteam.forms import add_service_errors
 from teams.scoping import staff_person
 
 from . import selectors, services
-from .forms import CancelForm, IntroductionForm, ItemForm, StartForm
+from .forms import CancelForm, HandoffFiltersForm, IntroductionForm, ItemForm, StartForm
 from .models import Handoff, Owner, Step
 from .rules import HandoffConflict
 
@@ -33,10 +33,9 @@ def _require_staff(request):
 @login_required
 def handoff_list(request):
     _require_staff(request)
-    status = request.GET.get("status", Handoff.Status.OPEN)
-    if status not in {*Handoff.Status.values, "all"}:
-        status = Handoff.Status.OPEN
-    query = request.GET.get("q", "")
+    form = HandoffFiltersForm(request.GET)
+    filters = form.filters()
+    status, query = filters.get("status", Handoff.Status.OPEN), filters.get("q", "")
     rows = selectors.handoff_list(user=request.user, status=None if status == "all" else status, query=query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -46,6 +45,7 @@ def handoff_list(request):
             "page": page, "status": status, "query": query, "today": carrier_today(),
             "page_params": urlencode({"status": status, "q": query}),
             "statuses": [*Handoff.Status.choices, ("all", "All")],
+            "filter_form": form,
         },
     )
 

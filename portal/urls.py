@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accountteam.api_auth import ObtainTokenView
+from accountteam.api_auth import ApiTokenViewSet, ObtainTokenView
 from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
 from handoffs import api as handoffs_api
@@ -21,6 +21,9 @@ router.register("escalations", escalations_api.EscalationViewSet, basename="esca
 router.register("handoffs", handoffs_api.HandoffViewSet, basename="handoff")
 router.register("postmortems", postmortems_api.PostMortemViewSet, basename="postmortem")
 
+# A URL that routes nowhere: the API's JSON 404 under /api/, the page elsewhere.
+handler404 = "accountteam.api_errors.not_found"
+
 admin.site.site_header = "Account Team Portal back office"
 admin.site.site_title = "Account Team Portal"
 
@@ -28,11 +31,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("auth/", include("allauth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api_token"),
+    path("api/v1/auth/tokens/", ApiTokenViewSet.as_view({"get": "list", "post": "create"}), name="api_tokens_list"),
+    path(
+        "api/v1/auth/tokens/<int:pk>/",
+        ApiTokenViewSet.as_view({"get": "retrieve", "delete": "destroy"}),
+        name="api_token_detail",
+    ),
     path("api/v1/reports/", include("reviews.api_urls")),
     path("api/v1/queue/", escalations_api.QueueView.as_view(), name="api_queue"),
     path("api/v1/", include((dossier_api + router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("", portal_views.home, name="home"),
     path("accounts/<int:account_id>/", portal_views.account_detail, name="account_detail"),
     path("", include("teams.urls")),

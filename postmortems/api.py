@@ -7,16 +7,22 @@ notes and the workspace are for the carrier's staff; reading a draft answers 404
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from accountteam.api_errors import ERROR_RESPONSES, ServiceActionsMixin
-from teams.api import PersonBriefSerializer
+from accountteam import bounds, idempotency
+from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP, ServiceActionsMixin
+from teams.api import STAFF_WRITES, IsCarrierStaffForWrites, PersonBriefSerializer
 from teams.models import Account, Person
 from teams.scoping import staff_person
 
@@ -59,13 +65,24 @@ class VersionSerializer(serializers.ModelSerializer):
         return f"/api/v1/postmortems/{obj.postmortem_id}/pdf/?version={obj.number}"
 
 
+class DraftSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    root_cause = serializers.CharField()
+    restoration = serializers.CharField()
+    recommendations = serializers.CharField()
+    review_comment = serializers.CharField()
+
+
 class PostMortemSerializer(serializers.ModelSerializer):
     account_number = serializers.CharField(source="account.number", read_only=True)
     company_name = serializers.CharField(source="company.name", read_only=True)
     manager = PersonBriefSerializer(read_only=True)
     duration = serializers.SerializerMethodField()
     tracking_escalation = serializers.IntegerField(source="tracking_id", read_only=True)
-    next_deadline_at = serializers.DateTimeField(source="tracking.next_deadline_at", read_only=True)
+    next_deadline_at = serializers.DateTimeField(
+        source="tracking.next_deadline_at", read_only=True, allow_null=True,
+        help_text="The tracking item's next deadline; null while its clock is stopped or once it is closed.",
+    )
 
     class Meta:
         model = PostMortem
@@ -104,6 +121,7 @@ class PostMortemDetailSerializer(PostMortemSerializer):
         allowed = selectors.postmortem_allowed_actions(user=request.user, postmortem=obj)
         return [name for name in rules.ACTIONS if name in allowed]
 
+    @extend_schema_field(DraftSerializer(allow_null=True, help_text="The draft analysis; null for customers."))
     def get_draft(self, obj) -> dict | None:
         request = self.context.get("request")
         if request is None or staff_person(request.user) is None:
@@ -114,7 +132,6 @@ class PostMortemDetailSerializer(PostMortemSerializer):
         data = super().to_representation(obj)
         request = self.context.get("request")
         if request is not None and staff_person(request.user) is None:
-            data.pop("draft")
             # The customer follows the actions as published (with their live status), not a
             # correction's draft; and reads the event's timeline in the published version.
             published = published_action_ids(obj)
@@ -127,10 +144,10 @@ class RequestSerializer(serializers.Serializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
     ticket_number = serializers.CharField(max_length=60)
     circuit_id = serializers.CharField(max_length=120)
-    event_start = serializers.DateTimeField()
-    event_end = serializers.DateTimeField()
-    impact = serializers.CharField()
-    questions = serializers.CharField(required=False, allow_blank=True, default="")
+    event_start = bounds.datetime_api_field()
+    event_end = bounds.datetime_api_field()
+    impact = serializers.CharField(max_length=bounds.DESCRIPTION)
+    questions = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.DESCRIPTION)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,61 +158,88 @@ class RequestSerializer(serializers.Serializer):
 
 class AcceptSerializer(serializers.Serializer):
     complexity = serializers.ChoiceField(choices=Complexity.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.COMMENT)
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=bounds.COMMENT)
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = bounds.datetime_api_field()
     source = serializers.ChoiceField(choices=Source.choices)
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=bounds.NOTE)
     internal = serializers.BooleanField(default=False)
 
 
 class AnalysisSerializer(serializers.Serializer):
-    summary = serializers.CharField(required=False, allow_blank=True)
-    root_cause = serializers.CharField(required=False, allow_blank=True)
-    restoration = serializers.CharField(required=False, allow_blank=True)
-    recommendations = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=bounds.DESCRIPTION)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=bounds.DESCRIPTION)
+    restoration = serializers.CharField(required=False, allow_blank=True, max_length=bounds.DESCRIPTION)
+    recommendations = serializers.CharField(required=False, allow_blank=True, max_length=bounds.DESCRIPTION)
 
 
 class ActionUpdateSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False, allow_null=True, default=None)
-    done_note = serializers.CharField(required=False, allow_blank=True, default="")
-    description = serializers.CharField(required=False)
+    done_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.LINE)
+    description = serializers.CharField(required=False, max_length=bounds.NOTE)
     owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True), required=False)
-    due_on = serializers.DateField(required=False)
+    due_on = bounds.date_api_field(required=False)
 
 
 class PublishSerializer(serializers.Serializer):
-    correction_note = serializers.CharField(required=False, allow_blank=True, default="",
+    correction_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.LINE,
                                             help_text="Required from the second version on.")
 
 
 class PostMortemCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.COMMENT)
 
 
 _DOC = {200: PostMortemDetailSerializer, **ERROR_RESPONSES}
 
 
+class PostMortemListParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["open", *Status.values], required=False, allow_blank=True,
+        help_text="open: every status before published.",
+    )
+    overdue = serializers.BooleanField(required=False, help_text="Only those past their next deadline.")
+    q = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Ticket, circuit, account or company."
+    )
+
+
+class IsWorkerForWrites(IsCarrierStaffForWrites):
+    """A post-mortem's workspace is written by its workers: the account's service manager, their
+    directors and the carrier admins (after the post-mortem is found: 404 first)."""
+
+    message = "Only the account's service manager, their director or a carrier admin can do this."
+
+    def may_write(self, user, obj) -> bool:
+        return selectors.can_work(user, obj)
+
+
+WORKER_WRITES = [permissions.IsAuthenticated, IsWorkerForWrites]
+
+
 # --- Viewset ------------------------------------------------------------------------------------------
 
 
+@extend_schema_view(list=extend_schema(parameters=[PostMortemListParamsSerializer]))
 class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Post-mortems: request, the manager's workspace, publication and the PDF."""
 
+    lookup_value_regex = ID_LOOKUP
+
     def get_queryset(self):
-        params = self.request.query_params
-        status_filter = params.get("status", "")
-        if status_filter and status_filter not in {*Status.values, "open"}:
-            raise ValidationError({"status": f"One of open, {', '.join(Status.values)}."})
+        if self.action != "list":
+            return PostMortem.objects.visible_to(self.request.user)
+        params = PostMortemListParamsSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         return selectors.postmortem_list(
-            user=self.request.user, status=status_filter, query=params.get("q", ""),
-            overdue=params.get("overdue") in ("1", "true"),
+            user=self.request.user, status=params.validated_data.get("status", ""), query=params.validated_data["q"],
+            overdue=params.validated_data.get("overdue", False),
         )
 
     def get_serializer_class(self):
@@ -207,12 +251,19 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return selectors.postmortem_get(user=self.request.user, pk=pk)
 
     def _pm(self) -> PostMortem:
-        return self.fetch_detail(self.kwargs["pk"])
+        """The route's post-mortem (404 outside the caller's scope), then the action's permissions (403)."""
+        pm = self.fetch_detail(self.kwargs["pk"])
+        self.check_object_permissions(self.request, pm)
+        return pm
 
     def retrieve(self, request, *args, **kwargs):
         return self.detail_response(kwargs["pk"])
 
-    @extend_schema(request=RequestSerializer, responses={201: PostMortemDetailSerializer, **_DOC})
+    @extend_schema(
+        request=RequestSerializer, responses={201: PostMortemDetailSerializer, **ERROR_RESPONSES},
+        parameters=[idempotency.PARAMETER],
+    )
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         """Request a post-mortem (customers with the post-mortem right, or staff on their behalf)."""
         data = self.validated(RequestSerializer)
@@ -220,7 +271,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return self.detail_response(pm.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=AcceptSerializer, responses=_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=WORKER_WRITES)
     def accept(self, request, pk=None):
         pm = self._pm()
         data = self.validated(AcceptSerializer)
@@ -228,7 +279,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return self.detail_response(pk)
 
     @extend_schema(request=DeclineSerializer, responses=_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=WORKER_WRITES)
     def decline(self, request, pk=None):
         pm = self._pm()
         data = self.validated(DeclineSerializer)
@@ -236,8 +287,12 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return self.detail_response(pk)
 
     @extend_schema(methods=["GET"], responses={200: NoteSerializer(many=True)})
-    @extend_schema(methods=["POST"], request=NoteCreateSerializer, responses={201: NoteSerializer, **_DOC})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["POST"], request=NoteCreateSerializer, responses={201: NoteSerializer, **ERROR_RESPONSES})
+    # The whole log (not a page), and none of the list's filters.
+    @action(
+        detail=True, methods=["get", "post"], permission_classes=WORKER_WRITES, pagination_class=None,
+        filter_backends=[],
+    )
     def notes(self, request, pk=None):
         """The logged notes of the event (GET), or log one (POST: `at`, `source`, `text`, `internal`)."""
         pm = self._pm()
@@ -254,7 +309,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         methods=["GET"], responses={200: AnalysisSerializer, 404: OpenApiResponse(description="Unpublished")}
     )
     @extend_schema(methods=["PATCH"], request=AnalysisSerializer, responses=_DOC)
-    @action(detail=True, methods=["get", "patch"])
+    @action(detail=True, methods=["get", "patch"], permission_classes=WORKER_WRITES)
     def analysis(self, request, pk=None):
         """GET: staff read the draft; customers the latest published analysis (404 while unpublished).
         PATCH (staff): save draft sections `summary`, `root_cause`, `restoration`, `recommendations`."""
@@ -266,21 +321,30 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         services.postmortem_analysis_update(actor=request.user, postmortem=pm, **data)
         return self.detail_response(pk)
 
-    @extend_schema(request=PreventiveActionSerializer, responses={201: PreventiveActionSerializer, **_DOC})
-    @action(detail=True, methods=["post"], url_path="preventive-actions")
+    @extend_schema(request=PreventiveActionSerializer, responses={201: PreventiveActionSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"], url_path="preventive-actions", permission_classes=WORKER_WRITES)
     def preventive_actions(self, request, pk=None):
         pm = self._pm()
         data = self.validated(PreventiveActionSerializer)
         item = services.preventive_action_add(actor=request.user, postmortem=pm, **data)
         return Response(PreventiveActionSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ActionUpdateSerializer, responses={200: PreventiveActionSerializer, **_DOC})
-    @action(detail=True, methods=["get", "patch", "delete"], url_path=r"preventive-actions/(?P<action_id>\d+)")
+    @extend_schema(methods=["GET"], responses={200: PreventiveActionSerializer})
+    @extend_schema(
+        methods=["PATCH"], request=ActionUpdateSerializer,
+        responses={200: PreventiveActionSerializer, **ERROR_RESPONSES},
+    )
+    @extend_schema(methods=["DELETE"], responses={204: None, **ERROR_RESPONSES})
+    # Staff write (the action's owner may mark it done); the service asks for the workers where it must.
+    @action(
+        detail=True, methods=["get", "patch", "delete"], url_path=r"preventive-actions/(?P<action_id>\d+)",
+        permission_classes=STAFF_WRITES,
+    )
     def preventive_action(self, request, pk=None, action_id=None):
         """GET one action; PATCH to mark it done (`done`, `done_note`; the owner may too) or rewrite it
         while in preparation; DELETE while in preparation."""
         pm = self._pm()
-        item = get_object_or_404(pm.actions, pk=action_id)
+        item = selectors.preventive_action_get(user=request.user, postmortem=pm, pk=action_id)
         if request.method == "GET":
             return Response(PreventiveActionSerializer(item).data)
         if request.method == "DELETE":
@@ -291,21 +355,21 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return Response(PreventiveActionSerializer(item).data)
 
     @extend_schema(request=None, responses=_DOC)
-    @action(detail=True, methods=["post"], url_path="submit-for-review")
+    @action(detail=True, methods=["post"], url_path="submit-for-review", permission_classes=WORKER_WRITES)
     def submit_for_review(self, request, pk=None):
         services.postmortem_submit_for_review(actor=request.user, postmortem=self._pm())
         return self.detail_response(pk)
 
     @extend_schema(request=PostMortemCommentSerializer, responses=_DOC)
-    @action(detail=True, methods=["post"], url_path="return-to-preparation")
+    @action(detail=True, methods=["post"], url_path="return-to-preparation", permission_classes=WORKER_WRITES)
     def return_to_preparation(self, request, pk=None):
         pm = self._pm()
         data = self.validated(PostMortemCommentSerializer)
         services.postmortem_return_to_preparation(actor=request.user, postmortem=pm, comment=data["comment"])
         return self.detail_response(pk)
 
-    @extend_schema(request=PublishSerializer, responses={201: VersionSerializer, **_DOC})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=PublishSerializer, responses={201: VersionSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"], permission_classes=WORKER_WRITES)
     def publish(self, request, pk=None):
         """Publish a new immutable version. 400 names the missing sections (`sections`)."""
         pm = self._pm()
@@ -314,14 +378,14 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=WORKER_WRITES)
     def correct(self, request, pk=None):
         """Reopen a published analysis for a correction (published versions stay readable)."""
         services.postmortem_correct(actor=request.user, postmortem=self._pm())
         return self.detail_response(pk)
 
     @extend_schema(request=PostMortemCommentSerializer, responses=_DOC)
-    @action(detail=True, methods=["post"], url_path="wait-on-customer")
+    @action(detail=True, methods=["post"], url_path="wait-on-customer", permission_classes=WORKER_WRITES)
     def wait_on_customer(self, request, pk=None):
         pm = self._pm()
         data = self.validated(PostMortemCommentSerializer)
@@ -329,7 +393,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return self.detail_response(pk)
 
     @extend_schema(request=PostMortemCommentSerializer, responses=_DOC)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=WORKER_WRITES)
     def resume(self, request, pk=None):
         pm = self._pm()
         data = self.validated(PostMortemCommentSerializer)
@@ -337,7 +401,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return self.detail_response(pk)
 
     @extend_schema(responses={200: VersionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])  # every version, unfiltered
     def versions(self, request, pk=None):
         return Response(VersionSerializer(self._pm().versions.all(), many=True).data)
 

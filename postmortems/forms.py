@@ -8,27 +8,25 @@ from __future__ import annotations
 
 from django import forms
 
+from accountteam import bounds
+from accountteam.forms import ListFiltersForm
 from teams.models import Account, Person
 
-from .models import Complexity, Source
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+from .models import Complexity, Source, Status
 
 
-def _datetime_input():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+def _text(limit: int, rows: int, **kwargs) -> forms.CharField:
+    return bounds.text_form_field(limit, rows=rows, **kwargs)
 
 
 class RequestForm(forms.Form):
     account = forms.ModelChoiceField(queryset=Account.objects.none())
     ticket_number = forms.CharField(max_length=60, label="Trouble report / ticket number")
     circuit_id = forms.CharField(max_length=120, label="Circuit or service identifier")
-    event_start = forms.DateTimeField(widget=_datetime_input(), label="Event started")
-    event_end = forms.DateTimeField(widget=_datetime_input(), label="Service restored")
-    impact = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Impact on your business")
-    questions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Questions the analysis should answer"
-    )
+    event_start = bounds.datetime_form_field(label="Event started")
+    event_end = bounds.datetime_form_field(label="Service restored")
+    impact = _text(bounds.DESCRIPTION, 4, label="Impact on your business")
+    questions = _text(bounds.DESCRIPTION, 3, required=False, label="Questions the analysis should answer")
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,36 +34,41 @@ class RequestForm(forms.Form):
         self.fields["account"].label_from_instance = lambda a: f"{a.number} · {a.name} ({a.company.name})"
 
 
+class PostMortemFiltersForm(ListFiltersForm):
+    """The post-mortem list's filters and search (query parameters)."""
+
+    status = forms.ChoiceField(choices=[("", "All"), ("open", "Open"), *Status.choices], required=False, label="Status")
+    q = forms.CharField(required=False, label="Search")
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+
 class AcceptForm(forms.Form):
     complexity = forms.ChoiceField(choices=Complexity.choices, initial=Complexity.MEDIUM)
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                              label="Comment to the customer (optional)")
+    comment = _text(bounds.COMMENT, 2, required=False, label="Comment to the customer (optional)")
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Reason (the customer reads it)")
+    reason = _text(bounds.COMMENT, 2, label="Reason (the customer reads it)")
 
 
 class NoteForm(forms.Form):
-    at = forms.DateTimeField(widget=_datetime_input(), label="When it happened")
+    at = bounds.datetime_form_field(label="When it happened")
     source = forms.ChoiceField(choices=Source.choices)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What happened")
+    text = _text(bounds.NOTE, 2, label="What happened")
     internal = forms.BooleanField(required=False, label="Internal (kept out of the published timeline)")
 
 
 class AnalysisForm(forms.Form):
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Event summary")
-    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Root cause")
-    restoration = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                                  label="How service was restored")
-    recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                      label="Recommendations to the customer")
+    summary = _text(bounds.DESCRIPTION, 4, required=False, label="Event summary")
+    root_cause = _text(bounds.DESCRIPTION, 4, required=False, label="Root cause")
+    restoration = _text(bounds.DESCRIPTION, 4, required=False, label="How service was restored")
+    recommendations = _text(bounds.DESCRIPTION, 3, required=False, label="Recommendations to the customer")
 
 
 class PreventiveActionForm(forms.Form):
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Preventive action")
+    description = _text(bounds.NOTE, 2, label="Preventive action")
     owner = forms.ModelChoiceField(queryset=Person.objects.none())
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    due_on = bounds.date_form_field(label="Due on")
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,12 +76,12 @@ class PreventiveActionForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = _text(bounds.COMMENT, 2, required=False)
 
 
 class PublishForm(forms.Form):
-    correction_note = forms.CharField(max_length=300, required=False, label="What this version corrects")
+    correction_note = forms.CharField(max_length=bounds.LINE, required=False, label="What this version corrects")
 
 
 class DoneForm(forms.Form):
-    done_note = forms.CharField(max_length=300, required=False)
+    done_note = forms.CharField(max_length=bounds.LINE, required=False)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accountteam import bounds
+from accountteam.bounds import text_field, validate_date
 from escalations.models import Escalation
 from teams.models import Account, Company, Membership, Person
 from teams.scoping import staff_person, visible_account_ids
@@ -90,15 +92,15 @@ class PostMortem(models.Model):
     )
     manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="postmortems")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     # The event, as the customer describes it.
     ticket_number = models.CharField("trouble report / ticket number", max_length=60)
     circuit_id = models.CharField("circuit or service identifier", max_length=120)
-    event_start = models.DateTimeField()
-    event_end = models.DateTimeField()
-    impact = models.TextField("impact description")
-    questions = models.TextField("questions to answer", blank=True)
+    event_start = models.DateTimeField(validators=[validate_date])
+    event_end = models.DateTimeField(validators=[validate_date])
+    impact = text_field(bounds.DESCRIPTION, "impact description")
+    questions = text_field(bounds.DESCRIPTION, "questions to answer", blank=True)
     below_threshold = models.BooleanField(
         default=False, help_text="Shorter than the eligibility threshold: the manager accepts or declines."
     )
@@ -106,16 +108,16 @@ class PostMortem(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
     complexity = models.CharField(max_length=10, choices=Complexity.choices, blank=True)
     business_days = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Frozen at acceptance.")
-    due_on = models.DateField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True, validators=[validate_date])
+    accepted_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    decline_reason = text_field(bounds.COMMENT, blank=True)
 
     # The working draft of the analysis (published copies live in Version).
-    summary = models.TextField("event summary", blank=True)
-    root_cause = models.TextField(blank=True)
-    restoration = models.TextField("how service was restored", blank=True)
-    recommendations = models.TextField("recommendations to the customer", blank=True)
-    review_comment = models.TextField(blank=True)
+    summary = text_field(bounds.DESCRIPTION, "event summary", blank=True)
+    root_cause = text_field(bounds.DESCRIPTION, blank=True)
+    restoration = text_field(bounds.DESCRIPTION, "how service was restored", blank=True)
+    recommendations = text_field(bounds.DESCRIPTION, "recommendations to the customer", blank=True)
+    review_comment = text_field(bounds.COMMENT, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostMortemQuerySet.as_manager()
@@ -149,12 +151,12 @@ class Note(models.Model):
     """One logged note of the event: when it happened, who reported it, what happened."""
 
     postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="notes")
-    at = models.DateTimeField(help_text="When it happened.")
+    at = models.DateTimeField(help_text="When it happened.", validators=[validate_date])
     source = models.CharField(max_length=20, choices=Source.choices)
-    text = models.TextField()
+    text = text_field(bounds.NOTE)
     internal = models.BooleanField(default=False, help_text="Kept out of the published timeline.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     class Meta:
         ordering = ["at", "pk"]
@@ -171,13 +173,13 @@ class PreventiveAction(models.Model):
         DONE = "done", "Done"
 
     postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField()
+    description = text_field(bounds.NOTE)
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="preventive_actions")
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[validate_date])
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     done_note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     class Meta:
         ordering = ["due_on", "pk"]

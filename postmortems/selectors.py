@@ -82,6 +82,15 @@ def published_action_ids(postmortem: PostMortem) -> set[int]:
     return {entry["id"] for entry in versions[0].actions} if versions else set()
 
 
+def preventive_action_get(*, user, postmortem: PostMortem, pk) -> PreventiveAction:
+    """One of the post-mortem's preventive actions. Customers follow those of the published version
+    only: another one (a correction's draft, or any before publication) is a 404 for them."""
+    actions = postmortem.actions.all()
+    if staff_person(user) is None:
+        actions = actions.filter(pk__in=published_action_ids(postmortem))
+    return get_object_or_404(actions, pk=pk)
+
+
 IN_PROGRESS = (Status.ACCEPTED, Status.IN_PREPARATION, Status.IN_REVIEW)
 
 

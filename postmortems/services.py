@@ -26,8 +26,8 @@ from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from accountteam import notifications
-from accountteam.notifications import Notice
+from accountteam import bounds, notifications
+from accountteam.notifications import Notice, excerpt
 from escalations import services as escalation_services
 from escalations.models import Category, Channel
 from escalations.rules import CLOSED
@@ -102,7 +102,13 @@ def postmortem_request(
     """Request a post-mortem of a repair event on ``account``. Events shorter than the eligibility
     threshold are accepted as requests but flagged for the manager to accept or decline."""
     now = now or timezone.now()
-    errors = rules.validate_event(start=event_start, end=event_end, now=now)
+    bounds.ensure(bounds.date_errors(event_start=event_start, event_end=event_end))
+    errors = {
+        **rules.validate_event(start=event_start, end=event_end, now=now),
+        **bounds.text_errors(60, ticket_number=ticket_number),
+        **bounds.text_errors(120, circuit_id=circuit_id),
+        **bounds.text_errors(bounds.DESCRIPTION, impact=impact, questions=questions),
+    }
     for name, value in (("ticket_number", ticket_number), ("circuit_id", circuit_id), ("impact", impact)):
         if not (value or "").strip():
             errors[name] = "This field is required."
@@ -118,7 +124,8 @@ def postmortem_request(
     )
     tracking = escalation_services.escalation_create(
         actor=actor, account=account, channel=Channel.EMAIL, category=Category.POSTMORTEM,
-        subject=f"Post-mortem request: ticket {ticket_number.strip()}"[:200], description=description,
+        subject=f"Post-mortem request: ticket {ticket_number.strip()}"[:200],
+        description=bounds.clip(description, bounds.DESCRIPTION),
         now=now, right="can_request_postmortem",
     )
     return PostMortem.objects.create(
@@ -140,6 +147,7 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
     """Accept the request and set its complexity; the due date follows from the policy table on the
     manager's calendar and becomes the tracking item's promised date."""
     now = now or timezone.now()
+    bounds.ensure(bounds.text_errors(bounds.COMMENT, comment=comment))
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     if complexity not in rules.DEFAULT_BUSINESS_DAYS:
@@ -157,11 +165,12 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
     if pm.tracking.status not in CLOSED:
         # Acknowledges a new tracking item too; an acknowledged one gets the new date.
         escalation_services.escalation_promise(
-            actor=actor, escalation=pm.tracking, follow_up_on=pm.due_on, comment=f"{words} {comment}".strip(), now=now
+            actor=actor, escalation=pm.tracking, follow_up_on=pm.due_on, now=now,
+            comment=bounds.clip(f"{words} {comment}".strip(), bounds.COMMENT),
         )
     notifications.record(
         _customer_notices(pm, "accepted", f"Post-mortem accepted: ticket {pm.ticket_number}",
-                          f"{_describe(pm)}\n{words}\n{comment}".strip())
+                          f"{_describe(pm)}\n{words}\n{excerpt(comment)}".strip())
     )
     return pm
 
@@ -173,16 +182,18 @@ def postmortem_decline(*, actor, postmortem: PostMortem, reason: str, now: dt.da
     _require_worker(actor, pm)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the post-mortem is declined."})
+    bounds.ensure(bounds.text_errors(bounds.COMMENT, reason=reason.strip()))
     _transition(pm, "decline")
     pm.decline_reason = reason.strip()
     pm.save()
     if pm.tracking.status not in CLOSED:
         escalation_services.escalation_resolve(
-            actor=actor, escalation=pm.tracking, comment=f"Post-mortem declined: {pm.decline_reason}", now=now
+            actor=actor, escalation=pm.tracking, now=now,
+            comment=bounds.clip(f"Post-mortem declined: {pm.decline_reason}", bounds.COMMENT),
         )
     notifications.record(
         _customer_notices(pm, "declined", f"Post-mortem declined: ticket {pm.ticket_number}",
-                          f"{_describe(pm)}\nDeclined: {pm.decline_reason}")
+                          f"{_describe(pm)}\nDeclined: {excerpt(pm.decline_reason)}")
     )
     return pm
 
@@ -206,10 +217,10 @@ def postmortem_note_add(*, actor, postmortem: PostMortem, at: dt.datetime, sourc
         raise PostMortemConflict(f"Not possible while the post-mortem is {pm.get_status_display().lower()}.")
     if pm.status == Status.IN_REVIEW:
         raise PostMortemConflict("The analysis is in review: return it to preparation first.")
-    errors = {}
+    errors = {**bounds.date_errors(at=at), **bounds.text_errors(bounds.NOTE, text=text.strip())}
     if not text.strip():
         errors["text"] = "Write what happened."
-    if at > now + dt.timedelta(minutes=5):
+    if "at" not in errors and at > now + dt.timedelta(minutes=5):
         errors["at"] = "A note of the event cannot be in the future."
     if errors:
         raise ValidationError(errors)
@@ -233,6 +244,7 @@ def postmortem_analysis_update(*, actor, postmortem: PostMortem, **sections: str
     unknown = set(sections) - set(ANALYSIS_FIELDS)
     if unknown:
         raise ValidationError({name: "Unknown section." for name in unknown})
+    bounds.ensure(bounds.text_errors(bounds.DESCRIPTION, **{k: (v or "").strip() for k, v in sections.items()}))
     _editable(pm)
     for name, value in sections.items():
         setattr(pm, name, (value or "").strip())
@@ -247,7 +259,9 @@ def preventive_action_add(*, actor, postmortem: PostMortem, description: str, ow
     _require_worker(actor, pm)
     _editable(pm)
     pm.save()
-    errors = {}
+    errors = {
+        **bounds.text_errors(bounds.NOTE, description=description.strip()), **bounds.date_errors(due_on=due_on)
+    }
     if not description.strip():
         errors["description"] = "Say what will be done."
     if not owner.is_active:
@@ -264,6 +278,11 @@ def preventive_action_update(*, actor, action: PreventiveAction, done: bool | No
     """Mark an action done (or open again) — its owner may too, also after publication — or change
     its text, owner or due date (only while the analysis is being prepared)."""
     now = now or timezone.now()
+    bounds.ensure(
+        bounds.text_errors(bounds.NOTE, description=(description or "").strip()),
+        bounds.text_errors(bounds.LINE, done_note=(done_note or "").strip()),
+        bounds.date_errors(due_on=due_on),
+    )
     action = PreventiveAction.objects.select_for_update().select_related("postmortem").get(pk=action.pk)
     pm = _locked(action.postmortem)
     person = staff_person(actor)
@@ -284,7 +303,7 @@ def preventive_action_update(*, actor, action: PreventiveAction, done: bool | No
     if done is not None:
         action.state = PreventiveAction.State.DONE if done else PreventiveAction.State.OPEN
         action.done_at = now if done else None
-        action.done_note = done_note.strip()[:300] if done else ""
+        action.done_note = done_note.strip() if done else ""
     action.save()
     return action
 
@@ -335,12 +354,13 @@ def postmortem_return_to_preparation(*, actor, postmortem: PostMortem, comment: 
         raise PermissionDenied("Only the service director (or a carrier admin) reviews the analysis.")
     if not comment.strip():
         raise ValidationError({"comment": "Say what needs changing."})
+    bounds.ensure(bounds.text_errors(bounds.COMMENT, comment=comment.strip()))
     _transition(pm, "return_to_preparation")
     pm.review_comment = comment.strip()
     pm.save()
     notifications.record([
         _person_notice(pm, pm.manager, f"returned:{timezone.now().isoformat()}",
-                       f"Post-mortem returned for changes: ticket {pm.ticket_number}", comment.strip())
+                       f"Post-mortem returned for changes: ticket {pm.ticket_number}", excerpt(comment))
     ])
     return pm
 
@@ -365,6 +385,7 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
     """Publish the analysis as a new immutable version, close the tracking item and email the
     customer. Refused (400) while a required section is empty or no preventive action exists."""
     now = now or timezone.now()
+    bounds.ensure(bounds.text_errors(bounds.LINE, correction_note=correction_note.strip()))
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     if settings.POSTMORTEM_DIRECTOR_REVIEW and pm.status == Status.IN_REVIEW and not can_review(actor, pm):
@@ -392,7 +413,7 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
     )
     body = f"{_describe(pm)}\nThe written root-cause analysis is ready to read and download as a PDF."
     if number > 1:
-        body += f"\nWhat changed: {version.correction_note}"
+        body += f"\nWhat changed: {excerpt(version.correction_note)}"
     notifications.record(_customer_notices(pm, f"published:v{number}", subject, body))
     return version
 
@@ -462,7 +483,7 @@ def preventive_action_reminders(*, now: dt.datetime | None = None, soon_days: in
                 action.owner,
                 key=f"pm-action:{action.pk}:{key}:p{action.owner_id}", kind="preventive_action",
                 subject=f"{subject}: ticket {pm.ticket_number}",
-                body=f"{_describe(pm)}\nAction: {action.description}\nDue: {action.due_on:%A %d %B %Y}\n"
+                body=f"{_describe(pm)}\nAction: {excerpt(action.description)}\nDue: {action.due_on:%A %d %B %Y}\n"
                      f"Mark it done on the post-mortem page when it is in place.",
                 url=_url(pm),
             )

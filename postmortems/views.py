@@ -38,6 +38,7 @@ from .forms import (
     DeclineForm,
     DoneForm,
     NoteForm,
+    PostMortemFiltersForm,
     PreventiveActionForm,
     PublishForm,
     RequestForm,
@@ -55,11 +56,9 @@ STATUS_FILTERS = [("open", "Open"), *Status.choices]
 @login_required
 def postmortem_list(request):
     """Customers: their active company's post-mortems. Staff: those they may see."""
-    status = request.GET.get("status", "")
-    if status not in {"open", *Status.values}:
-        status = ""
-    query = request.GET.get("q", "").strip()
-    overdue = request.GET.get("overdue") == "1"
+    form = PostMortemFiltersForm(request.GET)
+    filters = form.filters()
+    status, query, overdue = filters.get("status", ""), filters.get("q", ""), filters.get("overdue", False)
     staff = staff_person(request.user) is not None
     membership = request.membership
     company = None if staff or membership is None else membership.company
@@ -80,6 +79,7 @@ def postmortem_list(request):
             "extra": urlencode(filters),
             "can_request": staff or (membership is not None and membership.can_request_postmortem),
             "staff": staff,
+            "filter_form": form,
         },
     )
 

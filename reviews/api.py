@@ -22,7 +22,8 @@ from . import compliance, exports, rules, selectors
 
 class CSVRenderer(BaseRenderer):
     """text/csv for ``?format=csv`` (or ``Accept: text/csv``): the rows of ``results`` under the
-    view's ``csv_columns``; an error answer becomes one ``field,message`` line per message."""
+    view's ``csv_columns``; an error answer, or anything else that is not a report (OPTIONS'
+    description of the view), becomes one ``field,message`` line per message."""
 
     media_type = "text/csv"
     format = "csv"
@@ -32,7 +33,8 @@ class CSVRenderer(BaseRenderer):
         renderer_context = renderer_context or {}
         response = renderer_context.get("response")
         view = renderer_context.get("view")
-        if response is not None and response.status_code >= 400 or not isinstance(data, dict | list):
+        not_a_report = not isinstance(data, dict | list) or isinstance(data, dict) and "results" not in data
+        if response is not None and response.status_code >= 400 or not_a_report:
             return exports.csv_text(("field", "message"), _error_rows(data))
         rows = data["results"] if isinstance(data, dict) else data
         columns = getattr(view, "csv_columns", None) or (list(rows[0]) if rows else [])

@@ -26,6 +26,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from accountteam import bounds
+
 PERIOD_CHOICES = (7, 30, 90)
 DEFAULT_PERIOD = 30
 MAX_PERIOD_DAYS = 731  # two years: enough for any review, bounded for the weekly trend
@@ -75,10 +77,14 @@ def _date(value: str, name: str, errors: dict) -> dt.date | None:
         errors[name] = f"“{value}” is not a date in the form YYYY-MM-DD."
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         errors[name] = f"“{value}” is not a valid date."
         return None
+    if not bounds.within(day):
+        errors[name] = bounds.DATE_MESSAGE
+        return None
+    return day
 
 
 def parse_period(params: Mapping[str, str], *, today: dt.date) -> Period:

@@ -8,6 +8,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accountteam.api_errors import ID_LOOKUP
+
 from . import selectors, services
 from .models import Account, Assignment, Company, Person, Role
 from .scoping import staff_person
@@ -156,12 +158,37 @@ class IsCarrierAdminForWrites(permissions.BasePermission):
         return person is not None and person.is_carrier_admin
 
 
+class IsCarrierStaffForWrites(permissions.BasePermission):
+    """Writes are for the carrier's staff: anyone else is refused (403) before the body is read.
+    On a detail route the check is on the object, once ``get_object`` has found it in the caller's
+    scope, so an object that is not theirs stays a 404 (and a subclass can ask more of the object)."""
+
+    message = "Only the carrier's staff can do this."
+
+    def has_permission(self, request, view):
+        # A method the route does not serve answers 405 (never a 403 that hints at something there).
+        if request.method in permissions.SAFE_METHODS or not hasattr(view, request.method.lower()):
+            return True
+        return getattr(view, "detail", False) or staff_person(request.user) is not None
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or self.may_write(request.user, obj)
+
+    def may_write(self, user, obj) -> bool:
+        return staff_person(user) is not None
+
+
+# Per action: ``@action(..., permission_classes=STAFF_WRITES)``.
+STAFF_WRITES = [permissions.IsAuthenticated, IsCarrierStaffForWrites]
+
+
 # --- Viewsets ------------------------------------------------------------------------------------
 
 
 class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     """Customer companies the caller may see."""
 
+    lookup_value_regex = ID_LOOKUP
     serializer_class = CompanySerializer
     filterset_fields = ["kind"]
     search_fields = ["name"]
@@ -175,6 +202,7 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(description="Accounts the caller may see. `q` searches company, account and person."),
 )
 class AccountViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_LOOKUP
     serializer_class = AccountSerializer
     filterset_class = AccountFilter
     ordering_fields = ["number", "name", "company__name"]
@@ -197,6 +225,7 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """Carrier staff: the whole directory for staff, the people serving them for customers."""
 
+    lookup_value_regex = ID_LOOKUP
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     search_fields = ["name", "email", "title"]
@@ -209,6 +238,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """The role catalogue, tagged Sales or Service team."""
 
+    lookup_value_regex = ID_LOOKUP
     serializer_class = RoleSerializer
     filterset_fields = ["team"]
     pagination_class = None
@@ -222,6 +252,7 @@ class AssignmentViewSet(
 ):
     """Assignments (history included). Carrier admins may add one; it never overwrites another."""
 
+    lookup_value_regex = ID_LOOKUP
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
     ordering_fields = ["start_date", "end_date"]

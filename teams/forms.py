@@ -1,9 +1,15 @@
 from django import forms
 from django.utils import timezone
 
+from accountteam import bounds
 from accountteam.calendar import validate_time_zone
+from accountteam.forms import ListFiltersForm
 
 from .models import Membership, Person
+
+
+class AccountSearchForm(ListFiltersForm):
+    q = forms.CharField(required=False, label="Search")
 
 
 class PermissionsForm(forms.Form):
@@ -38,10 +44,7 @@ class AcceptInvitationForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     availability = forms.ChoiceField(choices=Person.Availability.choices)
-    availability_until = forms.DateTimeField(
-        label="Until (optional)", required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    availability_until = bounds.datetime_form_field(label="Until (optional)", required=False)
     backup = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Backup")
 
     def __init__(self, *args, person: Person, **kwargs):

@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models.functions import Lower
+
+from accountteam import bounds
 
 from . import services
 from .models import Account, Assignment, Person, Role
@@ -27,10 +29,14 @@ class ImportReport:
 
 def _date(value: str, column: str, problems: list[str]) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         problems.append(f"{column} {value!r} is not a date (YYYY-MM-DD)")
         return None
+    if not bounds.within(day):
+        problems.append(f"{column} {value!r} is not between {bounds.EARLIEST} and {bounds.LATEST}")
+        return None
+    return day
 
 
 def validate_assignment_csv(lines) -> ImportReport:
@@ -54,17 +60,18 @@ def validate_assignment_csv(lines) -> ImportReport:
         raw.append(row)
     numbers = [r["account"].strip() for r in raw if r.get("account")]
     accounts = Account.objects.in_bulk(numbers, field_name="number")
-    emails = {(r.get("person_email") or "").strip().lower() for r in raw} - {""}
-    email_filter = Q()
-    for email in emails:
-        email_filter |= Q(email__iexact=email)
-    people = {p.email.lower(): p for p in Person.objects.filter(email_filter)} if emails else {}
+    emails = sorted({(r.get("person_email") or "").strip().lower() for r in raw} - {""})
+    people = {}
+    for start in range(0, len(emails), 1000):
+        chunk = Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails[start:start + 1000])
+        people.update({p.email.lower(): p for p in chunk})
     roles = {}
     for role in Role.objects.all():
         roles[role.code.lower()] = role
         roles[role.name.lower()] = role
 
-    pending: list[Assignment] = []
+    # Every check against sets read once: the time grows with the rows, not their square.
+    slots = services.assignment_slots(a.pk for a in accounts.values())
     for row in raw:
         line_number = row.pop("__line__")
         problems: list[str] = []
@@ -85,18 +92,19 @@ def validate_assignment_csv(lines) -> ImportReport:
             problems.append(f"no person with email {values['person_email']!r}")
         start = _date(values["start_date"], "start_date", problems) if values["start_date"] else None
         end = _date(values["end_date"], "end_date", problems) if values["end_date"] else None
-        if len(values["note"]) > 300:
-            problems.append("note is longer than 300 characters")
+        if len(values["note"]) > bounds.LINE:
+            problems.append(f"note is longer than {bounds.LINE} characters")
         if not problems and account and role and person and start:
             problems += services.assignment_conflicts(
                 account=account, role=role, person=person, start_date=start, end_date=end,
-                pending=pending,
+                slot=slots[(account.pk, role.pk)],
             )
         if problems:
             report.errors.append((line_number, "; ".join(problems)))
             continue
-        pending.append(Assignment(account=account, role=role, person=person,
-                                  start_date=start, end_date=end))
+        slots[(account.pk, role.pk)].append(
+            Assignment(account=account, role=role, person=person, start_date=start, end_date=end)
+        )
         report.rows.append(dict(account=account, role=role, person=person, start_date=start,
                                 end_date=end, note=values["note"]))
     if not raw:

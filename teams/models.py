@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accountteam import bounds
+from accountteam.bounds import text_field, validate_date
 from accountteam.calendar import (
     DEFAULT_WEEKLY_HOURS,
     CalendarSpec,
@@ -101,8 +103,8 @@ class Company(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    profile = models.TextField(blank=True, help_text="Corporate profile, in the customer's words.")
-    created_at = models.DateTimeField(default=timezone.now)
+    profile = text_field(bounds.DESCRIPTION, blank=True, help_text="Corporate profile, in the customer's words.")
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = CompanyQuerySet.as_manager()
 
@@ -156,7 +158,7 @@ class Membership(CompanyRights):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     is_default = models.BooleanField("default company", default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = MembershipQuerySet.as_manager()
 
@@ -186,9 +188,9 @@ class Invitation(CompanyRights):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
+    expires_at = models.DateTimeField(validators=[validate_date])
+    accepted_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -250,7 +252,7 @@ class Closure(models.Model):
     """An extra closure date on a calendar (office move, company day)."""
 
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closures")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_date])
     reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -270,7 +272,7 @@ class Role(models.Model):
     name = models.CharField(max_length=100, unique=True)
     team = models.CharField(max_length=20, choices=Team.choices)
     also_known_as = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
+    description = text_field(bounds.DESCRIPTION, blank=True)
     allows_multiple = models.BooleanField(
         default=False, help_text="Several people may hold this role on one account at once."
     )
@@ -311,7 +313,7 @@ class Person(models.Model):
         max_length=20, choices=Availability.choices, default=Availability.IN_OFFICE
     )
     availability_until = models.DateTimeField(
-        null=True, blank=True, help_text="When the availability state ends by itself."
+        null=True, blank=True, validators=[validate_date], help_text="When the availability state ends by itself."
     )
     backup = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="backing_up"
@@ -348,10 +350,12 @@ class Assignment(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="assignments")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
-    start_date = models.DateField(default=carrier_today)
-    end_date = models.DateField(null=True, blank=True, help_text="Last day of the assignment.")
+    start_date = models.DateField(default=carrier_today, validators=[validate_date])
+    end_date = models.DateField(
+        null=True, blank=True, validators=[validate_date], help_text="Last day of the assignment."
+    )
     note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
+from django.utils import timezone
 
 from accountteam.clock import carrier_today
 
@@ -42,6 +43,15 @@ def not_ended(prefix: str = "") -> Q:
     """Assignments (or rows reached through ``prefix``) that have not ended by today."""
     today = carrier_today()
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+def covered_people(person, now=None):
+    """The people ``person`` backs up who are out of the office now (an out-of-office state whose
+    ``until`` has not passed): their work is ``person``'s while they are away, and only then."""
+    now = now or timezone.now()
+    return _model("Person").objects.filter(backup=person, availability="out_of_office").filter(
+        Q(availability_until__isnull=True) | Q(availability_until__gt=now)
+    )
 
 
 def visible_account_ids(user):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from accountteam import bounds, notifications
+from accountteam.notifications import Notice
 
 from .models import Account, Assignment, Company, Invitation, Membership, Person, Role
 from .rules import IN_OFFICE, OUT_OF_OFFICE, periods_overlap
@@ -24,23 +27,37 @@ INVITATION_LIFETIME = dt.timedelta(days=14)
 # --- Assignments -------------------------------------------------------------------------
 
 
+def assignment_slots(account_ids) -> dict[tuple[int, int], list[Assignment]]:
+    """Every assignment (history included) of these accounts, by (account id, role id): what
+    ``assignment_conflicts`` checks a new one against, read in a few queries however many."""
+    slots: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
+    ids = sorted(set(account_ids))
+    for start in range(0, len(ids), 1000):
+        rows = Assignment.objects.filter(account_id__in=ids[start:start + 1000]).select_related("person")
+        for row in rows:
+            slots[(row.account_id, row.role_id)].append(row)
+    return slots
+
+
 def assignment_conflicts(
     *, account: Account, role: Role, person: Person, start_date: dt.date, end_date: dt.date | None,
-    pending: list[Assignment] = (), exclude_pk: int | None = None,
+    slot: list[Assignment] | None = None, exclude_pk: int | None = None,
 ) -> list[str]:
     """Why a new assignment cannot be added (empty when it can).
 
-    ``pending`` are assignments validated earlier in the same batch and not yet saved;
-    ``exclude_pk`` is the assignment being edited.
+    ``slot``: the assignments of the same account and role to check against (from
+    ``assignment_slots``, plus those accepted earlier in the same batch); read from the database
+    when not given. ``exclude_pk`` is the assignment being edited.
     """
     problems = []
     if end_date is not None and end_date < start_date:
         problems.append("The end date is before the start date.")
         return problems
-    existing = list(
-        Assignment.objects.filter(account=account, role=role).exclude(pk=exclude_pk).select_related("person")
-    ) + [p for p in pending if p.account_id == account.pk and p.role_id == role.pk]
-    for other in existing:
+    if slot is None:
+        slot = list(Assignment.objects.filter(account=account, role=role).select_related("person"))
+    for other in slot:
+        if exclude_pk is not None and other.pk == exclude_pk:
+            continue
         if not periods_overlap(start_date, end_date, other.start_date, other.end_date):
             continue
         if other.person_id == person.pk:
@@ -65,6 +82,9 @@ def assignment_create(
 
     Raises ValidationError when the role already has a holder for an overlapping period.
     """
+    bounds.ensure(
+        bounds.date_errors(start_date=start_date, end_date=end_date), bounds.text_errors(bounds.LINE, note=note)
+    )
     Account.objects.select_for_update().filter(pk=account.pk).first()  # serialise per account
     problems = assignment_conflicts(
         account=account, role=role, person=person, start_date=start_date, end_date=end_date
@@ -78,9 +98,32 @@ def assignment_create(
 
 
 def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]:
-    """Create many assignments in one transaction; all rows were validated by the caller."""
+    """Create many assignments in one transaction, all or nothing. The rows were validated by the
+    caller; they are checked again under the accounts' locks (someone may have added a conflicting
+    assignment meanwhile) against sets read once, so the time grows with the rows, not their square."""
     with transaction.atomic():
-        return [assignment_create(created_by=created_by, **row) for row in rows]
+        account_ids = sorted({row["account"].pk for row in rows})
+        for start in range(0, len(account_ids), 1000):  # serialise with assignment_create, per account
+            list(Account.objects.select_for_update().filter(pk__in=account_ids[start:start + 1000]).values_list("pk"))
+        slots = assignment_slots(account_ids)
+        new, problems = [], []
+        for row in rows:
+            slot = slots[(row["account"].pk, row["role"].pk)]
+            found = assignment_conflicts(slot=slot, **{k: row[k] for k in ASSIGNMENT_FIELDS})
+            if found:
+                problems += found
+                continue
+            assignment = Assignment(created_by=created_by, note=row.get("note", ""), **{
+                k: row[k] for k in ASSIGNMENT_FIELDS
+            })
+            slot.append(assignment)
+            new.append(assignment)
+        if problems:
+            raise ValidationError(problems)
+        return Assignment.objects.bulk_create(new, batch_size=1000)
+
+
+ASSIGNMENT_FIELDS = ("account", "role", "person", "start_date", "end_date")
 
 
 # --- Companies and users -------------------------------------------------------------------
@@ -146,6 +189,7 @@ def invitation_create(
     *, actor, company: Company, email: str, permissions: dict[str, bool], accept_url_builder
 ) -> Invitation:
     """Invite ``email`` to ``company`` and email them a link. Company admins and staff call it.
+    A pending invitation of the same address is replaced (its link stops working).
 
     ``accept_url_builder(token)`` returns the absolute URL of the acceptance page.
     """
@@ -154,11 +198,17 @@ def invitation_create(
     email = email.strip().lower()
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {company}."})
+    now = timezone.now()
+    # One valid link per address: a new invitation replaces the one still pending.
+    Invitation.objects.filter(
+        company=company, email__iexact=email, accepted_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
     invitation = Invitation.objects.create(
         company=company,
         email=email,
         invited_by=actor,
-        expires_at=timezone.now() + INVITATION_LIFETIME,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
         **{name: bool(permissions.get(name, False)) for name in Membership.PERMISSION_FIELDS},
     )
     url = accept_url_builder(invitation.token)
@@ -166,14 +216,14 @@ def invitation_create(
         "teams/email/invitation.txt",
         {"invitation": invitation, "url": url, "carrier_name": settings.CARRIER_NAME},
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[{settings.CARRIER_NAME}] You are invited to the Account Team Portal",
-            body,
-            None,
-            [email],
+    # Through the notification outbox: sent after commit, retried, and caught up by the sweep
+    # when the broker or the mail server was down.
+    notifications.record([
+        Notice(
+            key=f"invitation:{invitation.pk}", kind="invitation", email=email, user_id=None,
+            subject="You are invited to the Account Team Portal", body=body, url="",
         )
-    )
+    ])
     return invitation
 
 
@@ -235,6 +285,7 @@ def person_set_availability(
     """Staff set their own availability (and a backup while out)."""
     if state not in (IN_OFFICE, OUT_OF_OFFICE):
         raise ValidationError({"availability": f"Unknown availability {state!r}."})
+    bounds.ensure(bounds.date_errors(availability_until=until))
     if until is not None and until <= timezone.now():
         raise ValidationError({"availability_until": "Pick a time in the future."})
     if backup is not None and backup.pk == person.pk:

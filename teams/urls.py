@@ -14,5 +14,4 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/availability/", views.my_availability, name="my_availability"),
     path("me/settings/", views.my_settings, name="my_settings"),
-    path("healthz", views.healthz, name="healthz"),
 ]

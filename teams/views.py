@@ -9,8 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +18,14 @@ from accountteam.forms import add_service_errors
 from accountteam.notifications import user_settings
 
 from . import selectors, services
-from .forms import AcceptInvitationForm, AvailabilityForm, InvitationForm, PermissionsForm, SettingsForm
+from .forms import (
+    AcceptInvitationForm,
+    AccountSearchForm,
+    AvailabilityForm,
+    InvitationForm,
+    PermissionsForm,
+    SettingsForm,
+)
 from .models import Invitation, Membership
 from .scoping import staff_person
 from .tenancy import SESSION_KEY
@@ -31,11 +37,14 @@ PAGE_SIZE = 25
 @login_required
 @require_GET
 def account_search(request):
-    query = request.GET.get("q", "")
+    form = AccountSearchForm(request.GET)
+    query = form.filters().get("q", "")
     company = request.membership.company if request.membership is not None else None
     accounts = selectors.account_list(user=request.user, query=query, company=company)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "page_params": urlencode({"q": query}) if query else ""}
+    context = {
+        "page": page, "query": query, "page_params": urlencode({"q": query}) if query else "", "filter_form": form,
+    }
     if request.htmx:
         return render(request, "teams/partials/_account_rows.html", context)
     return render(request, "teams/account_search.html", context)
@@ -121,7 +130,9 @@ def membership_edit(request, company_id: int, membership_id: int):
 def invitation_accept(request, token: str):
     invitation = Invitation.objects.select_related("company").filter(token=token).first()
     if invitation is None or not invitation.is_open():
-        raise Http404("This invitation has expired or was already used.")
+        # A styled answer: 404 for a link that never existed, 410 for one used, replaced or expired.
+        status = 404 if invitation is None else 410
+        return render(request, "teams/invitation_closed.html", {"invitation": invitation}, status=status)
     user = request.user if request.user.is_authenticated else None
     form = AcceptInvitationForm(request.POST or None) if user is None else None
     if request.method == "POST" and (user is not None or form.is_valid()):
@@ -174,13 +185,6 @@ def my_availability(request):
             messages.success(request, "Your availability is saved.")
             return redirect("my_availability")
     return render(request, "teams/my_availability.html", {"form": form, "person": person})
-
-
-def healthz(request):
-    """Liveness and database reachability, for container health checks."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 @login_required

@@ -1,6 +1,8 @@
 import pytest
+import time_machine
 from django.core.cache import cache
 
+from tests.clients import signed_in
 from tests.teams.factories import (
     AccountFactory,
     AssignmentFactory,
@@ -60,3 +62,71 @@ def tenant(db):
 @pytest.fixture
 def foreign(db):
     return Tenant("Foreign")
+
+
+@pytest.fixture
+def make_client():
+    """How ``customer``, ``staff`` and ``director_client`` are signed in: ``make_client(user)``, a
+    browser session by default. An API test module overrides it with its own API client."""
+    return signed_in
+
+
+@pytest.fixture
+def manager(tenant):
+    """The home tenant's service manager's portal user."""
+    return tenant.manager_user
+
+
+@pytest.fixture
+def customer(tenant, make_client):
+    """The home tenant's full-rights customer user, signed in."""
+    return make_client(tenant.user)
+
+
+@pytest.fixture
+def staff(tenant, make_client):
+    """The home tenant's service manager, signed in."""
+    return make_client(tenant.manager_user)
+
+
+@pytest.fixture
+def director_name():
+    """The name of the ``director`` (her username: the name in lower case, a dot for the space).
+    A folder's conftest overrides it to name its own director."""
+    return "Home Director"
+
+
+@pytest.fixture
+def director(tenant, director_name):
+    """The home tenant's service manager reports to this director, who has a portal user."""
+    person = PersonFactory(
+        name=director_name, title="Director", user=UserFactory(username=director_name.lower().replace(" ", "."))
+    )
+    tenant.manager.reports_to = person
+    tenant.manager.save(update_fields=["reports_to"])
+    return person
+
+
+@pytest.fixture
+def director_client(director, make_client):
+    return make_client(director.user)
+
+
+@pytest.fixture
+def admin(db):
+    """A carrier admin with a portal user."""
+    return PersonFactory(
+        name="Ada Admin", title="Carrier admin", is_carrier_admin=True, user=UserFactory(username="ada.admin")
+    )
+
+
+def clock_at(instant, *, autouse=False):
+    """A ``clock`` fixture for a test module or folder: time stands still at ``instant`` until a
+    test moves it (``clock.move_to``). ``clock = clock_at(NOW)``, autouse for every test there."""
+
+    @pytest.fixture(name="clock", autouse=autouse)
+    def clock():
+        with time_machine.travel(instant, tick=False) as traveller:
+            yield traveller
+
+    return clock

@@ -4,6 +4,8 @@ A new URL with a parameter fails here until it is listed below: either in ``FORE
 (walked) or in ``NOT_TENANT_DATA`` with the reason it carries no tenant data.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -87,6 +89,9 @@ def foreign_kwargs(name, foreign):
         # The feed's token is its credential (tested in tests/dossiers/test_ical.py); walked here
         # with the token of a feed that was rotated away, which must no longer answer.
         "calendar_feed": {"token": foreign.old_feed_token},
+        # API tokens are their user's own: another user's token is "not found".
+        "api_token_detail": {"pk": foreign.api_token.pk},
+        "api_token_revoke": {"pk": foreign.api_token.pk},
     }
     return table.get(name)
 
@@ -138,6 +143,9 @@ def foreign(foreign):
     foreign.proposal = ProposalFactory(account=foreign.account, owner=foreign.manager)
     foreign.dossier_file = DossierFileFactory(account=foreign.account)
     foreign.old_feed_token = calendar_feed_get_or_create(user=foreign.user).token
+    from accountteam.tokens import api_token_create
+
+    foreign.api_token, _ = api_token_create(user=foreign.user, name="Foreign script")
     calendar_feed_get_or_create(user=foreign.user, rotate=True)
     _foreign_handoff(foreign)
     _foreign_postmortem(foreign)
@@ -207,3 +215,172 @@ def test_back_office_is_closed_to_customer_users(client, tenant, foreign):
     response = client.get(reverse("admin:teams_account_change", args=[foreign.account.pk]))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_backup_sees_nothing_of_a_colleague_who_is_in_the_office(client, tenant, foreign):
+    """The foreign manager names the home manager as backup: while the foreign manager is in the
+    office their items stay theirs, so every URL of them answers 404 to the backup."""
+    foreign.manager.backup = tenant.manager
+    foreign.manager.save(update_fields=["backup"])
+    client.force_login(tenant.manager_user)
+    checked = _walk(client, foreign, also_skip={"api:person-detail"})
+    assert {"escalation_detail", "api:escalation-detail"} <= set(checked)
+
+    foreign.manager.availability = "out_of_office"
+    foreign.manager.save(update_fields=["availability"])
+    # Out of the office: the backup works the item (the accounts themselves stay foreign).
+    assert client.get(reverse("escalation_detail", args=[foreign.escalation.pk])).status_code == 200
+    assert client.get(reverse("account_detail", args=[foreign.account.pk])).status_code == 404
+
+
+# --- Ids that cannot exist ------------------------------------------------------------------------
+
+# URL parameters that are not ids, and why; every other one names an object by its number.
+NOT_IDS = {
+    "action": "the name of an action (a slug); an unknown one is the view's 404",
+    "verb": "the name of a change to a preventive action (a slug)",
+    "part": "a dossier part, routed by its converter",
+    "token": "a credential (an invitation's, a calendar feed's), tested with its view",
+}
+# Not a number at all, and a number no row can have (past every integer column's range).
+CANNOT_EXIST = ("abc", "99999999999999999999")
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _url(route: str, kwargs: dict) -> str:
+    """The path of ``route`` (a ``path()`` route or a router's regex) with ``kwargs`` put in, as
+    they are: unlike ``reverse``, a value the route's converter refuses can be put in too."""
+    filled = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), route)
+    filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), filled)
+    return "/" + filled.replace("^", "").replace("$", "")
+
+
+def _routes_with_ids(foreign):
+    """(name, route, valid kwargs, id parameter names) for every walked route that takes an id."""
+    for name, keys, route in _patterns():
+        if "format" in keys or name.split(":")[0] in NAMESPACES_NOT_WALKED or route.startswith("auth/"):
+            continue  # a format suffix is the same view again
+        ids = keys - NOT_IDS.keys()
+        if not ids:
+            continue
+        kwargs = {"pk": foreign.assignment.role.pk} if name == "api:role-detail" else foreign_kwargs(name, foreign)
+        assert kwargs is not None, f"URL {name!r} ({route}): add it to foreign_kwargs()"
+        yield name, route, kwargs, ids
+
+
+@pytest.mark.django_db
+def test_an_id_that_cannot_exist_answers_404_on_every_route(client, foreign):
+    # Signed in as the staff of the objects' company, with every other parameter right: only the
+    # id is wrong, so nothing but the id can be what answers.
+    client.force_login(foreign.manager_user)
+    wrong, checked = [], set()
+    for name, route, kwargs, ids in _routes_with_ids(foreign):
+        for param in sorted(ids):
+            for bad in CANNOT_EXIST:
+                url = _url(route, kwargs | {param: bad})
+                statuses = {client.generic(method.upper(), url).status_code for method in ("get", *WRITE_METHODS)}
+                # A number routes, so a method the route does not serve may answer 405 first.
+                allowed = {404} if not bad.isdigit() else {404, 405}
+                if not (statuses <= allowed and 404 in statuses):
+                    wrong.append(f"{name} {url} answered {sorted(statuses)}")
+        checked.add(name)
+    assert wrong == []
+    assert {"api:handoff-detail", "api:postmortem-pdf", "api:postmortem-preventive-action", "handoff_detail"} <= checked
+
+
+# --- Writes: who may, before what they send -------------------------------------------------------
+
+# API routes a customer user may write to, and why: an empty body is their 400. Every other API
+# write is the carrier staff's, refused before the body is read: 403, or 404 for an object the
+# customer cannot see (a handoff), or 405 for a method the route does not serve.
+CUSTOMER_WRITES = {
+    "api_token": "signing in for a token: the body is the credentials",
+    "api_tokens_list": "anyone signed in makes their own API tokens",
+    "api_token_detail": "and revokes their own",
+    "api:escalation-list": "customers raise escalations",
+    "api:escalation-comment": "and comment on their items",
+    "api:postmortem-list": "customers with the post-mortem right request one",
+    "api:dossier-contact-list": "a customer's user managers keep their company's contacts",
+    "api:dossier-contact-detail": "a customer's user managers keep their company's contacts",
+}
+
+
+@pytest.mark.django_db
+def test_staff_only_api_writes_refuse_a_customer_before_reading_the_body(client, foreign):
+    # The foreign company's own customer user (every right, a user manager): the objects are
+    # theirs to see, so the refusal is about the write, not about scope.
+    client.force_login(foreign.user)
+    names = {name for name, _, route in _patterns() if route.startswith("api/")}
+    assert set(CUSTOMER_WRITES) <= names, "CUSTOMER_WRITES names a route that is gone"
+    wrong, checked = [], set()
+    for name, keys, route in _patterns():
+        if not route.startswith("api/") or "format" in keys or name in CUSTOMER_WRITES:
+            continue  # a format suffix is the same view again
+        kwargs = {"pk": foreign.assignment.role.pk} if name == "api:role-detail" else foreign_kwargs(name, foreign)
+        url = _url(route, kwargs or {})
+        for method in WRITE_METHODS:
+            response = client.generic(method.upper(), url, "{}", content_type="application/json")
+            if response.status_code not in (403, 404, 405):
+                wrong.append(f"{method.upper()} {name} {url} answered {response.status_code}: {response.content[:120]}")
+        checked.add(name)
+    assert wrong == []
+    assert {"api:handoff-list", "api:escalation-escalate", "api:postmortem-accept", "api:postmortem-notes"} <= checked
+
+
+# --- NUL characters in query parameters -----------------------------------------------------------
+
+# Every query parameter a page reads; a NUL in any of them is the page's error to show, never a 500.
+PAGE_QUERY_PARAMETERS = (
+    "q", "status", "channel", "category", "overdue", "page", "account", "company", "director", "person",
+    "format", "table", "group_by", "from", "to", "period", "state", "level", "version",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["user", "manager_user", "director"])
+def test_a_nul_character_in_any_query_parameter_of_any_page_is_not_a_server_error(client, foreign, who):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="foreign.director") if who == "director" else getattr(foreign, who)
+    client.force_login(user)
+    every = dict.fromkeys(PAGE_QUERY_PARAMETERS, "a\x00b")
+    wrong = []
+    for name, keys, route in _patterns():
+        keys.discard("format")
+        if route.startswith(("api/", "auth/", "admin/")) or name in NOT_TENANT_DATA:
+            continue
+        url = _url(route, foreign_kwargs(name, foreign) if keys else {})
+        # All at once; and one by one on the lists and reports (no URL parameters), where a
+        # refused parameter could otherwise answer before the next one is read.
+        queries = [every] + ([{param: "a\x00b"} for param in every] if not keys and who == "director" else [])
+        for query in queries:
+            status = client.get(url, query).status_code
+            if status >= 500:
+                wrong.append(f"{name} {url}?{'&'.join(query)} (NUL) answered {status}")
+    assert wrong == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "param"),
+    [("/api/v1/postmortems/", "q"), ("/api/v1/handoffs/", "q"), ("/api/v1/accounts/{account}/dossier/history/", "part")],
+)
+def test_a_nul_character_in_an_api_query_parameter_is_a_400_naming_it(client, foreign, path, param):
+    client.force_login(foreign.manager_user)
+
+    response = client.get(path.format(account=foreign.account.pk), {param: "\x00"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == [param]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/", "/escalations/", "/postmortems/", "/handoffs/"])
+def test_a_nul_character_in_a_list_search_is_an_error_on_the_page(client, foreign, path):
+    client.force_login(foreign.manager_user)
+
+    response = client.get(path, {"q": "Foreign\x00"})
+
+    assert response.status_code == 200
+    assert "Search: Null characters are not allowed." in response.content.decode()

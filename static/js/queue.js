@@ -5,11 +5,20 @@
   function current() { return document.activeElement && document.activeElement.closest("tr.q-row"); }
   function typing(el) { return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT"); }
 
-  // The list refreshes itself unless someone is typing or has rows selected.
-  window.queueIdle = function () {
+  // The list refreshes itself (every 30 s) unless someone is typing or has rows selected.
+  function idle() {
     if (typing(document.activeElement)) return false;
     return !document.querySelector("#queue-table input[name=ids]:checked");
-  };
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id === "queue-body" && !idle()) event.preventDefault();
+  });
+
+  // "Timeline" opens the row below it once the timeline has arrived.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var id = event.detail.elt.dataset && event.detail.elt.dataset.reveal;
+    if (id && event.detail.successful) document.getElementById(id).hidden = false;
+  });
 
   function move(step) {
     const all = rows();

@@ -48,7 +48,7 @@ def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboar
     sign_in(page, "service.manager")
     page.get_by_role("link", name="My queue").click()
     expect(page.get_by_role("heading", name="My queue")).to_be_visible()
-    page.wait_for_function("() => window.htmx !== undefined && typeof window.queueIdle === 'function'")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     rows = page.locator("#queue-table tr.q-row")
     expect(rows).to_have_count(2)
     expect(rows.first).to_have_id(f"row-{pager.pk}")

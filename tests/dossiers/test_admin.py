@@ -13,15 +13,8 @@ from tests.dossiers.factories import (
     ProposalFactory,
     save,
 )
-from tests.teams.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="backoffice", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

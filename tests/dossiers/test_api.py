@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
-from dossiers.models import Change, Contact, DossierFile, Meeting, Proposal
+from dossiers.models import AccountProfile, Amendment, Change, Contact, DossierFile, Meeting, Proposal
 from tests.clients import api_as as api
 from tests.dossiers.factories import (
     AmendmentFactory,
@@ -31,6 +31,10 @@ pytestmark = pytest.mark.django_db
 # and 13 for a customer (+ the view-team check and the manage-users check). Bound = 13 + 1.
 DOSSIER_API_MAX_QUERIES = 14
 
+
+
+MODELS = {"contacts": Contact, "amendments": Amendment, "meetings": Meeting, "proposals": Proposal,
+          "files": DossierFile}
 
 
 def url(account, rest=""):
@@ -111,7 +115,8 @@ def test_another_companys_dossier_is_not_found_for_a_customer(tenant, foreign, f
     assert client.delete(url(foreign.account, f"{part}/{row.pk}/")).status_code == 404
     # Nor through one's own account: the row is looked up within the account in the URL.
     assert client.get(url(tenant.account, f"{part}/{row.pk}/")).status_code == 404
-    assert Contact.objects.filter(account=foreign.account).exists()
+    assert MODELS[part].objects.filter(pk=row.pk, account=foreign.account).exists()
+    assert not Change.objects.exists()
 
 
 def test_foreign_downloads_and_calendar_files_are_not_found(tenant, foreign, foreign_rows):
@@ -129,6 +134,7 @@ def test_staff_who_do_not_serve_the_account_get_404(tenant, foreign, rows):
     assert client.get(url(tenant.account)).status_code == 404
     assert client.get(url(tenant.account, f"contacts/{rows['contact'].pk}/")).status_code == 404
     assert client.post(url(tenant.account, "contacts/"), {"name": "X"}, format="json").status_code == 404
+    assert not Contact.objects.filter(name="X").exists() and not Change.objects.exists()
 
 
 def test_customer_without_the_view_team_right_gets_403_on_the_dossier(tenant, rows):
@@ -138,7 +144,7 @@ def test_customer_without_the_view_team_right_gets_403_on_the_dossier(tenant, ro
     assert client.get(url(tenant.account, "contacts/")).status_code == 403
     assert client.get(url(tenant.account, f"files/{rows['file'].pk}/download/")).status_code == 403
     assert client.post(url(tenant.account, "contacts/"), {"name": "X"}, format="json").status_code == 403
-    assert not Contact.objects.filter(name="X").exists()
+    assert not Contact.objects.filter(name="X").exists() and not Change.objects.exists()
 
 
 def test_internal_files_are_hidden_from_customers_in_list_detail_and_download(tenant, rows):
@@ -182,6 +188,9 @@ def test_customer_user_manager_may_not_change_proposals_or_the_profile(tenant, r
     assert client.post(url(tenant.account, "files/"), {"file": upload()}, format="multipart").status_code == 403
     proposal.refresh_from_db()
     assert proposal.stage == "presented" and not Change.objects.exists()
+    assert list(Proposal.objects.values_list("pk", flat=True)) == [proposal.pk]
+    assert not AccountProfile.objects.filter(sales_objectives="Ours").exists()
+    assert DossierFile.objects.count() == 2
 
 
 def test_customer_without_manage_users_gets_403_on_contact_writes(tenant, rows):
@@ -193,6 +202,7 @@ def test_customer_without_manage_users_gets_403_on_contact_writes(tenant, rows):
     assert client.patch(url(tenant.account, f"contacts/{contact.pk}/"), {"name": "Y"}, format="json").status_code == 403
     assert client.delete(url(tenant.account, f"contacts/{contact.pk}/")).status_code == 403
     assert not Change.objects.exists()
+    assert list(Contact.objects.values_list("pk", "name")) == [(contact.pk, "Karen Whitlock")]
 
 
 def test_staff_patch_the_profile_and_the_corporate_profile(tenant):
@@ -235,6 +245,7 @@ def test_bad_input_answers_400_with_a_message_for_the_field(tenant, part, body, 
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()
     assert response.json()[field]
+    assert not MODELS[part].objects.exists()
     assert not Change.objects.exists()
 
 
@@ -244,12 +255,14 @@ def test_meeting_attendees_must_be_contacts_of_the_same_account(tenant, foreign,
 
     assert response.status_code == 400
     assert "contacts" in response.json()
+    assert not Meeting.objects.filter(account=tenant.account).exists() and not Change.objects.exists()
 
 
 def test_customer_cannot_invite_people_they_cannot_see_even_when_editing_contacts(tenant, foreign):
     # Customers may not write meetings at all; the scoped look-up is the second line of defence.
     body = {"title": "Review", "starts_at": "2026-02-03T10:00:00-07:00", "people": [foreign.manager.pk]}
     assert api(tenant.user).post(url(tenant.account, "meetings/"), body, format="json").status_code == 403
+    assert not Meeting.objects.exists() and not Change.objects.exists()
 
 
 def test_staff_create_a_recurring_meeting_with_attendees(tenant, rows):
@@ -315,11 +328,11 @@ def test_replacing_a_file_keeps_it_when_none_is_sent_and_records_a_new_one(tenan
 
     kept = client.patch(url(tenant.account, f"files/{row.pk}/"), {"title": "Diagram v1"}, format="multipart")
     assert kept.status_code == 200, kept.content
-    replaced = client.patch(url(tenant.account, f"files/{row.pk}/"), {"file": upload("v2.pdf", b"v2")},
+    replaced = client.patch(url(tenant.account, f"files/{row.pk}/"), {"file": upload("v2.pdf", b"%PDF-1.4 v2")},
                             format="multipart")
     assert replaced.status_code == 200
     row.refresh_from_db()
-    assert row.title == "Diagram v1" and row.file.read() == b"v2"
+    assert row.title == "Diagram v1" and row.file.read() == b"%PDF-1.4 v2"
     assert list(Change.objects.order_by("pk").values_list("changes", flat=True))[0] == {
         "title": ["Diagram", "Diagram v1"]
     }
@@ -329,14 +342,15 @@ def test_amendment_document_upload_and_download(tenant):
     client = api(tenant.manager_user)
     response = client.post(
         url(tenant.account, "amendments/"),
-        {"title": "Amendment 7", "status": "signed", "signed_on": "2026-01-05", "document": upload("a7.pdf", b"A7")},
+        {"title": "Amendment 7", "status": "signed", "signed_on": "2026-01-05",
+         "document": upload("a7.pdf", b"%PDF-1.4 A7")},
         format="multipart",
     )
 
     assert response.status_code == 201, response.content
     assert response.json()["document_name"].endswith(".pdf")
     download = api(tenant.user).get(response.json()["document_url"])
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"A7"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 A7"
     no_document = AmendmentFactory(account=tenant.account)
     assert client.get(url(tenant.account, f"amendments/{no_document.pk}/document/")).status_code == 404
 

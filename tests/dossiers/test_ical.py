@@ -4,7 +4,6 @@ address is the credential: no session), rotating that address, and the RRULE and
 import datetime as dt
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -13,6 +12,7 @@ from dossiers import services
 from dossiers.ical import meetings_ics
 from dossiers.models import CalendarFeed
 from tests.clients import signed_in
+from tests.conftest import clock_at
 from tests.dossiers.factories import ContactFactory, MeetingFactory, customer_user, denver
 from tests.teams.factories import UserFactory
 
@@ -21,10 +21,7 @@ pytestmark = pytest.mark.django_db
 NOW = denver(2026, 1, 13, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+clock = clock_at(NOW, autouse=True)
 
 
 def events(content: bytes) -> list:

@@ -145,6 +145,7 @@ def test_model_rules_refuse_bad_values_with_field_messages(tenant):
         save(tenant.manager_user, tenant.account, "amendments", Amendment(), title="ICA",
              effective_on=denver(2026, 2, 1).date(), expires_on=denver(2025, 2, 1).date())
     assert "expires_on" in caught.value.message_dict
+    assert not Meeting.objects.exists() and not Amendment.objects.exists()
     assert not Change.objects.exists()
 
 
@@ -168,7 +169,7 @@ def test_customer_without_manage_users_or_without_view_team_cannot_edit_contacts
     assert not selectors.can_edit(user=blind_manager, account=tenant.account, part="contacts")
     with pytest.raises(PermissionDenied):
         save(reader, tenant.account, "contacts", Contact(), name="Someone")
-    assert not Contact.objects.exists()
+    assert not Contact.objects.exists() and not Change.objects.exists()
 
 
 # --- Calendar feeds -----------------------------------------------------------------------------------

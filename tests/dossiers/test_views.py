@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dossiers.models import Change, Contact, DossierFile, Meeting, Proposal
+from dossiers.models import AccountProfile, Change, Contact, DossierFile, Meeting, Proposal
 from tests.clients import signed_in
 from tests.dossiers.factories import (
     AmendmentFactory,
@@ -45,7 +45,7 @@ def rows(tenant):
     return {
         "contact": contact,
         "agreement": AmendmentFactory(account=tenant.account, kind="agreement", title="Colorado ICA",
-                                      status="signed", document=upload("ica.pdf", b"ICA")),
+                                      status="signed", document=upload("ica.pdf", b"%PDF-1.4 ICA")),
         "amendment": AmendmentFactory(account=tenant.account, title="Amendment 7", status="in_negotiation"),
         "meeting": MeetingFactory(account=tenant.account, title="Quarterly service review", recurrence="QUARTERLY",
                                   people=[tenant.manager], contacts=[contact]),
@@ -115,7 +115,7 @@ def test_another_companys_dossier_and_its_rows_are_not_found(tenant, foreign):
         assert client.get(reverse("dossier_file_download", args=[foreign.account.pk, row.pk])).status_code == 404
         assert client.get(reverse("meeting_ics", args=[meeting.pk])).status_code == 404
         assert client.get(through_own).status_code == 404
-    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert Contact.objects.filter(pk=contact.pk).exists() and not Change.objects.exists()
 
 
 def test_customer_without_view_team_gets_403(tenant, rows):
@@ -164,7 +164,7 @@ def test_form_errors_re_render_with_the_field_message(tenant):
     html = response.content.decode()
     assert "This field is required." in html and "Enter a valid email address." in html
     assert 'aria-invalid="true"' in html
-    assert not Contact.objects.exists()
+    assert not Contact.objects.exists() and not Change.objects.exists()
 
 
 def test_model_rules_show_as_form_errors(tenant):
@@ -176,7 +176,7 @@ def test_model_rules_show_as_form_errors(tenant):
 
     assert response.status_code == 200
     assert "Only a recurring meeting repeats until a date" in response.content.decode()
-    assert not Meeting.objects.exists()
+    assert not Meeting.objects.exists() and not Change.objects.exists()
 
 
 def test_editing_a_meeting_records_the_field_changes_and_keeps_the_uid(tenant, rows):
@@ -228,6 +228,8 @@ def test_customer_user_manager_gets_403_on_proposal_and_profile_forms(tenant, ro
     profile = reverse("dossier_profile_edit", args=[tenant.account.pk])
     assert client.post(profile, {"sales_objectives": "x"}).status_code == 403
     assert not Change.objects.exists()
+    assert Proposal.objects.filter(pk=rows["open"].pk, title="10G ring").exists()
+    assert not AccountProfile.objects.filter(sales_objectives="x").exists()
 
 
 def test_customer_without_manage_users_gets_403_on_contact_forms(tenant, rows):
@@ -238,7 +240,8 @@ def test_customer_without_manage_users_gets_403_on_contact_forms(tenant, rows):
     assert client.post(create, {"name": "X"}).status_code == 403
     delete = reverse("dossier_part_delete", args=[tenant.account.pk, "contacts", rows["contact"].pk])
     assert client.post(delete).status_code == 403
-    assert Contact.objects.filter(account=tenant.account).count() == 1
+    assert list(Contact.objects.values_list("pk", flat=True)) == [rows["contact"].pk]
+    assert not Change.objects.exists()
 
 
 def test_profile_form_saves_the_profile_and_the_corporate_profile(tenant):
@@ -296,7 +299,7 @@ def test_internal_file_download_is_not_found_for_customers(tenant, rows):
 def test_amendment_document_download(tenant, rows):
     url = reverse("dossier_amendment_document", args=[tenant.account.pk, rows["agreement"].pk])
     response = signed_in(tenant.user).get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"ICA"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 ICA"
     none = reverse("dossier_amendment_document", args=[tenant.account.pk, rows["amendment"].pk])
     assert signed_in(tenant.user).get(none).status_code == 404
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import factory
 
 from accountteam.calendar import CalendarSpec
+from accountteam.models import Notification
 from escalations import services
 from escalations.models import Escalation, ResponsePolicy
 from tests.teams.factories import PersonFactory
@@ -46,6 +47,24 @@ def raise_item(tenant, *, at, channel="pager", category="repair", subject="Circu
         now=at,
         **kwargs,
     )
+
+
+# What the workflow's actions write on an item (its timeline and the notices aside).
+WORKFLOW_FIELDS = (
+    "status", "status_before_wait", "level", "assignee_id", "due_at", "first_response_at", "follow_up_on",
+    "follow_up_due_at", "paused_at", "escalated_at", "escalation_reason", "resolved_at", "next_deadline_at",
+)
+
+
+def stored_state(item) -> dict:
+    """The item as stored now: its workflow fields, its timeline and the number of notices. A refused
+    action leaves all three as they were: ``assert stored_state(item) == before``."""
+    stored = Escalation.objects.get(pk=item.pk)
+    return {
+        "fields": {name: getattr(stored, name) for name in WORKFLOW_FIELDS},
+        "events": list(stored.events.order_by("pk").values_list("kind", "comment", "internal")),
+        "notices": Notification.objects.count(),
+    }
 
 
 def director_of(person, name="Dana Director"):

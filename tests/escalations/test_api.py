@@ -7,14 +7,15 @@ The clock stands still at Tue 13 Jan 2026 10:00 in Denver (MST) unless a test mo
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from escalations.models import Escalation, Event
-from tests.escalations.factories import EscalationFactory, denver, director_of, raise_item, utc
-from tests.teams.factories import AssignmentFactory, PersonFactory, RoleFactory, UserFactory
+from tests.clients import api_as as client
+from tests.conftest import clock_at
+from tests.escalations.factories import EscalationFactory, denver, director_of, raise_item, stored_state, utc
+from tests.teams.factories import AssignmentFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +26,6 @@ TUE_10 = denver(2026, 1, 13, 10, 0)
 # (the staff-profile look-up, the count, the page with company, account, assignee and raiser
 # joined; the visibility rules are subqueries). Bound = measured + 1.
 LIST_MAX_QUERIES = 4
-
-
-def client(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def at(value: str) -> dt.datetime:
@@ -46,20 +41,13 @@ def ids(response) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(TUE_10, tick=False) as traveller:
-        yield traveller
+clock = clock_at(TUE_10, autouse=True)
 
 
 @pytest.fixture
-def customer(tenant):
-    return client(tenant.user)
-
-
-@pytest.fixture
-def staff(tenant):
-    return client(tenant.manager_user)
+def make_client():
+    """``customer`` and ``staff`` call the API."""
+    return client
 
 
 @pytest.fixture
@@ -193,8 +181,10 @@ def test_customer_without_the_escalation_right_gets_403(tenant, customer):
 
 
 def test_anonymous_requests_are_refused(item):
+    before = stored_state(item)
     assert APIClient().get(URL).status_code == 401
     assert APIClient().post(f"{URL}{item.pk}/comment/", {"comment": "hi"}).status_code == 401
+    assert stored_state(item) == before
 
 
 # --- Listing, filters, scoping ----------------------------------------------------------------------
@@ -230,8 +220,8 @@ def catalogue(tenant, foreign):
 
 
 @pytest.fixture
-def admin():
-    return client(PersonFactory(user=UserFactory(username="carrier.admin"), is_carrier_admin=True).user)
+def admin_api(admin):
+    return client(admin.user)
 
 
 def pks(catalogue, *names) -> set[int]:
@@ -254,21 +244,21 @@ def pks(catalogue, *names) -> set[int]:
         ("due_before=2026-01-13T12:00:01-07:00", ["overdue", "waiting", "foreign", "olga"]),
     ],
 )
-def test_list_filters(catalogue, admin, query, expected):
-    assert ids(admin.get(f"{URL}?{query}")) == pks(catalogue, *expected)
+def test_list_filters(catalogue, admin_api, query, expected):
+    assert ids(admin_api.get(f"{URL}?{query}")) == pks(catalogue, *expected)
 
 
-def test_list_filters_by_assignee_and_company(tenant, foreign, catalogue, admin):
+def test_list_filters_by_assignee_and_company(tenant, foreign, catalogue, admin_api):
     olga = catalogue["olga"].assignee
-    assert ids(admin.get(f"{URL}?assignee={olga.pk}")) == pks(catalogue, "olga")
-    assert ids(admin.get(f"{URL}?company={foreign.company.pk}")) == pks(catalogue, "foreign")
-    assert ids(admin.get(f"{URL}?company={tenant.company.pk}&overdue=true")) == pks(catalogue, "overdue")
+    assert ids(admin_api.get(f"{URL}?assignee={olga.pk}")) == pks(catalogue, "olga")
+    assert ids(admin_api.get(f"{URL}?company={foreign.company.pk}")) == pks(catalogue, "foreign")
+    assert ids(admin_api.get(f"{URL}?company={tenant.company.pk}&overdue=true")) == pks(catalogue, "overdue")
 
 
-def test_overdue_filter_follows_the_clock(catalogue, admin, clock):
-    assert catalogue["olga"].pk not in ids(admin.get(f"{URL}?overdue=true"))
+def test_overdue_filter_follows_the_clock(catalogue, admin_api, clock):
+    assert catalogue["olga"].pk not in ids(admin_api.get(f"{URL}?overdue=true"))
     clock.move_to(denver(2026, 1, 13, 12, 0))
-    assert catalogue["olga"].pk in ids(admin.get(f"{URL}?overdue=true"))
+    assert catalogue["olga"].pk in ids(admin_api.get(f"{URL}?overdue=true"))
 
 
 def test_customer_lists_only_their_companys_items(catalogue, customer, foreign):
@@ -295,43 +285,53 @@ def test_detail_shows_one_item(item, customer):
 
 def test_foreign_items_detail_actions_and_timeline_are_404_for_a_customer(foreign, customer):
     other = raise_item(foreign, at=TUE_10)
+    before = stored_state(other)
     assert customer.get(f"{URL}{other.pk}/").status_code == 404
     assert customer.get(f"{URL}{other.pk}/timeline/").status_code == 404
     assert post(customer, other, "comment", {"comment": "Hello?"}).status_code == 404
     assert post(customer, other, "acknowledge").status_code == 404
     assert list(Event.objects.filter(escalation=other).values_list("kind", flat=True)) == ["raised"]
+    assert stored_state(other) == before
 
 
 def test_foreign_items_are_404_for_staff_who_do_not_hold_the_account(foreign, staff):
     other = raise_item(foreign, at=TUE_10)
+    before = stored_state(other)
     assert staff.get(f"{URL}{other.pk}/").status_code == 404
     assert post(staff, other, "resolve").status_code == 404
     assert Escalation.objects.get(pk=other.pk).status == "new"
+    assert stored_state(other) == before
 
 
 def test_customer_calling_a_staff_action_on_their_own_item_gets_403(item, customer):
+    before = stored_state(item)
     response = post(customer, item, "acknowledge")
     assert response.status_code == 403
     assert Escalation.objects.get(pk=item.pk).status == "new"
     for action in ("respond", "wait-on-customer", "resolve", "cancel"):
         assert post(customer, item, action).status_code == 403
     assert post(customer, item, "escalate", {"reason": "Slow"}).status_code == 403
+    assert stored_state(item) == before
 
 
 # --- Staff actions -----------------------------------------------------------------------------------
 
 
 def test_acknowledging_an_email_without_follow_up_on_is_400_on_follow_up_on(email_item, staff):
+    before = stored_state(email_item)
     response = post(staff, email_item, "acknowledge", {"comment": "Got it"})
     assert response.status_code == 400
     assert list(response.json()) == ["follow_up_on"]
     assert Escalation.objects.get(pk=email_item.pk).status == "new"
+    assert stored_state(email_item) == before
 
 
 def test_acknowledging_with_a_follow_up_date_in_the_past_is_400(email_item, staff):
+    before = stored_state(email_item)
     response = post(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-12"})
     assert response.status_code == 400
     assert "follow_up_on" in response.json()
+    assert stored_state(email_item) == before
 
 
 def test_acknowledging_an_email_with_a_follow_up_date_sets_the_next_deadline(email_item, staff):
@@ -399,16 +399,20 @@ def test_escalate_hands_the_item_to_the_director_at_level_2(tenant, item, staff)
 
 def test_escalate_without_a_reason_is_400(tenant, item, staff):
     director_of(tenant.manager)
+    before = stored_state(item)
     response = post(staff, item, "escalate", {})
     assert response.status_code == 400
     assert "reason" in response.json()
     assert Escalation.objects.get(pk=item.pk).level == 1
+    assert stored_state(item) == before
 
 
 def test_escalate_without_a_director_is_409(item, staff):
+    before = stored_state(item)
     response = post(staff, item, "escalate", {"reason": "Slow"})
     assert response.status_code == 409
     assert "no director" in response.json()["detail"]
+    assert stored_state(item) == before
 
 
 def test_reassign_hands_the_item_over_and_keeps_the_history(tenant, item, staff):
@@ -421,11 +425,13 @@ def test_reassign_hands_the_item_over_and_keeps_the_history(tenant, item, staff)
 
 
 def test_reassign_needs_a_known_assignee(item, staff):
+    before = stored_state(item)
     assert post(staff, item, "reassign", {}).status_code == 400
     assert post(staff, item, "reassign", {"assignee": 999999}).status_code == 400
     response = post(staff, item, "reassign", {"assignee": item.assignee_id})
     assert response.status_code == 400
     assert "assignee" in response.json()
+    assert stored_state(item) == before
 
 
 def test_staff_internal_note_is_hidden_from_the_customers_timeline(item, staff, customer):
@@ -442,13 +448,17 @@ def test_staff_internal_note_is_hidden_from_the_customers_timeline(item, staff, 
 
 def test_customer_may_comment_but_not_write_an_internal_note(item, customer):
     assert post(customer, item, "comment", {"comment": "Any news?"}).status_code == 201
+    before = stored_state(item)
     response = post(customer, item, "comment", {"comment": "psst", "internal": True})
     assert response.status_code == 403
     assert not Event.objects.filter(escalation=item, comment="psst").exists()
+    assert stored_state(item) == before
 
 
 def test_empty_comment_is_400(item, customer):
+    before = stored_state(item)
     assert post(customer, item, "comment", {"comment": ""}).status_code == 400
+    assert stored_state(item) == before
 
 
 @pytest.mark.parametrize(
@@ -464,14 +474,11 @@ def test_empty_comment_is_400(item, customer):
 def test_invalid_transition_is_409_with_a_message(item, staff, setup, action, message):
     for step in setup:
         assert post(staff, item, step).status_code == 200
-    before = Escalation.objects.get(pk=item.pk)
-    events = Event.objects.filter(escalation=item).count()
+    before = stored_state(item)
     response = post(staff, item, action)
     assert response.status_code == 409
     assert response.json()["detail"].startswith(message)
-    after = Escalation.objects.get(pk=item.pk)
-    assert (after.status, after.status_before_wait) == (before.status, before.status_before_wait)
-    assert Event.objects.filter(escalation=item).count() == events
+    assert stored_state(item) == before
 
 
 def test_timeline_returns_the_events_in_order(tenant, item, staff, customer, clock):

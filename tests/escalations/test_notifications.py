@@ -22,12 +22,6 @@ TARGET = RAISED + 15 * MINUTE
 DUE = RAISED + 30 * MINUTE
 
 
-@pytest.fixture
-def manager_client(client, tenant):
-    client.force_login(tenant.manager_user)
-    return client
-
-
 def raise_pager(tenant, *, at=RAISED, subject="Circuit 12345 down"):
     return services.escalation_create(
         actor=tenant.user, account=tenant.account, channel="pager", category="repair", subject=subject, now=at
@@ -118,24 +112,24 @@ def test_plain_text_email_shows_the_customers_words_as_typed(tenant):
 # --- The bell and the notifications page ---------------------------------------------------------------
 
 
-def test_bell_in_the_header_shows_the_unread_count(tenant, foreign, manager_client):
+def test_bell_in_the_header_shows_the_unread_count(tenant, foreign, staff):
     raise_pager(tenant)  # "assigned" to the manager
     raise_pager(foreign, subject="Someone else's circuit")  # the other manager's, not counted
     escalations_sweep(now=TARGET)  # + a reminder for each manager
 
-    assert bell(manager_client) == ("2", "2")
+    assert bell(staff) == ("2", "2")
 
 
-def test_bell_shows_no_count_when_nothing_is_unread(tenant, manager_client):
-    assert bell(manager_client) == ("0", None)
+def test_bell_shows_no_count_when_nothing_is_unread(tenant, staff):
+    assert bell(staff) == ("0", None)
 
 
-def test_notifications_page_lists_the_users_own_notices_newest_first(tenant, foreign, manager_client):
+def test_notifications_page_lists_the_users_own_notices_newest_first(tenant, foreign, staff):
     item = raise_pager(tenant)
     raise_pager(foreign, subject="Someone else's circuit")
     escalations_sweep(now=TARGET)
 
-    response = manager_client.get("/notifications/")
+    response = staff.get("/notifications/")
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -147,27 +141,27 @@ def test_notifications_page_lists_the_users_own_notices_newest_first(tenant, for
     assert page.count('class="notification unread"') == 2
 
 
-def test_marking_all_as_read_clears_the_count_of_this_user_only(tenant, foreign, manager_client):
+def test_marking_all_as_read_clears_the_count_of_this_user_only(tenant, foreign, staff):
     raise_pager(tenant)
     raise_pager(foreign, subject="Someone else's circuit")
     escalations_sweep(now=TARGET)
 
-    response = manager_client.post("/notifications/read/", follow=True)
+    response = staff.post("/notifications/read/", follow=True)
 
     assert response.redirect_chain == [("/notifications/", 302)]
     page = response.content.decode()
     assert "All notices marked as read." in page
     assert 'class="notification unread"' not in page
     assert ">Reminder: Circuit 12345 down</a>" in page  # still listed, now read
-    assert bell(manager_client) == ("0", None)
+    assert bell(staff) == ("0", None)
     assert not Notification.objects.filter(recipient=tenant.manager_user, read_at__isnull=True).exists()
     assert notifications.unread_count(foreign.manager_user) == 2
 
 
-def test_marking_as_read_needs_a_post(tenant, manager_client):
+def test_marking_as_read_needs_a_post(tenant, staff):
     raise_pager(tenant)
 
-    assert manager_client.get("/notifications/read/").status_code == 405
+    assert staff.get("/notifications/read/").status_code == 405
     assert notifications.unread_count(tenant.manager_user) == 1
 
 
@@ -182,8 +176,8 @@ def test_notification_pages_need_a_sign_in(client):
 # --- Settings ----------------------------------------------------------------------------------------
 
 
-def test_settings_page_saves_notice_preferences_and_time_zone(tenant, manager_client):
-    response = manager_client.post(
+def test_settings_page_saves_notice_preferences_and_time_zone(tenant, staff):
+    response = staff.post(
         "/me/settings/", {"time_zone": " America/New_York ", "notify_in_app": "on"}, follow=True
     )
 
@@ -201,21 +195,21 @@ def test_settings_page_saves_notice_preferences_and_time_zone(tenant, manager_cl
     assert reminder.in_app and not reminder.email_due
 
 
-def test_settings_page_can_turn_the_bell_off(tenant, manager_client):
-    manager_client.post("/me/settings/", {"time_zone": "", "notify_by_email": "on"})
+def test_settings_page_can_turn_the_bell_off(tenant, staff):
+    staff.post("/me/settings/", {"time_zone": "", "notify_by_email": "on"})
 
     raise_pager(tenant)
     escalations_sweep(now=TARGET)
 
     reminder = Notification.objects.get(kind="reminder")
     assert reminder.email_due and not reminder.in_app and reminder.recipient is None
-    assert bell(manager_client) == ("0", None)
+    assert bell(staff) == ("0", None)
 
 
-def test_settings_page_rejects_an_unknown_time_zone(tenant, manager_client):
+def test_settings_page_rejects_an_unknown_time_zone(tenant, staff):
     UserSettings.objects.create(user=tenant.manager_user, time_zone="America/Chicago")
 
-    response = manager_client.post("/me/settings/", {"time_zone": "Mars/Base", "notify_in_app": "on"})
+    response = staff.post("/me/settings/", {"time_zone": "Mars/Base", "notify_in_app": "on"})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -234,17 +228,17 @@ def test_settings_page_rejects_an_unknown_time_zone(tenant, manager_client):
     ],
     ids=["summer", "winter"],
 )
-def test_escalation_page_shows_times_in_the_users_chosen_time_zone(tenant, manager_client, raised, before, after):
+def test_escalation_page_shows_times_in_the_users_chosen_time_zone(tenant, staff, raised, before, after):
     item = raise_pager(tenant, at=raised)
     url = f"/escalations/{item.pk}/"
     due_before = before.replace(":00 M", ":30 M")
     due_after = after.replace(":00 E", ":30 E")
 
-    page = manager_client.get(url).content.decode()
+    page = staff.get(url).content.decode()
     assert before in page and due_before in page  # the manager's calendar zone by default
 
-    manager_client.post("/me/settings/", {"time_zone": "America/New_York", "notify_in_app": "on"})
-    page = manager_client.get(url).content.decode()
+    staff.post("/me/settings/", {"time_zone": "America/New_York", "notify_in_app": "on"})
+    page = staff.get(url).content.decode()
 
     assert after in page
     assert due_after in page

@@ -10,7 +10,6 @@ the API see the clock stand still at Tue 13 Jan 11:00.
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,8 +17,10 @@ from rest_framework.test import APIClient
 
 from escalations import rules, selectors, services
 from escalations.models import Escalation, Event
+from tests.clients import api_as as api_client
 from tests.clients import signed_in as login
-from tests.escalations.factories import EscalationFactory, denver, director_of, raise_item, utc
+from tests.conftest import clock_at
+from tests.escalations.factories import EscalationFactory, denver, director_of, raise_item, stored_state, utc
 from tests.teams.factories import (
     AccountFactory,
     AssignmentFactory,
@@ -45,12 +46,6 @@ PAGE_MAX_QUERIES = 13
 # people backed up, the count, the page of rows.
 API_MAX_QUERIES = 5
 
-
-
-def api_client(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 def fresh_api(user) -> APIClient:
@@ -86,15 +81,7 @@ def staff_user(person, username):
     return person.user
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def manager(tenant):
-    return tenant.manager_user
+clock = clock_at(NOW)
 
 
 @pytest.fixture
@@ -506,7 +493,7 @@ def test_queue_page_for_staff(world, manager, clock):
     assert [t.name for t in response.templates][:2] == ["escalations/queue.html", "base.html"]
     html = response.content.decode()
     assert "<html" in html and 'id="queue-body"' in html
-    assert 'hx-trigger="every 30s [window.queueIdle && window.queueIdle()]"' in html
+    assert 'hx-trigger="every 30s"' in html  # queue.js skips a refresh while someone types or selects
     assert "js/queue.js" in html
 
 
@@ -576,11 +563,6 @@ def row_html(response) -> str:
 
 
 @pytest.fixture
-def staff(manager):
-    return login(manager)
-
-
-@pytest.fixture
 def email_item(tenant):
     return raise_item(tenant, at=denver(2026, 1, 13, 10, 30), channel="email", subject="Letter about order 4471")
 
@@ -591,6 +573,7 @@ def pager_item(tenant):
 
 
 def test_acknowledging_an_email_without_a_follow_up_date_returns_the_row_with_the_reason(email_item, staff, clock):
+    before = stored_state(email_item)
     html = row_html(act(staff, email_item, "acknowledge"))
     assert f'id="row-{email_item.pk}"' in html
     assert '<small class="error" role="alert">' in html and "must name the date" in html
@@ -598,6 +581,7 @@ def test_acknowledging_an_email_without_a_follow_up_date_returns_the_row_with_th
     stored = reload(email_item)
     assert (stored.status, stored.first_response_at, stored.follow_up_on) == ("new", None, None)
     assert kinds(email_item) == ["raised"]
+    assert stored_state(email_item) == before
 
 
 def test_acknowledging_an_email_with_a_follow_up_date_updates_the_row(email_item, staff, clock):
@@ -612,9 +596,11 @@ def test_acknowledging_an_email_with_a_follow_up_date_updates_the_row(email_item
 
 
 def test_a_follow_up_date_in_the_past_is_refused_in_the_row(email_item, staff, clock):
+    before = stored_state(email_item)
     html = row_html(act(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-12"}))
     assert "The follow-up date is in the past." in html
     assert reload(email_item).status == "new"
+    assert stored_state(email_item) == before
 
 
 def test_respond_wait_and_resume_from_the_row(pager_item, staff, clock):
@@ -650,37 +636,47 @@ def test_a_note_from_the_row_is_an_internal_note(pager_item, staff, tenant, cloc
 
 
 def test_an_empty_note_is_refused_in_the_row(pager_item, staff, clock):
+    before = stored_state(pager_item)
     html = row_html(act(staff, pager_item, "comment", {"comment": "  "}))
     assert "Write something first." in html
     assert kinds(pager_item) == ["raised"]
+    assert stored_state(pager_item) == before
 
 
 def test_a_refused_transition_returns_the_row_with_the_reason(pager_item, staff, clock):
+    before = stored_state(pager_item)
     html = row_html(act(staff, pager_item, "resume"))
     assert "An item that is new cannot be resumed." in html
     assert kinds(pager_item) == ["raised"]
+    assert stored_state(pager_item) == before
 
 
 def test_row_actions_that_are_not_offered_in_place_are_404(pager_item, staff):
+    before = stored_state(pager_item)
     assert staff.post(f"/queue/{pager_item.pk}/reassign/").status_code == 404
     assert staff.post(f"/queue/{pager_item.pk}/escalate/", {"reason": "x"}).status_code == 404
     assert staff.post(f"/queue/{pager_item.pk}/explode/").status_code == 404
     assert staff.get(f"/queue/{pager_item.pk}/respond/").status_code == 405
     assert kinds(pager_item) == ["raised"]
+    assert stored_state(pager_item) == before
 
 
 def test_row_actions_are_404_for_customers_and_for_items_out_of_reach(pager_item, tenant, foreign, staff):
-    assert login(tenant.user).post(f"/queue/{pager_item.pk}/respond/").status_code == 404
     theirs = raise_item(foreign, at=denver(2026, 1, 13, 10))
+    before = [stored_state(pager_item), stored_state(theirs)]
+    assert login(tenant.user).post(f"/queue/{pager_item.pk}/respond/").status_code == 404
     assert staff.post(f"/queue/{theirs.pk}/respond/").status_code == 404
     assert kinds(pager_item) == ["raised"] and kinds(theirs) == ["raised"]
+    assert [stored_state(pager_item), stored_state(theirs)] == before
 
 
 def test_a_refused_action_on_an_item_already_gone_shows_the_reason_not_done(pager_item, staff, clock):
     row_html(act(staff, pager_item, "resolve"))
+    before = stored_state(pager_item)
     html = row_html(act(staff, pager_item, "resolve"))  # e.g. a second tab still showing the row
     assert "An item that is resolved cannot be resolved." in html
     assert "done" not in html
+    assert stored_state(pager_item) == before
 
 
 # --- Bulk --------------------------------------------------------------------------------------------
@@ -688,6 +684,10 @@ def test_a_refused_action_on_an_item_already_gone_shows_the_reason_not_done(page
 
 def bulk(client, ids, action, **data):
     return client.post("/queue/bulk/", {"ids": [str(i) for i in ids], "action": action, **data}, HTTP_HX_REQUEST="true")
+
+
+def stored_states(items) -> list[dict]:
+    return [stored_state(item) for item in items]
 
 
 def body_html(response) -> str:
@@ -713,12 +713,14 @@ def test_bulk_acknowledge_several(pagers, staff, clock):
 
 def test_bulk_acknowledge_is_all_or_nothing_and_names_the_item_that_refuses(pagers, email_item, staff, clock):
     ids = [pagers[0].pk, email_item.pk, pagers[1].pk]
+    before = stored_states([*pagers, email_item])
     html = body_html(bulk(staff, ids, "acknowledge"))
     assert "Nothing was changed." in html
     assert f"#{email_item.pk}: An acknowledgement of written correspondence must name the date" in html
     assert f"#{pagers[0].pk}:" not in html and f"#{pagers[1].pk}:" not in html
     assert [reload(i).status for i in (pagers[0], email_item, pagers[1])] == ["new"] * 3
     assert Event.objects.filter(escalation_id__in=ids).exclude(kind="raised").count() == 0
+    assert stored_states([*pagers, email_item]) == before
 
 
 def test_bulk_acknowledge_with_a_follow_up_date_takes_the_email_too(pagers, email_item, staff, clock):
@@ -730,9 +732,11 @@ def test_bulk_acknowledge_with_a_follow_up_date_takes_the_email_too(pagers, emai
 
 def test_bulk_acknowledge_refuses_items_already_acknowledged_and_changes_nothing(pagers, staff, manager, clock):
     services.escalation_acknowledge(actor=manager, escalation=pagers[1], now=NOW)
+    before = stored_states(pagers)
     html = body_html(bulk(staff, [p.pk for p in pagers], "acknowledge"))
     assert f"#{pagers[1].pk}: An item that is acknowledged cannot be acknowledged." in html
     assert [reload(p).status for p in pagers] == ["new", "acknowledged", "new"]
+    assert stored_states(pagers) == before
 
 
 def test_bulk_reassign_several_to_another_person(pagers, tenant, staff, clock):
@@ -754,24 +758,30 @@ def test_bulk_reassign_several_to_another_person(pagers, tenant, staff, clock):
 
 
 def test_bulk_reassign_without_anyone_chosen_changes_nothing(pagers, tenant, staff, clock):
+    before = stored_states(pagers)
     html = body_html(bulk(staff, [p.pk for p in pagers], "reassign"))
     assert "Choose who takes the selected items over." in html
     assert {reload(p).assignee for p in pagers} == {tenant.manager}
+    assert stored_states(pagers) == before
 
 
 def test_bulk_reassign_to_the_current_assignee_is_all_or_nothing(pagers, tenant, staff, clock):
     other = PersonFactory(name="Olga Other")
     services.escalation_reassign(actor=tenant.manager_user, escalation=pagers[0], assignee=other, now=NOW)
+    before = stored_states(pagers)
     html = body_html(bulk(staff, [p.pk for p in pagers], "reassign", assignee=str(other.pk)))
     assert f"#{pagers[0].pk}: The item is already assigned to Olga Other." in html
     assert [reload(p).assignee for p in pagers] == [other, tenant.manager, tenant.manager]
     assert Event.objects.filter(escalation__in=pagers[1:], kind="reassigned").count() == 0
+    assert stored_states(pagers) == before
 
 
 def test_bulk_with_nothing_selected_or_an_unknown_action_changes_nothing(pagers, staff, clock):
+    before = stored_states(pagers)
     assert "Select at least one item." in body_html(bulk(staff, [], "acknowledge"))
     assert "is not offered" in body_html(bulk(staff, [pagers[0].pk], "resolve"))
     assert reload(pagers[0]).status == "new"
+    assert stored_states(pagers) == before
 
 
 def test_bulk_keeps_the_filters_of_the_view(pagers, email_item, staff, clock):
@@ -781,8 +791,10 @@ def test_bulk_keeps_the_filters_of_the_view(pagers, email_item, staff, clock):
 
 
 def test_bulk_is_404_for_customers(pagers, tenant):
+    before = stored_states(pagers)
     assert login(tenant.user).post("/queue/bulk/", {"ids": [pagers[0].pk], "action": "acknowledge"}).status_code == 404
     assert reload(pagers[0]).status == "new"
+    assert stored_states(pagers) == before
 
 
 # --- The API -----------------------------------------------------------------------------------------

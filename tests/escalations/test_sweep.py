@@ -140,7 +140,10 @@ def test_unanswered_item_escalates_itself_to_the_director_after_the_grace(tenant
     assert item.status == "new"  # escalation does not answer the customer
     event = events_of(item, "escalated").get()
     assert event.actor is None and event.actor_name == "Portal"
-    assert event.data == {"level": 2, "from": "Home Manager", "to": "Home Director", "automatic": True}
+    assert event.data == {
+        "level": 2, "from": "Home Manager", "to": "Home Director", "automatic": True,
+        "customer_text": "Your item is now with Home Director, Director.",
+    }
     notice = notices_of(item, "escalated").get()
     assert notice.recipient == director.user
     assert notice.email == director.email

@@ -5,23 +5,18 @@ The clock stands still at Tue 13 Jan 2026 10:00 in Denver (MST); pages show Denv
 """
 
 import pytest
-import time_machine
 from django.utils.html import escape
 
 from escalations.models import Escalation, Event
-from tests.clients import signed_in as login
-from tests.escalations.factories import denver, director_of, raise_item
+from tests.conftest import clock_at
+from tests.escalations.factories import denver, director_of, raise_item, stored_state
 
 pytestmark = pytest.mark.django_db
 
 TUE_10 = denver(2026, 1, 13, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(TUE_10, tick=False) as traveller:
-        yield traveller
-
+clock = clock_at(TUE_10, autouse=True)
 
 
 def messages_text(response) -> str:
@@ -30,16 +25,6 @@ def messages_text(response) -> str:
 
 def events_of(item) -> list[str]:
     return list(Event.objects.filter(escalation=item).order_by("at", "pk").values_list("kind", flat=True))
-
-
-@pytest.fixture
-def customer(tenant):
-    return login(tenant.user)
-
-
-@pytest.fixture
-def staff(tenant):
-    return login(tenant.manager_user)
 
 
 @pytest.fixture
@@ -143,13 +128,16 @@ def test_staff_acknowledge_with_a_follow_up_date_from_the_item_page(item, staff)
 
 
 def test_acknowledging_an_email_without_a_follow_up_date_shows_why_and_changes_nothing(item, staff):
+    before = stored_state(item)
     response = staff.post(f"/escalations/{item.pk}/acknowledge/", {"comment": "Got it"}, follow=True)
     assert "must name the date" in messages_text(response)
     assert Escalation.objects.get(pk=item.pk).status == "new"
     assert events_of(item) == ["raised"]
+    assert stored_state(item) == before
 
 
 def test_invalid_transition_shows_an_error_message_and_changes_nothing(item, staff):
+    before = stored_state(item)
     response = staff.post(f"/escalations/{item.pk}/resume/", {"comment": "Back on it"}, follow=True)
     assert response.redirect_chain == [(f"/escalations/{item.pk}/", 302)]
     assert "An item that is new cannot be resumed." in messages_text(response)
@@ -157,6 +145,7 @@ def test_invalid_transition_shows_an_error_message_and_changes_nothing(item, sta
     stored = Escalation.objects.get(pk=item.pk)
     assert (stored.status, stored.paused_business_seconds, stored.due_at) == ("new", 0, item.due_at)
     assert events_of(item) == ["raised"]
+    assert stored_state(item) == before
 
 
 def test_staff_work_an_item_through_wait_resume_escalate_and_resolve(tenant, item, staff, clock):
@@ -183,10 +172,12 @@ def test_staff_internal_note_is_not_shown_on_the_customers_page(item, staff, cus
 
 def test_customer_comments_from_the_item_page_but_cannot_act_as_staff(item, customer):
     assert customer.post(f"/escalations/{item.pk}/comment/", {"comment": "Any news?"}).status_code == 302
+    before = stored_state(item)
     assert customer.post(f"/escalations/{item.pk}/acknowledge/", {"follow_up_on": "2026-01-15"}).status_code == 403
     assert customer.post(f"/escalations/{item.pk}/comment/", {"comment": "psst", "internal": "on"}).status_code == 403
     assert events_of(item) == ["raised", "comment"]
     assert Escalation.objects.get(pk=item.pk).status == "new"
+    assert stored_state(item) == before
 
 
 def test_customer_page_has_no_staff_actions(item, customer):
@@ -200,11 +191,13 @@ def test_customer_page_has_no_staff_actions(item, customer):
 
 def test_foreign_item_page_is_404(foreign, customer, staff):
     other = raise_item(foreign, at=TUE_10)
+    before = stored_state(other)
     assert customer.get(f"/escalations/{other.pk}/").status_code == 404
     assert staff.get(f"/escalations/{other.pk}/").status_code == 404
     assert staff.post(f"/escalations/{other.pk}/resolve/").status_code == 404
     assert customer.post(f"/escalations/{other.pk}/comment/", {"comment": "Hi"}).status_code == 404
     assert events_of(other) == ["raised"]
+    assert stored_state(other) == before
 
 
 def test_list_page_shows_only_the_customers_company_items(tenant, foreign, customer):

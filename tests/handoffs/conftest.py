@@ -11,7 +11,6 @@ from escalations.models import ResponsePolicy
 from escalations.policies import seed_guidelines
 from handoffs.checklist import seed_checklist
 from handoffs.models import ChecklistTemplateItem
-from tests.clients import signed_in as login
 from tests.conftest import clock_at
 from tests.teams.factories import PersonFactory, RoleFactory, UserFactory
 
@@ -70,8 +69,3 @@ def handoff(tenant, director, incoming, role):
         actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
         accounts=[tenant.account], note=NOTE,
     )
-
-
-@pytest.fixture
-def customer_client(tenant):
-    return login(tenant.user)

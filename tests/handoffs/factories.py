@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from accountteam.models import Notification
 from dossiers.models import Contact, Meeting, Proposal
+from escalations.models import Escalation
 from handoffs import services
 from handoffs.models import ChecklistItem, Handoff, Step
+from teams.models import Assignment
 from tests.teams.factories import AccountFactory, PersonFactory
 
 DENVER = ZoneInfo("America/Denver")
@@ -74,6 +77,36 @@ def items_of(handoff: Handoff, **filters) -> list[ChecklistItem]:
             "handoff_account__account__number", "sort_order"
         )
     )
+
+
+def stored_state(handoff: Handoff) -> dict:
+    """The handoff as stored now, with all an action writes: its status and stamps, its accounts'
+    assignments, its checklist, its log, the owners of the open work, meetings and notices. A refused
+    action leaves it as it was: ``assert stored_state(handoff) == before``."""
+    stored = Handoff.objects.get(pk=handoff.pk)
+    accounts = list(stored.accounts.values_list("account_id", flat=True))
+    return {
+        "handoff": (stored.status, stored.transferred_at, stored.confirmed_at, stored.confirmed_by_id,
+                    stored.completed_at, stored.completed_by_id, stored.cancel_reason),
+        "accounts": list(stored.accounts.order_by("pk").values_list("account_id", "ending_id", "starting_id")),
+        "items": list(
+            ChecklistItem.objects.filter(handoff_account__handoff=stored).order_by("pk").values_list(
+                "pk", "done_at", "done_by", "note", "link", "file", "meeting"
+            )
+        ),
+        "events": list(stored.events.order_by("pk").values_list("text", flat=True)),
+        "assignments": list(
+            Assignment.objects.filter(account_id__in=accounts).order_by("pk").values_list(
+                "pk", "person_id", "end_date"
+            )
+        ),
+        "open_work": (
+            list(Escalation.objects.filter(account_id__in=accounts).order_by("pk").values_list("pk", "assignee_id")),
+            list(Proposal.objects.filter(account_id__in=accounts).order_by("pk").values_list("pk", "owner_id")),
+        ),
+        "meetings": Meeting.objects.count(),
+        "notices": Notification.objects.count(),
+    }
 
 
 def tick_all_by_hand(handoff: Handoff, *, actor, note="Walked through it together.") -> int:

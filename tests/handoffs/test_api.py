@@ -11,10 +11,20 @@ from dossiers.models import Proposal
 from escalations.services import escalation_create
 from handoffs import services
 from handoffs.models import ChecklistItem, Handoff, Step
+from tests.clients import signed_in as login
 from tests.teams.factories import AccountFactory, AssignmentFactory, PersonFactory, RoleFactory
 
-from .conftest import NOTE, login
-from .factories import EFFECTIVE, ContactFactory, ProposalFactory, denver, items_of, ready_to_complete, start_handoff
+from .conftest import NOTE
+from .factories import (
+    EFFECTIVE,
+    ContactFactory,
+    ProposalFactory,
+    denver,
+    items_of,
+    ready_to_complete,
+    start_handoff,
+    stored_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +126,7 @@ def test_chosen_accounts_and_all_accounts_together_are_a_400(director_client, te
 
     assert response.status_code == 400
     assert response.json() == {"accounts": ["Choose accounts or all accounts, not both."]}
+    assert not Handoff.objects.exists()
 
 
 def test_the_services_refusals_are_400s_with_field_messages(director_client, tenant, foreign, incoming, role):
@@ -139,13 +150,18 @@ def test_an_account_not_held_by_the_outgoing_person_is_a_400_naming_it(tenant, i
 
     assert response.status_code == 400
     assert response.json() == {"accounts": ["Home Manager does not hold Service Manager on 9876-0001."]}
+    assert not Handoff.objects.exists()
 
 
 def test_an_account_already_in_an_open_handoff_is_a_400(director_client, tenant, incoming, handoff):
+    before = stored_state(handoff)
+
     response = post(director_client, API, start_body(tenant, incoming, incoming=PersonFactory().pk))
 
     assert response.status_code == 400
     assert response.json() == {"accounts": [f"{tenant.account.number} is already in handoff #{handoff.pk}."]}
+    assert list(Handoff.objects.values_list("pk", flat=True)) == [handoff.pk]
+    assert stored_state(handoff) == before
 
 
 def test_an_account_listed_twice_is_taken_once(director_client, tenant, incoming, role):
@@ -167,14 +183,16 @@ def test_staff_who_are_not_the_directors_may_not_start(tenant, incoming, bystand
     assert not Handoff.objects.exists()
 
 
-def test_a_customer_cannot_start_a_handoff(tenant, incoming, customer_client):
-    # Ivan serves no account of theirs: the customer cannot even name him.
-    invisible = post(customer_client, API, start_body(tenant, incoming))
+def test_a_customer_cannot_start_a_handoff(tenant, incoming, customer):
+    # Refused before the body is read: whether the customer may name Ivan (he serves no account of
+    # theirs at first), or sends no body at all, the answer is the same 403, never field errors.
+    invisible = post(customer, API, start_body(tenant, incoming))
+    empty = post(customer, API, {})
     AssignmentFactory(account=tenant.account, person=incoming, role=RoleFactory(code="sales-executive"))
-    refused = post(customer_client, API, start_body(tenant, incoming))
+    refused = post(customer, API, start_body(tenant, incoming))
 
-    assert invisible.status_code == 400 and list(invisible.json()) == ["incoming"]
-    assert refused.status_code == 403
+    assert [r.status_code for r in (invisible, empty, refused)] == [403, 403, 403]
+    assert empty.json() == {"detail": "Only the carrier's staff can do this."}
     assert not Handoff.objects.exists()
 
 
@@ -361,13 +379,17 @@ def test_ticking_errors_answer_400_403_404_and_409(handoff, tenant, incoming, di
     other = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
                           accounts=[second_account(tenant, role)])
     incoming_client = login(incoming.user)
+    before, other_before = stored_state(handoff), stored_state(other)
 
     bad_link = post(incoming_client, item_url(handoff, item(handoff, "network")), {"link": "not a link"})
     not_theirs = post(incoming_client, item_url(handoff, item(handoff, "files")), {"note": "Done"})
     wrong_handoff = post(director_client, item_url(handoff, item(other, "files")), {})
     transfer = post(director_client, item_url(handoff, item(handoff, "open-work")), {})
+    assert (stored_state(handoff), stored_state(other)) == (before, other_before)
     post(director_client, item_url(handoff, item(handoff, "files")), {})
+    ticked = stored_state(handoff)
     twice = post(director_client, item_url(handoff, item(handoff, "files")), {})
+    assert stored_state(handoff) == ticked
 
     assert bad_link.status_code == 400 and list(bad_link.json()) == ["link"]
     assert not_theirs.status_code == 403
@@ -393,7 +415,9 @@ def test_transfer_answers_the_counts_moved(handoff, tenant, incoming, director_c
     escalation.refresh_from_db()
     assert escalation.assignee == incoming
     assert director_client.get(url(handoff)).json()["open_items"] == []
+    transferred = stored_state(handoff)
     assert post(login(incoming.user), url(handoff, "transfer")).status_code == 403
+    assert stored_state(handoff) == transferred
 
 
 def test_scheduling_the_introduction_answers_201_with_the_item_done(
@@ -414,6 +438,7 @@ def test_introduction_errors_are_400s(handoff, tenant, foreign, role, contact, d
     elsewhere = ContactFactory(account=second_account(tenant, role))  # Dora sees it, not in the handoff
     foreign_contact = ContactFactory(account=foreign.account)
     body = {"account": tenant.account.pk, "starts_at": "2026-03-12T16:00:00Z"}
+    before = stored_state(handoff)
 
     past = post(director_client, url(handoff, "introduction"), {**body, "starts_at": "2026-03-01T16:00:00Z"})
     other_account = post(director_client, url(handoff, "introduction"), {**body, "contacts": [elsewhere.pk]})
@@ -423,12 +448,14 @@ def test_introduction_errors_are_400s(handoff, tenant, foreign, role, contact, d
     assert other_account.status_code == 400
     assert other_account.json() == {"contacts": ["Choose contacts of this account."]}
     assert not_visible.status_code == 400 and list(not_visible.json()) == ["contacts"]
+    assert stored_state(handoff) == before
 
 
 def test_an_introduction_with_only_contacts_without_email_is_refused(
     handoff, tenant, contact, director_client, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
 ):
     no_email = ContactFactory(account=tenant.account, name="Nora No-Email", email="")
+    before = stored_state(handoff)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post(director_client, url(handoff, "introduction"),
@@ -436,13 +463,18 @@ def test_an_introduction_with_only_contacts_without_email_is_refused(
 
     assert response.status_code == 400
     assert not items_of(handoff, step=Step.INTRODUCTION)[0].is_done
+    assert stored_state(handoff) == before and mailoutbox == []
 
 
 def test_confirm_answers_200_then_409_and_403_for_the_outgoing_person(handoff, incoming, tenant):
+    before = stored_state(handoff)
     assert post(login(tenant.manager_user), url(handoff, "confirm")).status_code == 403
+    assert stored_state(handoff) == before
 
     response = post(login(incoming.user), url(handoff, "confirm"))
+    confirmed = stored_state(handoff)
     again = post(login(incoming.user), url(handoff, "confirm"))
+    assert stored_state(handoff) == confirmed
 
     assert response.status_code == 200 and response.json()["confirmed_at"] == "2026-03-02T10:00:00-07:00"
     assert again.status_code == 409 and again.json() == {"detail": "The handoff was already confirmed."}
@@ -451,13 +483,15 @@ def test_confirm_answers_200_then_409_and_403_for_the_outgoing_person(handoff, i
 # --- Complete and cancel ----------------------------------------------------------------------------------------
 
 
-def test_completing_with_open_items_left_is_a_409_listing_them(handoff, tenant, director_client, _clock):
+def test_completing_with_open_items_left_is_a_409_listing_them(handoff, tenant, director_client, clock):
     escalation = raise_pager(tenant, subject="T1 to Golden down")
     proposal = ProposalFactory(account=tenant.account, owner=tenant.manager, title="Ethernet 10G")
+    before = stored_state(handoff)
 
     response = post(director_client, url(handoff, "complete"))
 
     assert response.status_code == 409
+    assert stored_state(handoff) == before
     body = response.json()
     assert body["detail"] == "The handoff cannot complete yet."
     assert body["open_items"] == [
@@ -473,12 +507,14 @@ def test_completing_with_open_items_left_is_a_409_listing_them(handoff, tenant, 
 
 
 def test_completing_before_the_effective_date_is_a_409_and_on_it_a_200(
-    handoff, tenant, director, director_client, _clock
+    handoff, tenant, director, director_client, clock
 ):
     ready_to_complete(handoff, actor=director.user)
+    before = stored_state(handoff)
 
     early = post(director_client, url(handoff, "complete"))
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    assert stored_state(handoff) == before
+    clock.move_to(denver(2026, 3, 16, 8, 0))
     response = post(director_client, url(handoff, "complete"))
 
     assert early.status_code == 409
@@ -491,17 +527,23 @@ def test_completing_before_the_effective_date_is_a_409_and_on_it_a_200(
     assert account["starting"] is not None and account["ending"] == tenant.assignment.pk
 
 
-def test_the_incoming_person_may_not_complete(handoff, incoming, director, _clock):
+def test_the_incoming_person_may_not_complete(handoff, incoming, director, clock):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    clock.move_to(denver(2026, 3, 16, 8, 0))
+    before = stored_state(handoff)
 
     assert post(login(incoming.user), url(handoff, "complete")).status_code == 403
+    assert stored_state(handoff) == before
 
 
 def test_cancel_needs_a_reason_and_then_nothing_else_can_happen(handoff, director_client):
+    before = stored_state(handoff)
     missing = post(director_client, url(handoff, "cancel"), {})
+    assert stored_state(handoff) == before
     response = post(director_client, url(handoff, "cancel"), {"reason": "Ivan stays in Chicago."})
+    cancelled = stored_state(handoff)
     afterwards = post(director_client, url(handoff, "complete"))
+    assert stored_state(handoff) == cancelled
 
     assert missing.status_code == 400 and missing.json() == {"reason": ["This field is required."]}
     assert response.status_code == 200
@@ -522,6 +564,7 @@ def every_action(handoff) -> list[str]:
 def test_customers_and_unrelated_staff_never_see_a_handoff(who, handoff, tenant, foreign, bystander):
     user = {"customer": tenant.user, "foreign customer": foreign.user, "unrelated staff": bystander.user}[who]
     client = login(user)
+    before = stored_state(handoff)
 
     assert client.get(API, {"status": "all"}).json()["results"] == []
     assert client.get(API, {"status": "all", "q": "Ivan"}).json()["results"] == []
@@ -532,6 +575,7 @@ def test_customers_and_unrelated_staff_never_see_a_handoff(who, handoff, tenant,
         assert response.status_code == 404, (path, response.status_code)
     handoff.refresh_from_db()
     assert handoff.status == "open" and handoff.confirmed_at is None
+    assert stored_state(handoff) == before
 
 
 # --- The team endpoint ----------------------------------------------------------------------------------------------
@@ -543,8 +587,8 @@ def team(client, account):
     return response
 
 
-def test_the_team_endpoint_says_the_team_is_changing_without_the_internal_note(handoff, tenant, customer_client):
-    response = team(customer_client, tenant.account)
+def test_the_team_endpoint_says_the_team_is_changing_without_the_internal_note(handoff, tenant, customer):
+    response = team(customer, tenant.account)
 
     assert response.json()["changing"] == [
         {"role": "Service Manager", "person": "Ivan Incoming", "replaces": "Home Manager", "start_date": "2026-03-16"}
@@ -554,13 +598,13 @@ def test_the_team_endpoint_says_the_team_is_changing_without_the_internal_note(h
 
 
 def test_the_team_endpoint_shows_the_new_person_once_the_handoff_completes(
-    handoff, tenant, director, customer_client, _clock
+    handoff, tenant, director, customer, clock
 ):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    clock.move_to(denver(2026, 3, 16, 8, 0))
     services.handoff_complete(actor=director.user, handoff=handoff)
 
-    body = team(customer_client, tenant.account).json()
+    body = team(customer, tenant.account).json()
 
     assert body["changing"] == []
     assert [m["person"]["name"] for m in body["service"]] == ["Ivan Incoming"]

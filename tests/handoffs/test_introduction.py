@@ -169,3 +169,28 @@ def test_an_account_outside_the_handoff_is_refused(
         schedule(handoff, director.user, django_capture_on_commit_callbacks, account=foreign.account)
 
     assert caught.value.message_dict == {"account": [f"{foreign.account.number} is not part of this handoff."]}
+
+
+def test_an_invitation_whose_task_was_lost_is_sent_by_the_hourly_catch_up_once(
+    handoff, contacts, director, django_capture_on_commit_callbacks, mailoutbox, clock, monkeypatch
+):
+    from accountteam.celery import app
+    from handoffs import tasks
+
+    # The broker does not answer: the task is never queued, the meeting is scheduled all the same.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    meeting = schedule(handoff, director.user, django_capture_on_commit_callbacks)
+    monkeypatch.undo()
+    app._pool = app.amqp._producer_pool = None
+    assert Meeting.objects.get(pk=meeting.pk).invitation_due
+    assert mailoutbox == []
+
+    clock.move_to(NOW + dt.timedelta(minutes=5))
+    assert tasks.reminders.apply().get()["invitations"] == 4  # two contacts and both people, in one e-mail
+    assert tasks.reminders.apply().get()["invitations"] == 0
+    assert len(mailoutbox) == 1
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.invitation_due, stored.invitation_sent_at) == (False, NOW + dt.timedelta(minutes=5))

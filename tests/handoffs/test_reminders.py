@@ -55,14 +55,14 @@ def test_beat_runs_the_reminder_task_hourly():
     assert "handoffs.tasks.reminders" in app.tasks
 
 
-def test_no_reminder_before_the_reminder_date(handoff, _clock):
-    assert sent(run_at(_clock, denver(2026, 3, 10, 23, 30))) == (0, 0)
+def test_no_reminder_before_the_reminder_date(handoff, clock):
+    assert sent(run_at(clock, denver(2026, 3, 10, 23, 30))) == (0, 0)
 
     assert reminders(handoff) == []
 
 
-def test_each_owner_is_reminded_once_from_the_reminder_date(handoff, tenant, incoming, _clock):
-    assert sent(run_at(_clock, denver(2026, 3, 11, 8, 0))) == (2, 0)
+def test_each_owner_is_reminded_once_from_the_reminder_date(handoff, tenant, incoming, clock):
+    assert sent(run_at(clock, denver(2026, 3, 11, 8, 0))) == (2, 0)
 
     assert reminded(handoff) == {tenant.manager.email, incoming.email}
     outgoing_notice = next(n for n in reminders(handoff) if n.email == tenant.manager.email)
@@ -78,34 +78,34 @@ def test_each_owner_is_reminded_once_from_the_reminder_date(handoff, tenant, inc
     )
     assert outgoing_notice.url == f"/handoffs/{handoff.pk}/"
 
-    assert sent(run_at(_clock, denver(2026, 3, 11, 9, 0))) == (0, 0)
-    assert sent(run_at(_clock, denver(2026, 3, 12, 9, 0))) == (0, 0)
+    assert sent(run_at(clock, denver(2026, 3, 11, 9, 0))) == (0, 0)
+    assert sent(run_at(clock, denver(2026, 3, 12, 9, 0))) == (0, 0)
     assert len(reminders(handoff)) == 2
 
 
-def test_an_owner_with_nothing_open_is_not_reminded(handoff, tenant, incoming, _clock):
+def test_an_owner_with_nothing_open_is_not_reminded(handoff, tenant, incoming, clock):
     for item in items_of(handoff, owner=Owner.INCOMING):
         services.handoff_item_complete(actor=incoming.user, handoff=handoff, item=item, note="Reviewed.")
 
-    run_at(_clock, denver(2026, 3, 11, 8, 0))
+    run_at(clock, denver(2026, 3, 11, 8, 0))
 
     assert reminded(handoff) == {tenant.manager.email}
 
 
-def test_the_reminder_date_skips_a_us_holiday(tenant, director, incoming, role, _clock):
+def test_the_reminder_date_skips_a_us_holiday(tenant, director, incoming, role, clock):
     # Effective Tuesday 26 May 2026, the day after Memorial Day: three business days before is
     # Wednesday 20 May (Thursday 21 May if the holiday counted).
     handoff = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
                             effective_date=dt.date(2026, 5, 26))
 
-    run_at(_clock, denver(2026, 5, 19, 16, 0))
+    run_at(clock, denver(2026, 5, 19, 16, 0))
     assert reminders(handoff) == []
 
-    run_at(_clock, denver(2026, 5, 20, 8, 0))
+    run_at(clock, denver(2026, 5, 20, 8, 0))
     assert reminded(handoff) == {tenant.manager.email, incoming.email}
 
 
-def test_each_owner_is_reminded_on_their_own_calendar(handoff, tenant, incoming, _clock):
+def test_each_owner_is_reminded_on_their_own_calendar(handoff, tenant, incoming, clock):
     # Ivan's Chicago office is closed on Wednesday 11 March: his three business days before the
     # 16th start on Tuesday the 10th, a day before Home Manager's in Denver.
     chicago = CalendarFactory(name="Chicago office", time_zone="America/Chicago")
@@ -113,72 +113,72 @@ def test_each_owner_is_reminded_on_their_own_calendar(handoff, tenant, incoming,
     incoming.calendar = chicago
     incoming.save(update_fields=["calendar"])
 
-    run_at(_clock, denver(2026, 3, 10, 10, 0))
+    run_at(clock, denver(2026, 3, 10, 10, 0))
     assert reminded(handoff) == {incoming.email}
 
-    run_at(_clock, denver(2026, 3, 11, 8, 0))
+    run_at(clock, denver(2026, 3, 11, 8, 0))
     assert reminded(handoff) == {incoming.email, tenant.manager.email}
 
 
-def test_the_owners_date_is_taken_in_their_own_time_zone(handoff, tenant, incoming, _clock):
+def test_the_owners_date_is_taken_in_their_own_time_zone(handoff, tenant, incoming, clock):
     # 22:30 on Tuesday 10 March in Denver is already Wednesday 01:30 in Buenos Aires.
     incoming.calendar = CalendarFactory(
         name="Buenos Aires office", time_zone="America/Argentina/Buenos_Aires", holiday_country="AR"
     )
     incoming.save(update_fields=["calendar"])
 
-    run_at(_clock, denver(2026, 3, 10, 22, 30))
+    run_at(clock, denver(2026, 3, 10, 22, 30))
 
     assert reminded(handoff) == {incoming.email}
 
 
-def test_the_number_of_business_days_is_a_setting(handoff, settings, _clock):
+def test_the_number_of_business_days_is_a_setting(handoff, settings, clock):
     settings.HANDOFF_REMINDER_BUSINESS_DAYS = 1
 
-    run_at(_clock, denver(2026, 3, 12, 16, 0))
+    run_at(clock, denver(2026, 3, 12, 16, 0))
     assert reminders(handoff) == []
 
-    run_at(_clock, denver(2026, 3, 13, 8, 0))
+    run_at(clock, denver(2026, 3, 13, 8, 0))
     assert len(reminders(handoff)) == 2
 
 
 def test_the_director_is_told_once_when_the_handoff_is_not_complete_on_its_effective_date(
-    handoff, director, _clock
+    handoff, director, clock
 ):
-    assert run_at(_clock, denver(2026, 3, 15, 23, 0))["late"] == 0
+    assert run_at(clock, denver(2026, 3, 15, 23, 0))["late"] == 0
     assert late_notices(handoff) == []
 
-    assert run_at(_clock, denver(2026, 3, 16, 0, 15))["late"] == 1
+    assert run_at(clock, denver(2026, 3, 16, 0, 15))["late"] == 1
     (notice,) = late_notices(handoff)
     assert (notice.recipient, notice.email) == (director.user, director.email)
     assert notice.subject == "Handoff not complete on its effective date: Home Manager → Ivan Incoming"
     assert notice.body.endswith("The handoff is still in progress; 8 checklist item(s) open.")
 
-    assert run_at(_clock, denver(2026, 3, 16, 1, 15))["late"] == 0
-    assert run_at(_clock, denver(2026, 3, 17, 9, 15))["late"] == 0
+    assert run_at(clock, denver(2026, 3, 16, 1, 15))["late"] == 0
+    assert run_at(clock, denver(2026, 3, 17, 9, 15))["late"] == 0
     assert len(late_notices(handoff)) == 1
 
 
-def test_a_completed_handoff_is_never_late(handoff, director, _clock):
+def test_a_completed_handoff_is_never_late(handoff, director, clock):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    clock.move_to(denver(2026, 3, 16, 8, 0))
     services.handoff_complete(actor=director.user, handoff=handoff)
 
-    assert sent(run_at(_clock, denver(2026, 3, 16, 9, 15))) == (0, 0)
+    assert sent(run_at(clock, denver(2026, 3, 16, 9, 15))) == (0, 0)
     assert late_notices(handoff) == []
 
 
-def test_a_cancelled_handoff_reminds_no_one(handoff, director, _clock):
+def test_a_cancelled_handoff_reminds_no_one(handoff, director, clock):
     services.handoff_cancel(actor=director.user, handoff=handoff, reason="Postponed to April.")
 
-    assert sent(run_at(_clock, denver(2026, 3, 16, 9, 15))) == (0, 0)
+    assert sent(run_at(clock, denver(2026, 3, 16, 9, 15))) == (0, 0)
     assert not Notification.objects.filter(kind__in=["handoff_reminder", "handoff_late"]).exists()
 
 
 def test_the_beat_task_sends_the_reminders_by_email(
-    handoff, tenant, incoming, _clock, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+    handoff, tenant, incoming, clock, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
 ):
-    _clock.move_to(denver(2026, 3, 11, 8, 15))
+    clock.move_to(denver(2026, 3, 11, 8, 15))
 
     with django_capture_on_commit_callbacks(execute=True):
         result = tasks.reminders.apply().get()

@@ -40,6 +40,7 @@ from .factories import (
     items_of,
     ready_to_complete,
     start_handoff,
+    stored_state,
 )
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +168,7 @@ def test_start_refuses_a_handoff_to_the_same_person(tenant, director, role):
     assert caught.value.message_dict == {
         "incoming": ["The incoming person must be someone other than the outgoing person."]
     }
+    assert not Handoff.objects.exists()
 
 
 def test_start_refuses_an_incoming_person_who_is_no_longer_active(tenant, director, incoming, role):
@@ -177,6 +179,7 @@ def test_start_refuses_an_incoming_person_who_is_no_longer_active(tenant, direct
         start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role)
 
     assert caught.value.message_dict == {"incoming": ["Ivan Incoming is no longer active."]}
+    assert not Handoff.objects.exists()
 
 
 def test_start_refuses_an_effective_date_in_the_past_but_takes_today(tenant, director, incoming, role):
@@ -187,6 +190,7 @@ def test_start_refuses_an_effective_date_in_the_past_but_takes_today(tenant, dir
     assert caught.value.message_dict == {
         "effective_date": ["The effective date cannot be in the past (today is 02 Mar 2026)."]
     }
+    assert not Handoff.objects.exists()
     today = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
                           effective_date=dt.date(2026, 3, 2))
     assert today.effective_date == dt.date(2026, 3, 2)
@@ -212,15 +216,19 @@ def test_start_refuses_an_empty_choice_and_a_person_holding_nothing_in_the_role(
 
     assert empty.value.message_dict == {"accounts": ["Choose at least one account, or all accounts."]}
     assert nothing.value.message_dict == {"accounts": ["Home Manager holds no account as Sales Executive."]}
+    assert not Handoff.objects.exists()
 
 
 def test_start_refuses_an_account_already_in_an_open_handoff_of_the_role(tenant, director, incoming, role, handoff):
     third = PersonFactory(name="Tara Third", reports_to=director)
+    before = stored_state(handoff)
 
     with pytest.raises(ValidationError) as caught:
         start_handoff(actor=director.user, outgoing=tenant.manager, incoming=third, role=role)
 
     assert caught.value.message_dict == {"accounts": [f"{tenant.account.number} is already in handoff #{handoff.pk}."]}
+    assert list(Handoff.objects.values_list("pk", flat=True)) == [handoff.pk]
+    assert stored_state(handoff) == before
     services.handoff_cancel(actor=director.user, handoff=handoff, reason="Ivan stays in Chicago.")
     again = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=third, role=role)
     assert again.accounts.get().account == tenant.account
@@ -265,10 +273,12 @@ def test_a_meeting_of_the_account_is_evidence_and_one_of_another_account_is_refu
     meetings = item(handoff, "meetings")
     review = MeetingFactory(account=tenant.account, title="Monthly service review")
     elsewhere = MeetingFactory(account=foreign.account)
+    before = stored_state(handoff)
 
     with pytest.raises(ValidationError) as caught:
         services.handoff_item_complete(actor=tenant.manager_user, handoff=handoff, item=meetings, meeting=elsewhere)
     assert caught.value.message_dict == {"meeting": ["Choose a meeting of this account."]}
+    assert stored_state(handoff) == before
 
     services.handoff_item_complete(actor=tenant.manager_user, handoff=handoff, item=meetings, meeting=review)
     meetings.refresh_from_db()
@@ -277,6 +287,7 @@ def test_a_meeting_of_the_account_is_evidence_and_one_of_another_account_is_refu
 
 def test_a_malformed_link_is_refused_and_the_item_stays_open(handoff, incoming):
     network = item(handoff, "network")
+    before = stored_state(handoff)
 
     with pytest.raises(ValidationError) as caught:
         services.handoff_item_complete(actor=incoming.user, handoff=handoff, item=network, link="not a link")
@@ -284,39 +295,49 @@ def test_a_malformed_link_is_refused_and_the_item_stays_open(handoff, incoming):
     assert "link" in caught.value.message_dict
     network.refresh_from_db()
     assert not network.is_done
+    assert stored_state(handoff) == before
 
 
 def test_the_incoming_person_ticks_incoming_items_but_not_outgoing_ones(handoff, incoming):
     services.handoff_item_complete(actor=incoming.user, handoff=handoff, item=item(handoff, "ica"))
+    before = stored_state(handoff)
 
     with pytest.raises(PermissionDenied, match="belongs to the outgoing person"):
         services.handoff_item_complete(actor=incoming.user, handoff=handoff, item=item(handoff, "files"))
     assert item(handoff, "ica").is_done and not item(handoff, "files").is_done
+    assert stored_state(handoff) == before
 
 
 def test_the_outgoing_person_ticks_outgoing_items_but_not_incoming_ones(handoff, tenant):
     services.handoff_item_complete(actor=tenant.manager_user, handoff=handoff, item=item(handoff, "files"))
+    before = stored_state(handoff)
 
     with pytest.raises(PermissionDenied, match="belongs to the incoming person"):
         services.handoff_item_complete(actor=tenant.manager_user, handoff=handoff, item=item(handoff, "ica"))
+    assert not item(handoff, "ica").is_done
+    assert stored_state(handoff) == before
 
 
 def test_the_director_may_tick_any_item_and_someone_unrelated_none(handoff, director, bystander):
     services.handoff_item_complete(actor=director.user, handoff=handoff, item=item(handoff, "ica"))
     services.handoff_item_complete(actor=director.user, handoff=handoff, item=item(handoff, "files"))
+    before = stored_state(handoff)
 
     with pytest.raises(PermissionDenied):
         services.handoff_item_complete(actor=bystander.user, handoff=handoff, item=item(handoff, "network"))
     assert [i.template.code for i in items_of(handoff, done_at__isnull=False)] == ["ica", "files"]
+    assert stored_state(handoff) == before
 
 
 def test_an_item_cannot_be_ticked_twice_nor_the_transfer_item_by_hand(handoff, director):
     services.handoff_item_complete(actor=director.user, handoff=handoff, item=item(handoff, "ica"))
+    before = stored_state(handoff)
 
     with pytest.raises(HandoffConflict, match="was already done on 02 Mar 2026 10:00"):
         services.handoff_item_complete(actor=director.user, handoff=handoff, item=item(handoff, "ica"))
     with pytest.raises(HandoffConflict, match="done by transferring the open work"):
         services.handoff_item_complete(actor=director.user, handoff=handoff, item=item(handoff, "open-work"))
+    assert stored_state(handoff) == before
 
 
 def test_an_item_ticked_by_mistake_can_be_reopened(handoff, incoming):
@@ -326,8 +347,10 @@ def test_an_item_ticked_by_mistake_can_be_reopened(handoff, incoming):
 
     reopened = item(handoff, "ica")
     assert (reopened.done_at, reopened.done_by) == (None, None)
+    before = stored_state(handoff)
     with pytest.raises(HandoffConflict, match="is not done"):
         services.handoff_item_reopen(actor=incoming.user, handoff=handoff, item=reopened)
+    assert stored_state(handoff) == before
 
 
 # --- Transfer of open work -------------------------------------------------------------------------------------
@@ -398,7 +421,10 @@ def test_transfer_records_the_handoff_on_each_escalation_and_proposal(handoff, o
     for escalation in open_work["escalations"]:
         event = Event.objects.get(escalation=escalation, kind=Event.Kind.REASSIGNED)
         assert event.comment == reason
-        assert event.data == {"from": "Home Manager", "to": "Ivan Incoming"}
+        assert event.data == {
+            "from": "Home Manager", "to": "Ivan Incoming",
+            "customer_text": "Your service manager for this item is now Ivan Incoming.",
+        }
         assert event.actor == director.user
     for proposal in open_work["proposals"]:
         change = Change.objects.get(part="proposals", object_id=proposal.pk, action=Change.Action.UPDATED)
@@ -426,9 +452,11 @@ def test_a_transfer_that_fails_part_way_moves_nothing(handoff, open_work, direct
     # A legacy proposal whose title no longer passes validation: saving it fails after the
     # escalations were already handed over in the same transaction.
     ProposalFactory(account=tenant.account, owner=tenant.manager, title="x" * 250)
+    before = stored_state(handoff)
 
     with pytest.raises(ValidationError):
         services.handoff_transfer_open_items(actor=director.user, handoff=handoff)
+    assert stored_state(handoff) == before
 
     assert {e.assignee_id for e in Escalation.objects.filter(pk__in=[e.pk for e in open_work["escalations"]])} == {
         tenant.manager.pk
@@ -455,8 +483,10 @@ def test_transfer_again_later_picks_up_what_arrived_since(handoff, open_work, te
 
 
 def test_the_outgoing_person_may_transfer_but_the_incoming_person_may_not(handoff, open_work, tenant, incoming):
+    before = stored_state(handoff)
     with pytest.raises(PermissionDenied):
         services.handoff_transfer_open_items(actor=incoming.user, handoff=handoff)
+    assert stored_state(handoff) == before
 
     assert services.handoff_transfer_open_items(actor=tenant.manager_user, handoff=handoff) == {
         "escalations": 2, "proposals": 2
@@ -472,15 +502,19 @@ def test_the_incoming_person_confirms_once(handoff, incoming):
     handoff.refresh_from_db()
     assert (handoff.confirmed_at, handoff.confirmed_by) == (NOW, incoming.user)
     assert handoff.events.last().text == "Confirmed by Ivan Incoming"
+    before = stored_state(handoff)
     with pytest.raises(HandoffConflict, match="already confirmed"):
         services.handoff_confirm(actor=incoming.user, handoff=handoff)
+    assert stored_state(handoff) == before
 
 
 def test_the_director_confirms_on_behalf_of_the_incoming_person_and_the_outgoing_one_may_not(
     handoff, director, tenant
 ):
+    before = stored_state(handoff)
     with pytest.raises(PermissionDenied):
         services.handoff_confirm(actor=tenant.manager_user, handoff=handoff)
+    assert stored_state(handoff) == before
 
     services.handoff_confirm(actor=director.user, handoff=handoff)
 
@@ -496,12 +530,14 @@ def kinds(blockers) -> list[str]:
     return [b["kind"] for b in blockers]
 
 
-def test_completion_is_blocked_with_every_blocker_listed(handoff, open_work, director, _clock):
-    _clock.move_to(denver(2026, 3, 16, 9))
+def test_completion_is_blocked_with_every_blocker_listed(handoff, open_work, director, clock):
+    clock.move_to(denver(2026, 3, 16, 9))
+    before = stored_state(handoff)
 
     with pytest.raises(HandoffConflict) as caught:
         services.handoff_complete(actor=director.user, handoff=handoff)
 
+    assert stored_state(handoff) == before
     blockers = caught.value.blockers
     assert kinds(blockers) == ["open_item"] * 4 + ["checklist"] * 8 + ["confirmation"]
     first = open_work["escalations"][0]
@@ -514,25 +550,29 @@ def test_completion_is_blocked_with_every_blocker_listed(handoff, open_work, dir
     assert handoff.status == "open"
 
 
-def test_completion_waits_for_the_effective_date(handoff, director, _clock):
+def test_completion_waits_for_the_effective_date(handoff, director, clock):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 15, 23, 30))  # Sunday evening, the day before
+    clock.move_to(denver(2026, 3, 15, 23, 30))  # Sunday evening, the day before
+    before = stored_state(handoff)
 
     with pytest.raises(HandoffConflict) as caught:
         services.handoff_complete(actor=director.user, handoff=handoff)
 
     assert caught.value.blockers == [{"kind": "effective_date", "detail": "The handoff completes on 2026-03-16."}]
-    _clock.move_to(denver(2026, 3, 16, 0, 30))
+    assert stored_state(handoff) == before
+    clock.move_to(denver(2026, 3, 16, 0, 30))
     assert services.handoff_complete(actor=director.user, handoff=handoff).status == "completed"
 
 
-def test_completion_is_blocked_by_an_open_item_that_arrived_after_the_transfer(handoff, tenant, director, _clock):
+def test_completion_is_blocked_by_an_open_item_that_arrived_after_the_transfer(handoff, tenant, director, clock):
     ready_to_complete(handoff, actor=director.user)
     late = raise_pager(tenant, subject="Arrived on the last day")
-    _clock.move_to(denver(2026, 3, 16, 9))
+    clock.move_to(denver(2026, 3, 16, 9))
+    before = stored_state(handoff)
 
     with pytest.raises(HandoffConflict) as caught:
         services.handoff_complete(actor=director.user, handoff=handoff)
+    assert stored_state(handoff) == before
 
     assert caught.value.blockers == [
         {"kind": "open_item", "type": "escalation", "id": late.pk, "account": tenant.account.number,
@@ -540,9 +580,9 @@ def test_completion_is_blocked_by_an_open_item_that_arrived_after_the_transfer(h
     ]
 
 
-def test_completion_switches_the_assignments_and_keeps_the_history(handoff, tenant, director, incoming, role, _clock):
+def test_completion_switches_the_assignments_and_keeps_the_history(handoff, tenant, director, incoming, role, clock):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 9))
+    clock.move_to(denver(2026, 3, 16, 9))
 
     services.handoff_complete(actor=director.user, handoff=handoff)
 
@@ -567,9 +607,9 @@ def test_completion_switches_the_assignments_and_keeps_the_history(handoff, tena
     assert handoff.events.last().text == "Completed: Ivan Incoming is Service Manager from 16 Mar 2026"
 
 
-def test_a_late_completion_switches_from_the_day_it_completes(handoff, tenant, director, _clock):
+def test_a_late_completion_switches_from_the_day_it_completes(handoff, tenant, director, clock):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 19, 11))
+    clock.move_to(denver(2026, 3, 19, 11))
 
     services.handoff_complete(actor=director.user, handoff=handoff)
 
@@ -578,11 +618,11 @@ def test_a_late_completion_switches_from_the_day_it_completes(handoff, tenant, d
 
 
 def test_completion_tells_the_customers_users_who_may_view_the_team_and_the_people(
-    handoff, tenant, foreign, director, incoming, _clock, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+    handoff, tenant, foreign, director, incoming, clock, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
 ):
     no_team_right = MembershipFactory(company=tenant.company, can_view_team=False).user
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 9))
+    clock.move_to(denver(2026, 3, 16, 9))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.handoff_complete(actor=director.user, handoff=handoff)
@@ -606,17 +646,19 @@ def test_completion_tells_the_customers_users_who_may_view_the_team_and_the_peop
     assert customer_mail.subject == "[Summit Wholesale] Your new Service Manager: Ivan Incoming"
 
 
-def test_only_a_manager_completes_the_handoff(handoff, incoming, tenant, director, _clock):
+def test_only_a_manager_completes_the_handoff(handoff, incoming, tenant, director, clock):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 9))
+    clock.move_to(denver(2026, 3, 16, 9))
+    before = stored_state(handoff)
 
     for actor in (incoming.user, tenant.manager_user):
         with pytest.raises(PermissionDenied):
             services.handoff_complete(actor=actor, handoff=handoff)
+    assert stored_state(handoff) == before
 
 
 def test_a_completion_with_a_conflicting_assignment_rolls_back_entirely(
-    tenant, director, incoming, role, _clock
+    tenant, director, incoming, role, clock
 ):
     # On the second account Home Manager leaves at the end of June and Tara Third is already
     # booked from July: Ivan's open-ended assignment from 16 March would overlap hers.
@@ -627,10 +669,12 @@ def test_a_completion_with_a_conflicting_assignment_rolls_back_entirely(
     handoff = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role)
     assert [r.account for r in handoff.accounts.all()] == [tenant.account, second]
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 9))
+    clock.move_to(denver(2026, 3, 16, 9))
+    before = stored_state(handoff)
 
     with pytest.raises(ValidationError) as caught:
         services.handoff_complete(actor=director.user, handoff=handoff)
+    assert stored_state(handoff) == before
 
     assert caught.value.messages == [
         "9999-0001: Service Manager on 9999-0001 is held by Tara Third from 2026-07-01; end that assignment first."
@@ -647,17 +691,21 @@ def test_a_completion_with_a_conflicting_assignment_rolls_back_entirely(
 
 
 def test_cancel_needs_a_reason_and_stops_the_handoff(handoff, director, incoming):
+    before = stored_state(handoff)
     with pytest.raises(ValidationError):
         services.handoff_cancel(actor=director.user, handoff=handoff, reason="   ")
+    assert stored_state(handoff) == before
 
     services.handoff_cancel(actor=director.user, handoff=handoff, reason="  Ivan stays in Chicago. ")
 
     handoff.refresh_from_db()
     assert (handoff.status, handoff.cancel_reason) == ("cancelled", "Ivan stays in Chicago.")
+    cancelled = stored_state(handoff)
     with pytest.raises(HandoffConflict, match="The handoff is cancelled."):
         services.handoff_item_complete(actor=director.user, handoff=handoff, item=item(handoff, "ica"))
     with pytest.raises(HandoffConflict):
         services.handoff_confirm(actor=incoming.user, handoff=handoff)
+    assert stored_state(handoff) == cancelled
 
 
 def test_cancel_leaves_work_already_moved_with_the_incoming_person(handoff, open_work, director, incoming):
@@ -670,12 +718,16 @@ def test_cancel_leaves_work_already_moved_with_the_incoming_person(handoff, open
     }
 
 
-def test_only_a_manager_cancels_and_a_completed_handoff_cannot_be_cancelled(handoff, incoming, director, _clock):
+def test_only_a_manager_cancels_and_a_completed_handoff_cannot_be_cancelled(handoff, incoming, director, clock):
+    before = stored_state(handoff)
     with pytest.raises(PermissionDenied):
         services.handoff_cancel(actor=incoming.user, handoff=handoff, reason="I changed my mind.")
+    assert stored_state(handoff) == before
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 9))
+    clock.move_to(denver(2026, 3, 16, 9))
     services.handoff_complete(actor=director.user, handoff=handoff)
+    completed = stored_state(handoff)
 
     with pytest.raises(HandoffConflict, match="The handoff is completed."):
         services.handoff_cancel(actor=director.user, handoff=handoff, reason="Too late.")
+    assert stored_state(handoff) == completed

@@ -13,10 +13,20 @@ from django.urls import reverse
 from escalations.services import escalation_create
 from handoffs import services
 from handoffs.models import ChecklistItem, Handoff
+from tests.clients import signed_in as login
 from tests.teams.factories import AccountFactory, AssignmentFactory, CompanyFactory, PersonFactory, UserFactory
 
-from .conftest import NOTE, login
-from .factories import EFFECTIVE, MeetingFactory, ProposalFactory, denver, items_of, ready_to_complete, start_handoff
+from .conftest import NOTE
+from .factories import (
+    EFFECTIVE,
+    MeetingFactory,
+    ProposalFactory,
+    denver,
+    items_of,
+    ready_to_complete,
+    start_handoff,
+    stored_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -198,11 +208,14 @@ def test_the_start_form_shows_what_is_wrong(changes, message, director_client, t
 
 def test_the_start_form_names_accounts_already_in_a_handoff(director_client, tenant, director, incoming, handoff):
     third = PersonFactory(name="Tara Third", reports_to=director)
+    before = stored_state(handoff)
 
     response = director_client.post(NEW, start_form(tenant, incoming, incoming=third.pk))
 
     assert response.status_code == 200
     assert f"{tenant.account.number} is already in handoff #{handoff.pk}." in text(response)
+    assert list(Handoff.objects.values_list("pk", flat=True)) == [handoff.pk]
+    assert stored_state(handoff) == before
 
 
 def test_staff_who_may_not_start_are_told_so_on_the_form(tenant, incoming, role, bystander):
@@ -264,11 +277,13 @@ def test_a_meeting_of_the_account_is_evidence_and_another_accounts_is_refused(di
     review = MeetingFactory(account=tenant.account, title="Quarterly service review")
     elsewhere = MeetingFactory(account=AccountFactory(), title="Someone else's review")
     url = reverse("handoff_item_complete", args=[handoff.pk, meetings.pk])
+    before = stored_state(handoff)
 
     refused = director_client.post(url, {f"item{meetings.pk}-meeting": elsewhere.pk})
     assert refused.status_code == 400
     assert "Select a valid choice" in text(refused)
     assert "Someone else" not in text(refused)
+    assert stored_state(handoff) == before
 
     response = director_client.post(url, {f"item{meetings.pk}-meeting": review.pk})
     assert response.status_code == 302
@@ -279,6 +294,7 @@ def test_a_meeting_of_the_account_is_evidence_and_another_accounts_is_refused(di
 
 def test_a_bad_link_redisplays_the_page_with_the_error(director_client, handoff):
     network = item(handoff, "network")
+    before = stored_state(handoff)
 
     response = director_client.post(reverse("handoff_item_complete", args=[handoff.pk, network.pk]),
                                     {f"item{network.pk}-link": "http://"})
@@ -287,6 +303,7 @@ def test_a_bad_link_redisplays_the_page_with_the_error(director_client, handoff)
     assert "Enter a valid URL." in text(response)
     network.refresh_from_db()
     assert not network.is_done
+    assert stored_state(handoff) == before
 
 
 def test_the_transfer_button_moves_the_open_work(director_client, handoff, tenant, incoming):
@@ -308,6 +325,7 @@ def test_the_transfer_button_moves_the_open_work(director_client, handoff, tenan
 
 def test_completing_too_early_shows_what_stands_in_the_way(director_client, handoff, tenant):
     escalation = raise_pager(tenant)
+    before = stored_state(handoff)
 
     response = director_client.post(reverse("handoff_complete", args=[handoff.pk]))
 
@@ -324,10 +342,11 @@ def test_completing_too_early_shows_what_stands_in_the_way(director_client, hand
     assert f'href="/escalations/{escalation.pk}/"' in response.content.decode()
     handoff.refresh_from_db()
     assert handoff.status == "open"
+    assert stored_state(handoff) == before
 
 
 def test_the_director_confirms_on_behalf_and_completes_on_the_effective_date(
-    director_client, handoff, director, _clock
+    director_client, handoff, director, clock
 ):
     services.handoff_transfer_open_items(actor=director.user, handoff=handoff)
     for entry in items_of(handoff, done_at__isnull=True):
@@ -338,7 +357,7 @@ def test_the_director_confirms_on_behalf_and_completes_on_the_effective_date(
     body = text(director_client.get(page(handoff)))
     assert "Confirmed 2 Mar 2026 10:00 by dora.director." in body
     assert "Confirmed by Dora Director on behalf of Ivan Incoming" in body  # the log
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    clock.move_to(denver(2026, 3, 16, 8, 0))
 
     completed = director_client.post(reverse("handoff_complete", args=[handoff.pk]))
 
@@ -371,7 +390,9 @@ def test_the_introduction_is_scheduled_from_the_page(
 
 
 def test_cancelling_needs_a_reason(director_client, handoff):
+    before = stored_state(handoff)
     missing = director_client.post(reverse("handoff_cancel", args=[handoff.pk]), {"reason": ""})
+    assert stored_state(handoff) == before
     response = director_client.post(reverse("handoff_cancel", args=[handoff.pk]), {"reason": "Postponed."})
 
     assert missing.status_code == 400
@@ -399,24 +420,29 @@ def every_page(handoff, tenant) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("who", ["customer", "foreign customer"])
 def test_customers_get_404_for_every_handoff_page(who, handoff, tenant, foreign):
     client = login(tenant.user if who == "customer" else foreign.user)
+    before = stored_state(handoff)
 
     for method, path in every_page(handoff, tenant):
         response = getattr(client, method)(path, {"reason": "x"} if method == "post" else None)
         assert response.status_code == 404, (method, path, response.status_code)
     handoff.refresh_from_db()
     assert handoff.status == "open"
+    assert list(Handoff.objects.values_list("pk", flat=True)) == [handoff.pk]
+    assert stored_state(handoff) == before
 
 
 def test_staff_not_related_to_the_handoff_get_404(handoff, tenant, bystander):
     client = login(bystander.user)
+    before = stored_state(handoff)
 
     assert listed(client.get(LIST, {"status": "all"})) == []
     for method, path in every_page(handoff, tenant)[3:]:
         response = getattr(client, method)(path, {"reason": "x"} if method == "post" else None)
         assert response.status_code == 404, (method, path, response.status_code)
+    assert stored_state(handoff) == before
 
 
-def test_the_directors_director_sees_the_handoff_and_may_complete_it(handoff, director, _clock):
+def test_the_directors_director_sees_the_handoff_and_may_complete_it(handoff, director, clock):
     vice_president = PersonFactory(name="Vera VP", user=UserFactory(username="vera.vp"))
     director.reports_to = vice_president
     director.save(update_fields=["reports_to"])
@@ -425,7 +451,7 @@ def test_the_directors_director_sees_the_handoff_and_may_complete_it(handoff, di
     assert listed(client.get(LIST)) == [handoff.pk]
     assert "Complete the handoff" in text(client.get(page(handoff)))
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    clock.move_to(denver(2026, 3, 16, 8, 0))
     assert client.post(reverse("handoff_complete", args=[handoff.pk])).status_code == 302
     handoff.refresh_from_db()
     assert handoff.completed_by == vice_president.user
@@ -433,11 +459,13 @@ def test_the_directors_director_sees_the_handoff_and_may_complete_it(handoff, di
 
 def test_an_introduction_for_an_account_outside_the_handoff_is_a_404(director_client, handoff, tenant, role):
     elsewhere = held_account(tenant, role)  # Dora sees it; it is not in this handoff
+    before = stored_state(handoff)
 
     response = director_client.post(reverse("handoff_introduction", args=[handoff.pk, elsewhere.pk]),
                                     {f"intro{elsewhere.pk}-starts_at": "2026-03-12T10:00"})
 
     assert response.status_code == 404
+    assert stored_state(handoff) == before
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, handoff):
@@ -452,9 +480,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, handoff):
 CHANGING = "Your team is changing: Ivan Incoming takes over from Home Manager as your Service Manager on 16 Mar 2026"
 
 
-def test_the_customers_team_page_says_the_team_is_changing(handoff, tenant, customer_client):
-    home = customer_client.get("/")
-    account = customer_client.get(reverse("account_detail", args=[tenant.account.pk]))
+def test_the_customers_team_page_says_the_team_is_changing(handoff, tenant, customer):
+    home = customer.get("/")
+    account = customer.get(reverse("account_detail", args=[tenant.account.pk]))
 
     for response in (home, account):
         assert response.status_code == 200
@@ -471,27 +499,27 @@ def test_another_company_sees_no_change_on_its_team_page(handoff, foreign):
 
 
 def test_the_notice_is_gone_and_the_new_person_shown_once_the_handoff_completes(
-    handoff, tenant, director, customer_client, _clock
+    handoff, tenant, director, customer, clock
 ):
     ready_to_complete(handoff, actor=director.user)
-    _clock.move_to(denver(2026, 3, 16, 8, 0))
+    clock.move_to(denver(2026, 3, 16, 8, 0))
     services.handoff_complete(actor=director.user, handoff=handoff)
 
-    home = customer_client.get("/")
+    home = customer.get("/")
 
     assert 'data-testid="team-changing"' not in home.content.decode()
     names = re.findall(r'<h4 class="person-name">([^<]+)</h4>', home.content.decode())
     assert "Ivan Incoming" in names and "Home Manager" not in names
 
 
-def test_the_notice_is_gone_once_the_handoff_is_cancelled(handoff, director, customer_client):
+def test_the_notice_is_gone_once_the_handoff_is_cancelled(handoff, director, customer):
     services.handoff_cancel(actor=director.user, handoff=handoff, reason="Postponed.")
 
-    assert 'data-testid="team-changing"' not in customer_client.get("/").content.decode()
+    assert 'data-testid="team-changing"' not in customer.get("/").content.decode()
 
 
 def test_the_internal_note_never_reaches_a_customer_page(
-    handoff, tenant, director, contact, customer_client, eager_tasks, django_capture_on_commit_callbacks
+    handoff, tenant, director, contact, customer, eager_tasks, django_capture_on_commit_callbacks
 ):
     escalation = raise_pager(tenant)
     ProposalFactory(account=tenant.account, owner=tenant.manager)
@@ -507,7 +535,7 @@ def test_the_internal_note_never_reaches_a_customer_page(
     ]
 
     for path in paths:
-        response = customer_client.get(path)
+        response = customer.get(path)
         assert response.status_code == 200, path
         assert NOTE not in response.content.decode(), path
         assert "Boulder office" not in html.unescape(response.content.decode()), path

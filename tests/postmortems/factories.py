@@ -17,6 +17,7 @@ import factory
 from postmortems import services
 from postmortems.models import PostMortem
 from tests.escalations.factories import EscalationFactory, denver
+from tests.escalations.factories import stored_state as tracking_state
 
 NOW = denver(2026, 1, 13, 10, 0)
 EVENT_START = denver(2026, 1, 12, 20, 0)
@@ -29,6 +30,30 @@ ANALYSIS = {
     "restoration": "Traffic was rerouted over the ring at 05:40, the fibre spliced at 06:00.",
     "recommendations": "Order a diverse second route for the Boulder site.",
 }
+
+
+# What the post-mortem's own actions write on it.
+FIELDS = (
+    "status", "manager_id", "ticket_number", "circuit_id", "event_start", "event_end", "impact", "questions",
+    "complexity", "business_days", "due_on", "accepted_at", "decline_reason", "summary", "root_cause",
+    "restoration", "recommendations", "review_comment",
+)
+
+
+def stored_state(pm: PostMortem) -> dict:
+    """The post-mortem as stored now: its fields, notes, preventive actions and versions, and its tracking
+    item (with its timeline and the notices sent). A refused action leaves all of it as it was:
+    ``assert stored_state(pm) == before``."""
+    stored = PostMortem.objects.get(pk=pm.pk)
+    return {
+        "fields": {name: getattr(stored, name) for name in FIELDS},
+        "notes": list(stored.notes.order_by("pk").values_list("pk", "at", "source", "text", "internal")),
+        "actions": list(
+            stored.actions.order_by("pk").values_list("pk", "description", "owner", "due_on", "state", "done_note")
+        ),
+        "versions": list(stored.versions.order_by("pk").values_list("pk", "number", "root_cause")),
+        "tracking": tracking_state(stored.tracking),
+    }
 
 
 def request_postmortem(

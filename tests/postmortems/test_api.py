@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from escalations.models import Escalation
 from postmortems import services
 from postmortems.models import PostMortem, PreventiveAction
 from tests.escalations.factories import denver, utc
@@ -35,6 +36,7 @@ from .factories import (
     published_postmortem,
     ready_postmortem,
     request_postmortem,
+    stored_state,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -71,13 +73,9 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def customer(tenant):
-    return client(tenant.user)
-
-
-@pytest.fixture
-def staff(tenant):
-    return client(tenant.manager_user)
+def make_client():
+    """``customer``, ``staff`` and ``director_client`` call the API."""
+    return client
 
 
 REQUEST = {
@@ -106,7 +104,7 @@ def test_customer_requests_a_postmortem(tenant, customer):
     assert body["tracking_escalation"] == pm.tracking_id
     assert utc(dt.datetime.fromisoformat(body["next_deadline_at"])) == utc(denver(2026, 1, 14, 10, 0))
     assert (body["complexity"], body["due_on"], body["versions"], body["preventive_actions"]) == ("", None, [], [])
-    assert "draft" not in body
+    assert body["draft"] is None  # present for everyone, null for customers
 
 
 def test_a_short_event_is_requested_with_the_eligibility_flag(tenant, customer):
@@ -141,7 +139,7 @@ def test_request_errors_are_400_naming_the_field(tenant, customer, change, field
 
     assert response.status_code == 400, response.content
     assert field in response.json()
-    assert not PostMortem.objects.exists()
+    assert not PostMortem.objects.exists() and not Escalation.objects.exists()
 
 
 def test_another_companys_account_is_a_400_on_account(tenant, foreign, customer):
@@ -149,7 +147,7 @@ def test_another_companys_account_is_a_400_on_account(tenant, foreign, customer)
 
     assert response.status_code == 400
     assert "account" in response.json()
-    assert not PostMortem.objects.exists()
+    assert not PostMortem.objects.exists() and not Escalation.objects.exists()
 
 
 def test_customer_without_the_postmortem_right_gets_403(tenant, customer):
@@ -159,7 +157,7 @@ def test_customer_without_the_postmortem_right_gets_403(tenant, customer):
     response = customer.post(URL, REQUEST | {"account": tenant.account.pk}, format="json")
 
     assert response.status_code == 403
-    assert not PostMortem.objects.exists()
+    assert not PostMortem.objects.exists() and not Escalation.objects.exists()
 
 
 def test_anonymous_callers_are_refused(tenant):
@@ -311,7 +309,7 @@ def test_customer_detail_never_has_the_draft_or_internal_notes(tenant, customer)
 
     assert response.status_code == 200
     body = response.json()
-    assert "draft" not in body
+    assert body["draft"] is None  # present for everyone, null for customers
     assert all(not n["internal"] for n in body["notes"])
     assert "did not answer the first page" not in response.content.decode()
     assert ROOT_CAUSE not in response.content.decode()
@@ -326,7 +324,7 @@ def test_customer_detail_after_publication_has_the_version_and_the_actions_statu
 
     body = customer.get(url(pm)).json()
 
-    assert "draft" not in body
+    assert body["draft"] is None  # present for everyone, null for customers
     [version] = body["versions"]
     assert (version["number"], version["root_cause"]) == (1, ROOT_CAUSE)
     assert version["pdf_url"] == f"/api/v1/postmortems/{pm.pk}/pdf/?version=1"
@@ -366,20 +364,24 @@ def test_accept_sets_complexity_and_due_date(tenant, staff):
 
 def test_accept_with_an_unknown_complexity_is_a_400(tenant, staff):
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "accept/"), {"complexity": "extreme"}, format="json")
 
     assert response.status_code == 400
     assert "complexity" in response.json()
+    assert stored_state(pm) == before
 
 
 def test_customer_calling_accept_gets_403(tenant, customer):
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     response = customer.post(url(pm, "accept/"), {"complexity": "low"}, format="json")
 
     assert response.status_code == 403
     assert PostMortem.objects.get(pk=pm.pk).status == "requested"
+    assert stored_state(pm) == before
 
 
 def test_other_staff_on_the_account_team_see_the_request_but_cannot_accept_it(tenant):
@@ -387,24 +389,30 @@ def test_other_staff_on_the_account_team_see_the_request_but_cannot_accept_it(te
     AssignmentFactory(account=tenant.account, person=sales, role=RoleFactory(code="sales-executive"))
     pm = request_postmortem(tenant)
     api = client(sales.user)
+    before = stored_state(pm)
 
     assert api.get(url(pm)).status_code == 200
     assert api.post(url(pm, "accept/"), {"complexity": "low"}, format="json").status_code == 403
+    assert stored_state(pm) == before
 
 
 def test_accepting_twice_is_a_409(tenant, staff):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "accept/"), {"complexity": "low"}, format="json")
 
     assert response.status_code == 409
     assert "accepted" in response.json()["detail"]
+    assert stored_state(pm) == before
 
 
 def test_decline_needs_a_reason(tenant, staff):
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     assert staff.post(url(pm, "decline/"), {"reason": ""}, format="json").status_code == 400
+    assert stored_state(pm) == before
     response = staff.post(url(pm, "decline/"), {"reason": "Under 8 hours"}, format="json")
 
     assert response.status_code == 200
@@ -413,8 +421,10 @@ def test_decline_needs_a_reason(tenant, staff):
 
 def test_declining_an_accepted_postmortem_is_a_409(tenant, staff):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     assert staff.post(url(pm, "decline/"), {"reason": "Too late"}, format="json").status_code == 409
+    assert stored_state(pm) == before
 
 
 # --- Notes ----------------------------------------------------------------------------------------
@@ -444,20 +454,24 @@ def test_customers_read_the_published_timeline_not_the_workspace_notes(tenant, c
 def test_a_note_in_the_future_is_a_400_and_a_customer_cannot_log_one(tenant, staff, customer):
     pm = accepted_postmortem(tenant)
     note = {"at": "2026-01-13T11:00:00-07:00", "source": "noc", "text": "Later"}
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "notes/"), note, format="json")
     assert response.status_code == 400
     assert "at" in response.json()
     past = note | {"at": "2026-01-13T09:00:00-07:00"}
     assert customer.post(url(pm, "notes/"), past, format="json").status_code == 403
+    assert stored_state(pm) == before
 
 
 def test_notes_on_a_published_postmortem_are_a_409(tenant, staff):
     pm = published_postmortem(tenant)
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "notes/"), {"at": "2026-01-13T09:00:00-07:00", "source": "noc", "text": "x"})
 
     assert response.status_code == 409
+    assert stored_state(pm) == before
 
 
 # --- Analysis -------------------------------------------------------------------------------------
@@ -477,8 +491,10 @@ def test_staff_read_and_write_the_draft_analysis(tenant, staff):
 
 def test_writing_the_analysis_before_acceptance_is_a_409(tenant, staff):
     pm = request_postmortem(tenant)
+    before = stored_state(pm)
 
     assert staff.patch(url(pm, "analysis/"), {"root_cause": "Guess"}, format="json").status_code == 409
+    assert stored_state(pm) == before
 
 
 def test_customer_reading_an_unpublished_analysis_gets_404(tenant, customer, staff):
@@ -509,8 +525,10 @@ def test_customer_reads_the_published_analysis_never_the_later_draft(tenant, cus
 
 def test_customer_cannot_write_the_analysis(tenant, customer):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     assert customer.patch(url(pm, "analysis/"), {"root_cause": "Your fault"}, format="json").status_code == 403
+    assert stored_state(pm) == before
 
 
 # --- Preventive actions ---------------------------------------------------------------------------
@@ -531,11 +549,13 @@ def test_staff_add_a_preventive_action(tenant, staff):
 
 def test_a_preventive_action_without_an_owner_is_a_400(tenant, staff):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "preventive-actions/"), {"description": "x", "due_on": "2026-02-02"}, format="json")
 
     assert response.status_code == 400
     assert "owner" in response.json()
+    assert stored_state(pm) == before
 
 
 def test_the_owner_marks_the_action_done_after_publication_but_cannot_rewrite_it(tenant):
@@ -549,9 +569,11 @@ def test_the_owner_marks_the_action_done_after_publication_but_cannot_rewrite_it
 
     assert response.status_code == 200, response.content
     assert (response.json()["state"], response.json()["done_note"]) == ("done", "Route marked")
+    marked = stored_state(pm)
     assert api.patch(path, {"description": "Nothing to do"}, format="json").status_code == 403
     assert api.delete(path).status_code == 403
     assert PreventiveAction.objects.get(pk=action.pk).description == action.description
+    assert stored_state(pm) == marked
 
 
 def test_staff_rewrite_and_delete_actions_while_preparing(tenant, staff):
@@ -570,18 +592,22 @@ def test_staff_rewrite_and_delete_actions_while_preparing(tenant, staff):
 def test_rewriting_or_deleting_an_action_after_publication_is_a_409(tenant, staff):
     pm = published_postmortem(tenant)
     path = url(pm, f"preventive-actions/{pm.actions.get().pk}/")
+    before = stored_state(pm)
 
     assert staff.patch(path, {"description": "Rewritten"}, format="json").status_code == 409
     assert staff.delete(path).status_code == 409
+    assert stored_state(pm) == before
     assert staff.patch(path, {"done": True}, format="json").status_code == 200
 
 
 def test_an_action_of_another_postmortem_is_a_404(tenant, staff):
     pm = ready_postmortem(tenant)
     other = ready_postmortem(tenant, ticket_number="TT-2")
+    before = [stored_state(pm), stored_state(other)]
 
     assert staff.patch(url(pm, f"preventive-actions/{other.actions.get().pk}/"), {"done": True}).status_code == 404
     assert staff.delete(url(pm, "preventive-actions/999999/")).status_code == 404
+    assert [stored_state(pm), stored_state(other)] == before
 
 
 # --- Review, publication, corrections -------------------------------------------------------------
@@ -594,23 +620,29 @@ def test_submit_for_review_then_the_director_returns_it(tenant, director, staff)
     assert response.status_code == 200
     assert response.json()["status"] == "in_review"
 
+    in_review = stored_state(pm)
     assert staff.post(url(pm, "return-to-preparation/"), {"comment": "Mine"}).status_code == 403
+    assert stored_state(pm) == in_review
     response = client(director.user).post(url(pm, "return-to-preparation/"), {"comment": "Name the crew"})
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["status"], body["draft"]["review_comment"]) == ("in_preparation", "Name the crew")
 
+    returned = stored_state(pm)
     again = client(director.user).post(url(pm, "return-to-preparation/"), {"comment": "Again"})
     assert again.status_code == 409
+    assert stored_state(pm) == returned
 
 
 def test_submit_for_review_without_the_sections_is_a_400(tenant, staff):
     pm = accepted_postmortem(tenant)
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "submit-for-review/"))
 
     assert response.status_code == 400
     assert "root cause" in response.json()["sections"]
+    assert stored_state(pm) == before
 
 
 def test_publish_creates_version_one(tenant, staff):
@@ -629,6 +661,7 @@ def test_publish_creates_version_one(tenant, staff):
 def test_publishing_with_an_empty_root_cause_and_no_action_is_a_400_naming_them(tenant, staff):
     pm = accepted_postmortem(tenant)
     staff.patch(url(pm, "analysis/"), {"summary": "Down", "restoration": "Spliced"}, format="json")
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "publish/"), {}, format="json")
 
@@ -638,33 +671,40 @@ def test_publishing_with_an_empty_root_cause_and_no_action_is_a_400_naming_them(
     assert "root cause" in body["missing"][0]
     assert "preventive action" in body["missing"][0]
     assert not pm.versions.exists()
+    assert stored_state(pm) == before
 
 
 def test_publishing_twice_is_a_409(tenant, staff):
     pm = published_postmortem(tenant)
+    before = stored_state(pm)
 
     assert staff.post(url(pm, "publish/"), {"correction_note": "Again"}, format="json").status_code == 409
+    assert stored_state(pm) == before
 
 
 def test_with_director_review_the_manager_publishing_from_preparation_is_a_409(tenant, director, staff, settings):
     settings.POSTMORTEM_DIRECTOR_REVIEW = True
     pm = ready_postmortem(tenant)
+    before = stored_state(pm)
 
     response = staff.post(url(pm, "publish/"), {}, format="json")
 
     assert response.status_code == 409
     assert "reviewed by the service director first" in response.json()["detail"]
+    assert stored_state(pm) == before
     staff.post(url(pm, "submit-for-review/"))
     assert client(director.user).post(url(pm, "publish/"), {}, format="json").status_code == 201
 
 
 def test_customer_calling_workspace_actions_gets_403(tenant, customer):
     pm = ready_postmortem(tenant)
+    before = stored_state(pm)
 
     assert customer.post(url(pm, "submit-for-review/")).status_code == 403
     assert customer.post(url(pm, "publish/"), {}, format="json").status_code == 403
     assert customer.post(url(pm, "wait-on-customer/"), {}, format="json").status_code == 403
     assert customer.delete(url(pm, f"preventive-actions/{pm.actions.get().pk}/")).status_code == 403
+    assert stored_state(pm) == before
 
 
 def test_a_correction_publishes_version_two_and_keeps_version_one(tenant, staff, customer):
@@ -674,7 +714,9 @@ def test_a_correction_publishes_version_two_and_keeps_version_one(tenant, staff,
     assert response.status_code == 200
     assert response.json()["status"] == "in_preparation"
     staff.patch(url(pm, "analysis/"), {"root_cause": "A squirrel."}, format="json")
+    corrected = stored_state(pm)
     assert staff.post(url(pm, "publish/"), {}, format="json").status_code == 400  # no correction note
+    assert stored_state(pm) == corrected
     response = staff.post(url(pm, "publish/"), {"correction_note": "The cause was a squirrel."}, format="json")
     assert response.status_code == 201
 
@@ -687,8 +729,10 @@ def test_a_correction_publishes_version_two_and_keeps_version_one(tenant, staff,
 
 def test_correcting_an_unpublished_postmortem_is_a_409(tenant, staff):
     pm = ready_postmortem(tenant)
+    before = stored_state(pm)
 
     assert staff.post(url(pm, "correct/")).status_code == 409
+    assert stored_state(pm) == before
 
 
 # --- Waiting on the customer ----------------------------------------------------------------------
@@ -706,8 +750,12 @@ def test_wait_on_customer_then_resume_moves_the_due_date(tenant, staff, clock):
 
 
 def test_resume_when_not_waiting_and_wait_when_published_are_409(tenant, staff):
-    assert staff.post(url(accepted_postmortem(tenant), "resume/"), {}, format="json").status_code == 409
-    assert staff.post(url(published_postmortem(tenant), "wait-on-customer/"), {}, format="json").status_code == 409
+    accepted, published = accepted_postmortem(tenant), published_postmortem(tenant, ticket_number="TT-2")
+    before = [stored_state(accepted), stored_state(published)]
+
+    assert staff.post(url(accepted, "resume/"), {}, format="json").status_code == 409
+    assert staff.post(url(published, "wait-on-customer/"), {}, format="json").status_code == 409
+    assert [stored_state(accepted), stored_state(published)] == before
 
 
 # --- Versions and the PDF -------------------------------------------------------------------------
@@ -788,6 +836,7 @@ def test_every_postmortem_endpoint_answers_404_for_another_companys_postmortem(t
     }
     api = client(users[who])
     action = foreign_pm.actions.get()
+    before = stored_state(foreign_pm)
     answers = {}
     for method, path in ENDPOINTS:
         body = VALID.get(path, {})
@@ -797,6 +846,7 @@ def test_every_postmortem_endpoint_answers_404_for_another_companys_postmortem(t
         answers[(method, path)] = getattr(api, method)(target, body, format="json").status_code
 
     assert answers == {endpoint: 404 for endpoint in ENDPOINTS}
+    assert stored_state(foreign_pm) == before
     assert foreign_pm.pk not in ids(api.get(URL))
     assert client(foreign_pm.manager.user).get(url(foreign_pm)).status_code == 200  # the control
 
@@ -823,3 +873,14 @@ def test_the_managers_director_sees_and_works_the_postmortem(tenant, director):
 
     assert pm.pk in ids(api.get(URL))
     assert api.post(url(pm, "accept/"), {"complexity": "low"}, format="json").status_code == 200
+
+
+def test_a_customer_reads_a_preventive_action_only_once_it_is_published(tenant, customer, staff):
+    draft = ready_postmortem(tenant)
+    unpublished = draft.actions.get()
+    published = published_postmortem(tenant, ticket_number="TT-4472").actions.get()
+
+    assert customer.get(url(draft, f"preventive-actions/{unpublished.pk}/")).status_code == 404
+    assert staff.get(url(draft, f"preventive-actions/{unpublished.pk}/")).status_code == 200
+    response = customer.get(url(published.postmortem, f"preventive-actions/{published.pk}/"))
+    assert response.status_code == 200 and response.json()["id"] == published.pk

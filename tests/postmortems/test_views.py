@@ -12,13 +12,14 @@ import io
 
 import pypdf
 import pytest
-import time_machine
 from django.urls import reverse
 
 from postmortems import services
 from postmortems.models import Note, PostMortem, PreventiveAction, Version
 from tests.clients import signed_in as login
+from tests.conftest import clock_at
 from tests.escalations.factories import denver
+from tests.postmortems.factories import stored_state
 from tests.teams.factories import AssignmentFactory, PersonFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,7 @@ pytestmark = pytest.mark.django_db
 NOW = denver(2026, 1, 13, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
+clock = clock_at(NOW, autouse=True)
 
 
 def text_of(response) -> str:
@@ -73,16 +70,6 @@ def published(tenant, **kwargs) -> PostMortem:
     services.postmortem_publish(actor=tenant.manager_user, postmortem=pm, now=NOW)
     pm.refresh_from_db()
     return pm
-
-
-@pytest.fixture
-def customer(tenant):
-    return login(tenant.user)
-
-
-@pytest.fixture
-def staff(tenant):
-    return login(tenant.manager_user)
 
 
 def detail_url(pm) -> str:
@@ -348,10 +335,12 @@ def test_pdf_is_404_while_nothing_is_published_for_staff_too(tenant, customer, s
 
 def test_customers_cannot_use_the_workspace(tenant, customer):
     pm = request_pm(tenant)
+    before = stored_state(pm)
     response = customer.post(action_url(pm, "accept"), {"complexity": "low"})
     assert response.status_code == 403
     pm.refresh_from_db()
     assert pm.status == "requested"
+    assert stored_state(pm) == before
 
 
 # --- The workspace through its forms --------------------------------------------------------------------
@@ -382,9 +371,11 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert page.index("LOS alarm on the Boulder ring") < page.index("Crew dispatched late")
 
     # A note in the future is refused on its field.
+    before = stored_state(pm)
     response = staff.post(action_url(pm, "notes"), {"at": "2026-01-14T09:00", "source": "noc", "text": "Later"})
     assert response.status_code == 400
     assert "cannot be in the future" in text_of(response)
+    assert stored_state(pm) == before
 
     # The analysis, without a root cause yet.
     response = staff.post(action_url(pm, "analysis"), {"summary": "Fibre cut.", "restoration": "Spliced at 06:00.",
@@ -394,6 +385,7 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert (pm.status, pm.summary, pm.root_cause) == ("in_preparation", "Fibre cut.", "")
 
     # Publishing now names what is missing, with a 400, and changes nothing.
+    before = stored_state(pm)
     response = staff.post(action_url(pm, "publish"), {})
     assert response.status_code == 400
     page = text_of(response)
@@ -401,6 +393,7 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert "Root cause" in page and "At least one preventive action" in page
     assert "Cannot publish without: root cause, at least one preventive action." in messages_text(response)
     assert not Version.objects.exists()
+    assert stored_state(pm) == before
 
     # Root cause and a preventive action owned by someone else on the staff.
     staff.post(action_url(pm, "analysis"), {"summary": "Fibre cut.", "restoration": "Spliced at 06:00.",
@@ -411,10 +404,12 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert response.status_code == 302
     action = PreventiveAction.objects.get(postmortem=pm)
     assert (action.owner, action.due_on) == (owner, dt.date(2026, 2, 2))
+    before = stored_state(pm)
     response = staff.post(action_url(pm, "preventive-actions"), {"description": "", "owner": owner.pk,
                                                                  "due_on": "2026-02-02"})
     assert response.status_code == 400
     assert 'data-testid="error-description"' in text_of(response)
+    assert stored_state(pm) == before
 
     # Publish: version 1, the customer can read it.
     response = staff.post(action_url(pm, "publish"), {}, follow=True)
@@ -431,9 +426,11 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert "What this version corrects" in page
     staff.post(action_url(pm, "analysis"), {"summary": "Fibre cut.", "restoration": "Spliced at 06:00.",
                                             "root_cause": "Backhoe at Walnut St", "recommendations": ""})
+    before = stored_state(pm)
     response = staff.post(action_url(pm, "publish"), {"correction_note": ""})
     assert response.status_code == 400
     assert "Say what this version corrects." in text_of(response)
+    assert stored_state(pm) == before
     response = staff.post(action_url(pm, "publish"), {"correction_note": "The street was wrong."})
     assert response.status_code == 302
     assert list(pm.versions.order_by("number").values_list("number", "root_cause")) == [
@@ -463,7 +460,9 @@ def test_with_director_review_the_manager_submits_and_the_director_returns_or_pu
     manager, reviewer = login(tenant.manager_user), login(director.user)
     page = text_of(manager.get(detail_url(pm)))
     assert "Submit for review" in page and 'data-testid="publish-form"' not in page
+    before = stored_state(pm)
     assert manager.post(action_url(pm, "publish")).status_code == 409  # not reviewed yet
+    assert stored_state(pm) == before
     manager.post(action_url(pm, "submit-for-review"))
     page = text_of(reviewer.get(detail_url(pm)))
     assert 'data-testid="return-form"' in page and 'data-testid="publish-form"' in page
@@ -478,8 +477,10 @@ def test_with_director_review_the_manager_submits_and_the_director_returns_or_pu
 
 def test_decline_needs_a_reason_and_tells_the_customer_why(tenant, staff, customer):
     pm = request_pm(tenant, hours=3)
+    before = stored_state(pm)
     response = staff.post(action_url(pm, "decline"), {"reason": ""})
     assert response.status_code == 400
+    assert stored_state(pm) == before
     staff.post(action_url(pm, "decline"), {"reason": "A planned maintenance window."})
     page = text_of(customer.get(detail_url(pm)))
     assert "Declined" in page and "A planned maintenance window." in page
@@ -488,10 +489,12 @@ def test_decline_needs_a_reason_and_tells_the_customer_why(tenant, staff, custom
 def test_an_action_the_state_does_not_allow_answers_409_with_the_reason_on_the_page(tenant, staff):
     pm = request_pm(tenant)
     staff.post(action_url(pm, "accept"), {"complexity": "low"})
+    before = stored_state(pm)
     response = staff.post(action_url(pm, "accept"), {"complexity": "high"})
     assert response.status_code == 409
     assert "Not possible while the post-mortem is accepted." in messages_text(response)
     assert staff.post(action_url(pm, "nonsense")).status_code == 404
+    assert stored_state(pm) == before
 
 
 def test_wait_on_customer_and_resume(tenant, staff):
@@ -519,6 +522,7 @@ def test_the_owner_of_a_preventive_action_marks_it_done_without_being_the_manage
     assert client.post(reverse("postmortem_preventive_action", args=[pm.pk, item.pk, "done"])).status_code == 302
     item.refresh_from_db()
     assert item.state == "done"
+    before = stored_state(pm)
     # The owner may not delete it; staff on the account who neither own nor manage it may not touch it.
     assert client.post(reverse("postmortem_preventive_action", args=[pm.pk, item.pk, "delete"])).status_code == 403
     colleague = PersonFactory(name="Sam Sales", user=UserFactory(username="sam"))
@@ -529,6 +533,7 @@ def test_the_owner_of_a_preventive_action_marks_it_done_without_being_the_manage
     assert login(tenant.user).post(reopen).status_code == 403
     item.refresh_from_db()
     assert item.state == "done"
+    assert stored_state(pm) == before
 
 
 def test_the_tracking_item_page_links_to_its_post_mortem(tenant, staff):
@@ -560,8 +565,10 @@ def foreign_urls(pm) -> list[tuple[str, str]]:
 def test_every_post_mortem_page_of_another_company_is_404(tenant, foreign, who):
     pm = published(foreign)
     client = login(getattr(tenant, who))
+    before = stored_state(pm)
     for method, url in foreign_urls(pm):
         assert getattr(client, method)(url).status_code == 404, url
+    assert stored_state(pm) == before
     assert foreign.company.name not in text_of(client.get("/postmortems/?q=Foreign"))
 
 

@@ -8,9 +8,9 @@ import csv
 import io
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accountteam.tokens import api_token_create
 from escalations import services
 from tests.conftest import clock_at
 from tests.escalations.factories import EscalationFactory, denver, raise_item
@@ -247,9 +247,9 @@ def test_customers_and_staff_without_reports_get_403_and_strangers_401(tenant, d
 
 
 def test_token_authentication_works_like_the_rest_of_the_api(items, director):
-    token = Token.objects.create(user=director.user)
+    _, secret = api_token_create(user=director.user, name="tests")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     assert client.get("/api/v1/reports/overdue/").json()["count"] == 1
 
 

@@ -3,15 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.teams.factories import PersonFactory, UserFactory
+from tests.teams.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="backoffice", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize(

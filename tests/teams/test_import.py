@@ -194,11 +194,13 @@ def test_same_person_twice_in_one_file_for_a_multi_holder_role_is_reported(tenan
 
 def test_empty_required_cell_is_reported(tenant, catalogue, tmp_path):
     path = write_csv(tmp_path, HEADER, f"{tenant.account.number},sales-executive,,2025-01-01,,")
+    before = Assignment.objects.count()
     _, err, error = run_import(path)
     assert error is not None
     errors = error_lines(err)
     assert list(errors) == [2]
     assert "person_email is empty" in errors[2]
+    assert Assignment.objects.count() == before
 
 
 def test_existing_overlap_is_checked_against_the_database_not_only_the_file(tenant, catalogue, tmp_path):
@@ -290,6 +292,7 @@ def test_blank_line_in_the_file_does_not_shift_reported_line_numbers(tenant, cat
     _, err, error = run_import(path)
     assert error is not None
     assert list(error_lines(err)) == [4]
+    assert not Assignment.objects.filter(person=catalogue["alice"]).exists()  # line 2 neither
 
 
 
@@ -305,3 +308,48 @@ def test_note_longer_than_300_characters_is_reported(tenant, catalogue, tmp_path
     assert list(errors) == [2]
     assert "note is longer than 300 characters" in errors[2]
     assert not Assignment.objects.filter(person=catalogue["alice"]).exists()
+
+
+# --- Size: checks against sets read once ------------------------------------------------------
+
+
+def _big_file(tmp_path, rows: int, catalogue, prefix: str = "BIG"):
+    """``rows`` valid rows: each account its own sales executive (one new account per row)."""
+    from tests.teams.factories import AccountFactory
+
+    accounts = [AccountFactory(number=f"{prefix}-{i:06d}") for i in range(rows)]
+    lines = [HEADER] + [f"{a.number},sales-executive,alice@carrier.example,2026-02-01,," for a in accounts]
+    return write_csv(tmp_path, *lines, name=f"big-{rows}.csv")
+
+
+def test_checking_a_file_costs_the_same_queries_for_ten_rows_as_for_two_hundred(
+    tmp_path, catalogue, django_assert_max_num_queries
+):
+    from teams.imports import validate_assignment_csv
+
+    small, large = _big_file(tmp_path, 10, catalogue, "SMALL"), _big_file(tmp_path, 200, catalogue, "LARGE")
+    for path in (small, large):
+        with django_assert_max_num_queries(6), path.open(encoding="utf-8") as handle:
+            report = validate_assignment_csv(handle)
+        assert report.ok, report.errors
+
+
+def test_importing_writes_in_batches_whatever_the_number_of_rows(tmp_path, catalogue, django_assert_max_num_queries):
+    path = _big_file(tmp_path, 200, catalogue)
+    with django_assert_max_num_queries(20):
+        out, err, failure = run_import(path)
+    assert failure is None, err
+    assert Assignment.objects.filter(account__number__startswith="BIG-").count() == 200
+
+
+def test_two_rows_of_one_file_that_conflict_with_each_other_are_both_named(tmp_path, catalogue, tenant):
+    number = tenant.account.number
+    path = write_csv(
+        tmp_path, HEADER,
+        f"{number},sales-executive,alice@carrier.example,2026-02-01,,",
+        f"{number},sales-executive,bob@carrier.example,2026-03-01,,",
+    )
+    out, err, failure = run_import(path)
+    assert failure is not None
+    assert list(error_lines(err)) == [3]
+    assert not Assignment.objects.filter(role__code="sales-executive", account=tenant.account).exists()
