@@ -5,6 +5,10 @@ Shapes (documented in the schema through ``ERROR_RESPONSES``):
   serializer or a service's ``ValidationError`` alike;
 - 401, 403, 404, 405, 429: ``{"detail": "message"}``;
 - 409: ``{"detail": "message", ...}``, with what the conflict adds (a handoff's ``blockers``).
+
+The schema documents them on every operation that can answer them (``AutoSchema``); a URL that
+routes nowhere under ``/api/`` answers the same 404 (``not_found``), and ids route only as numbers
+(``ID_LOOKUP``).
 """
 
 from __future__ import annotations
@@ -65,15 +69,23 @@ def exception_handler(exc, context):
 
 
 class ServiceActionsMixin:
-    """For viewsets whose actions call services. The object is fetched (404 when out of scope)
-    before the body is read; ``validated`` reads it with a serializer, the service's refusals
-    reach ``exception_handler``, and ``detail_response`` answers with ``detail_serializer_class``."""
+    """For viewsets whose actions call services. ``action_object`` fetches the object (404 when out
+    of scope) and checks the action's permission classes (403) before the body is read;
+    ``validated`` reads it with a serializer, the service's refusals reach ``exception_handler``,
+    and ``detail_response`` answers with ``detail_serializer_class``."""
 
     detail_serializer_class: type[serializers.BaseSerializer]
 
     def fetch_detail(self, pk):
         """The object as its detail serializer reads it (with its prefetches)."""
         return self.get_object()
+
+    def action_object(self):
+        """The route's object: found in the caller's scope (404), then allowed by the action's
+        permission classes (403), both before the body is read."""
+        instance = self.fetch_detail(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        self.check_object_permissions(self.request, instance)
+        return instance
 
     def validated(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
@@ -100,6 +112,11 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(DetailSerializer, description="Not found, or not yours: the same answer."),
     409: OpenApiResponse(DetailSerializer, description="Not possible in the object's current state."),
 }
+
+# A viewset's ``lookup_value_regex``: ids are numbers, so a route with anything else in their place
+# (``/api/v1/handoffs/abc/``) matches nothing and answers 404 (``not_found``), never a 500.
+ID_LOOKUP = r"\d+"
+
 
 # Answers that follow from what an operation is rather than from what it does: every operation
 # documents them (``AutoSchema``), a view documents the others (409, a 403 on a read) itself.
@@ -159,11 +176,6 @@ class AutoSchema(openapi.AutoSchema):
         if self.view.get_throttles():
             codes.add(429)
         return codes
-
-
-# A viewset's ``lookup_value_regex``: ids are numbers, so a route with anything else in their place
-# (``/api/v1/handoffs/abc/``) matches nothing and answers 404 (``not_found``), never a 500.
-ID_LOOKUP = r"\d+"
 
 
 def not_found(request, exception):

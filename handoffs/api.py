@@ -215,10 +215,7 @@ class HandoffViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.Read
         return selectors.handoff_get(user=self.request.user, pk=pk)
 
     def _handoff(self) -> Handoff:
-        """The route's handoff (404 outside the caller's scope), then the action's permissions (403)."""
-        handoff = self.fetch_detail(self.kwargs["pk"])
-        self.check_object_permissions(self.request, handoff)
-        return handoff
+        return self.action_object()
 
     def retrieve(self, request, *args, **kwargs):
         return self.detail_response(kwargs["pk"])

@@ -251,10 +251,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         return selectors.postmortem_get(user=self.request.user, pk=pk)
 
     def _pm(self) -> PostMortem:
-        """The route's post-mortem (404 outside the caller's scope), then the action's permissions (403)."""
-        pm = self.fetch_detail(self.kwargs["pk"])
-        self.check_object_permissions(self.request, pm)
-        return pm
+        return self.action_object()
 
     def retrieve(self, request, *args, **kwargs):
         return self.detail_response(kwargs["pk"])

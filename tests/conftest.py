@@ -130,3 +130,11 @@ def clock_at(instant, *, autouse=False):
             yield traveller
 
     return clock
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that run a real Celery worker share the broker's queue: under pytest-xdist they all
+    run in one process (``--dist loadgroup``), one after the other."""
+    for item in items:
+        if item.get_closest_marker("worker") is not None:
+            item.add_marker(pytest.mark.xdist_group("broker"))
