@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views import defaults
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -183,5 +184,10 @@ def not_found(request, exception):
     404 under ``/api/``, and the page otherwise."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
-    return defaults.page_not_found(request, exception)
+    try:
+        return defaults.page_not_found(request, exception)
+    except MultiPartParserError:
+        # The page's CSRF check read a POST body that cannot be parsed (a multipart body without
+        # its boundary); that leaves the form empty, so the page renders the second time.
+        return defaults.page_not_found(request, exception)
 

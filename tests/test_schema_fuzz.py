@@ -66,13 +66,8 @@ def _config(*, coverage: bool) -> SchemathesisConfig:
                 # Each test is one caller's walk over the operations, not a sequence of calls.
                 "stateful": {"enabled": False},
                 # Invalid values of each parameter and field in turn (the valid ones are the fuzzing
-                # phase's); methods a route does not serve are the scoping walk's business.
-                "coverage": {
-                    "enabled": coverage,
-                    "generation": {"mode": "negative"},
-                    "unexpected-methods": [],
-                    "generate-duplicate-query-parameters": False,
-                },
+                # phase's), repeated query parameters, and the methods a route does not serve.
+                "coverage": {"enabled": coverage, "generation": {"mode": "negative"}},
             },
         }
     )

@@ -115,3 +115,11 @@ def test_a_url_that_routes_nowhere_answers_the_apis_404_under_api_and_the_page_e
 
     assert (api.status_code, api["Content-Type"], api.json()) == (404, "application/json", {"detail": "Not found."})
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_post_to_nowhere_with_a_body_that_cannot_be_parsed_is_still_a_404(client, tenant):
+    client.force_login(tenant.manager_user)
+    broken = {"data": b'{"name": "0"}', "content_type": "multipart/form-data"}  # no boundary
+
+    assert client.post("/api/v1/accounts/0.5/dossier/contacts/", **broken).status_code == 404
+    assert client.post("/accounts/0.5/dossier/contacts/new/", **broken).status_code == 404
