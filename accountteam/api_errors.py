@@ -124,6 +124,7 @@ ID_LOOKUP = r"\d+"
 IMPLIED_RESPONSES = {
     **ERROR_RESPONSES,
     401: OpenApiResponse(DetailSerializer, description="Not signed in: no credentials, or bad ones."),
+    415: OpenApiResponse(DetailSerializer, description="A body in a media type the operation does not read."),
     429: OpenApiResponse(DetailSerializer, description="Too many requests: try again later."),
 }
 
@@ -137,6 +138,8 @@ class AutoSchema(openapi.AutoSchema):
     - 404 where its path names an object (one not in the caller's scope, or an id that cannot
       exist), on a paginated list (a page past the end) and where it takes ``?format=`` (one it
       does not serve);
+    - 415 where it reads a body (one in another media type, or none named; a session's CSRF check
+      reads the body first, so this can come before a 403);
     - 429 where it is throttled.
     """
 
@@ -168,6 +171,8 @@ class AutoSchema(openapi.AutoSchema):
         codes = set()
         if "requestBody" in operation or query - self.NOT_FOUND_PARAMETERS:
             codes.add(400)
+        if "requestBody" in operation:
+            codes.add(415)
         if any(not isinstance(p, permissions.AllowAny) for p in self.view.get_permissions()):
             codes.add(401)
         if self.method not in permissions.SAFE_METHODS:

@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
         "accountteam.api_filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    # drf-spectacular's, documenting the errors every operation can answer (400, 401, 403, 404, 429).
+    # drf-spectacular's, documenting the errors every operation can answer (400, 401, 403, 404, 415, 429).
     "DEFAULT_SCHEMA_CLASS": "accountteam.api_errors.AutoSchema",
     # Password guessing against the token endpoint is throttled like allauth's sign-in.
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="10/min")},
