@@ -15,6 +15,8 @@ class UserSettings(models.Model):
     time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the portal's default.")
     notify_by_email = models.BooleanField("email me", default=True)
     notify_in_app = models.BooleanField("show in the portal (bell)", default=True)
+    # The kinds of item notices (escalations' customer notices) the user chose not to receive.
+    muted_notices = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name_plural = "user settings"

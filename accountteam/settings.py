@@ -306,6 +306,8 @@ CELERY_TASK_ROUTES = {}
 # Business minutes an unanswered item waits past its due time before it escalates itself to
 # the director. Unset: as long again as its due interval.
 ESCALATION_GRACE_MINUTES = env.int("ESCALATION_GRACE_MINUTES", default=None)
+# A customer may reopen a resolved item within this many business days (the assignee's calendar).
+ESCALATION_REOPEN_BUSINESS_DAYS = env.int("ESCALATION_REOPEN_BUSINESS_DAYS", default=10)
 SWEEP_SECONDS = env.int("SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["escalations-sweep"] = {
     "task": "escalations.tasks.sweep",

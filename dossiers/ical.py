@@ -75,10 +75,17 @@ def _event(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str = "") -
 
 
 def attendees(meeting: Meeting) -> list[tuple[str, str]]:
-    """(name, email) of everyone invited: carrier people first, then customer contacts."""
+    """(name, email) of everyone invited: carrier people first, then customer contacts, then guests
+    (customer users invited by e-mail: ``[name, email]`` pairs), each address once."""
     people = [(p.name, p.email) for p in meeting.people.all() if p.email]
     contacts = [(c.name, c.email) for c in meeting.contacts.all() if c.email]
-    return people + contacts
+    guests = [(name, email) for name, email in meeting.guests or [] if email]
+    seen, invited = set(), []
+    for name, email in people + contacts + guests:
+        if email.lower() not in seen:
+            seen.add(email.lower())
+            invited.append((name, email))
+    return invited
 
 
 def meetings_ics(meetings, *, stamp: dt.datetime) -> bytes:

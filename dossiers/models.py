@@ -151,6 +151,8 @@ class Meeting(models.Model):
     people = models.ManyToManyField(Person, blank=True, related_name="meetings", verbose_name="carrier attendees")
     contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings", verbose_name="customer attendees")
     notes = text_field(bounds.NOTE, blank=True)
+    # Invited besides the attendees: customer users (a requested call or meeting's raiser), by e-mail.
+    guests = models.JSONField(default=list, blank=True, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar revision number.")
     # An emailed invitation (a handoff's introduction): due until sent, so a lost task is caught up.

@@ -4,6 +4,7 @@ their timelines."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,7 +39,20 @@ class Category(models.TextChoices):
     TESTING = "testing", "Testing and performance reporting"
     OUTAGE = "outage", "Outage information"
     POSTMORTEM = "postmortem", "Post-mortem (RCA)"
+    PRICING = "pricing", "Pricing inquiry"
+    SALES_PROPOSAL = "sales_proposal", "Sales proposal"
+    CONTRACT_COMPLIANCE = "contract_compliance", "Contract compliance"
+    EMPLOYEE_PERFORMANCE = "employee_performance", "Poor performance by a carrier employee"
     OTHER = "other", "Other"
+
+
+class Topic(models.TextChoices):
+    """Where the seeds split a category between the teams (``rules.TOPICS`` says which)."""
+
+    NEW_ICA = "new_ica", "A new Interconnection Agreement or an amendment"
+    SIGNED_ICA = "signed_ica", "A question on a signed Interconnection Agreement"
+    NEW_OC_SYSTEM = "new_oc_system", "Installing new OC systems (OC48, OC12, …)"
+    GROOMING = "grooming", "Grooming or moving existing circuits"
 
 
 class Availability(models.TextChoices):
@@ -92,6 +106,14 @@ class ResponsePolicy(models.Model):
     target_value = models.PositiveIntegerField(null=True, blank=True)
     due_value = models.PositiveIntegerField(null=True, blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.HOURS)
+    warn_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text="Without a target: the assignee is warned at this share of the interval (business time). "
+        "Empty: no warning.",
+    )
     description = models.CharField(max_length=300, help_text="The guideline in plain words for customers.")
     sort_order = models.PositiveSmallIntegerField(default=100)
 
@@ -122,7 +144,59 @@ class ResponsePolicy(models.Model):
             due=self.due_value,
             unit=self.unit,
             policy_id=self.pk,
+            warn_percent=self.warn_percent,
         )
+
+
+class RoutingRule(models.Model):
+    """Category (× sub-topic) → the roles that answer it, in order of preference: the first role
+    held on the account takes the item. Rows without a company are the carrier's; a company's
+    rows override them."""
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        help_text="Empty: the carrier's rule for everyone. Set: this company's override.",
+    )
+    category = models.CharField(max_length=30, choices=Category.choices)
+    topic = models.CharField(max_length=30, choices=Topic.choices, blank=True, help_text="Empty: any sub-topic.")
+    roles = models.CharField(
+        max_length=300,
+        help_text="Role codes separated by spaces, most preferred first (e.g. "
+        "“billing-customer-care client-support-manager service-manager”).",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "category", "topic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "category", "topic"], name="routing_unique_scope", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self):
+        who = self.company.name if self.company_id else "Carrier"
+        topic = f" ({self.get_topic_display()})" if self.topic else ""
+        return f"{who}: {self.get_category_display()}{topic} → {self.roles}"
+
+    @property
+    def role_codes(self) -> tuple[str, ...]:
+        return tuple(self.roles.split())
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.role_codes:
+            raise ValidationError({"roles": "Name at least one role code."})
+        unknown = sorted(set(self.role_codes) - set(Role.objects.values_list("code", flat=True)))
+        if unknown:
+            raise ValidationError({"roles": f"No role has the code {', '.join(unknown)}."})
+        if self.topic and self.topic not in rules.TOPICS.get(self.category, ()):
+            raise ValidationError({"topic": "This sub-topic does not belong to the category."})
 
 
 class EscalationQuerySet(models.QuerySet):
@@ -158,8 +232,18 @@ class Escalation(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="escalations")
     channel = models.CharField(max_length=20, choices=Channel.choices)
     category = models.CharField(max_length=30, choices=Category.choices)
+    topic = models.CharField(max_length=30, choices=Topic.choices, blank=True)
     subject = models.CharField(max_length=bounds.SUBJECT)
     description = text_field(bounds.DESCRIPTION, blank=True)
+    # A conference call or meeting: when the customer wants it, and for how long.
+    requested_start = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    requested_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(15), MaxValueValidator(bounds.MAX_MEETING_MINUTES)]
+    )
+    # ... and the dossier meeting it became once staff scheduled it.
+    meeting = models.ForeignKey(
+        "dossiers.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations"
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -196,6 +280,9 @@ class Escalation(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     escalation_reason = text_field(bounds.COMMENT, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    reopened_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
+    # Where an after-hours repair went to the duty manager: the person it would have gone to.
+    after_hours_for = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     # The next instant the sweep must look at this item (None: nothing scheduled).
@@ -256,6 +343,22 @@ class Escalation(models.Model):
         )
 
 
+class Follow(models.Model):
+    """A company user who follows an item: they get its customer notices (the raiser follows their
+    items from the start, and may stop)."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_items")
+    following = models.BooleanField(default=True, help_text="False: the user stopped following.")
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["escalation", "user"], name="follow_unique")]
+
+    def __str__(self):
+        return f"{self.user} {'follows' if self.following else 'stopped following'} #{self.escalation_id}"
+
+
 class Event(models.Model):
     """One change on an escalation's timeline."""
 
@@ -269,6 +372,8 @@ class Event(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         ESCALATED = "escalated", "Escalated"
         REASSIGNED = "reassigned", "Reassigned"
+        SCHEDULED = "scheduled", "Scheduled"
+        REOPENED = "reopened", "Reopened"
         COMMENT = "comment", "Comment"
         NOTE = "note", "Internal note"
         REMINDER = "reminder", "Reminder sent"

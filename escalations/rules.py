@@ -17,17 +17,64 @@ CANCELLED = "cancelled"
 CLOSED = frozenset({RESOLVED, CANCELLED})
 OPEN = frozenset({NEW, ACKNOWLEDGED, IN_PROGRESS, WAITING})
 
-SALES_CATEGORIES = frozenset({"ica_question", "bfr_sr", "project_coordination"})
 # Channels and categories whose acknowledgement must name a follow-up date.
 FOLLOW_UP_CHANNELS = frozenset({"email"})
 FOLLOW_UP_CATEGORIES = frozenset({"complaint", "postmortem"})
+# Calls and meetings are answered by scheduling them.
+SCHEDULED_CHANNELS = frozenset({"conference_call", "meeting"})
+# Contacts that cannot wait for the morning: outside the assignee's hours they go to the duty
+# manager (or the 24x7 Technical Service Center).
+AFTER_HOURS_CATEGORIES = frozenset({"repair", "outage"})
+AFTER_HOURS_ROLES = ("duty-manager", "technical-service-center")
 MAX_LEVEL = 2
 
+# The sub-topics by which the seeds split a category between the teams.
+TOPICS = {
+    "ica_question": ("new_ica", "signed_ica"),
+    "project_coordination": ("new_oc_system", "grooming"),
+}
 
-def team_for_category(category: str) -> str:
-    """Which team answers a category: sales matters go to the sales executive, the rest to the
-    service manager."""
-    return "sales" if category in SALES_CATEGORIES else "service"
+SERVICE_MANAGER = "service-manager"
+SALES_EXECUTIVE = "sales-executive"
+
+
+# --- Routing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteRow:
+    company_id: int | None
+    category: str
+    topic: str  # "" = any
+    roles: tuple[str, ...]
+
+
+def pick_route(rows: list[RouteRow], *, company_id, category: str, topic: str = "") -> tuple[str, ...]:
+    """The roles that answer ``category`` (and ``topic``), most preferred first: a company's own
+    row beats the carrier's, a topic match beats "any". Every route ends with the service manager
+    and then the sales executive, so an item always finds someone on a staffed account."""
+    best, best_score = None, None
+    for row in rows:
+        if row.company_id not in (None, company_id) or row.category != category:
+            continue
+        if row.topic not in ("", topic):
+            continue
+        score = (row.company_id is not None, row.topic != "")
+        if best_score is None or score > best_score:
+            best, best_score = row, score
+    roles = list(best.roles) if best else [SERVICE_MANAGER]
+    for fallback in (SERVICE_MANAGER, SALES_EXECUTIVE):
+        if fallback not in roles:
+            roles.append(fallback)
+    return tuple(roles)
+
+
+def first_held(preference: tuple[str, ...], held: dict[str, object]):
+    """The first role in ``preference`` that someone holds (``held``: role code → holder)."""
+    for code in preference:
+        if code in held:
+            return held[code]
+    return None
 
 
 def follow_up_required(channel: str, category: str) -> bool:
@@ -44,6 +91,7 @@ class Interval:
     due: int | None
     unit: str  # minutes | hours | days
     policy_id: int | None = None
+    warn_percent: int | None = None  # without a target: the warning point, as a share of the interval
 
 
 @dataclass(frozen=True)
@@ -96,17 +144,52 @@ def response_deadlines(
     """Target, due and automatic-escalation instants for a contact received at ``received_at``.
 
     Business time on the assignee's calendar; a contact received after hours starts its clock
-    at the next opening. Without an explicit ``grace`` the item escalates itself after a
-    further due interval (measured in business time) has passed unanswered.
+    at the next opening. Every mode with a due interval has a clock: a fixed interval to answer,
+    a complaint's interval to *set* its target date, a call's or meeting's to *schedule* it.
+    Where the policy gives a range, its lower bound is the target (the warning); where it gives
+    one number, the warning falls at ``warn_percent`` of the interval in business time. Without
+    an explicit ``grace`` the item escalates itself after a further due interval (measured in
+    business time) has passed unanswered.
     """
-    if interval.mode != "interval" or interval.due is None:
+    if interval.due is None:
         return Deadlines(None, None, None)
-    target = _add(calendar, received_at, interval.target, interval.unit) if interval.target else None
     due = _add(calendar, received_at, interval.due, interval.unit)
-    if grace is None:
-        grace = calendar.business_time_between(received_at, due)
-    escalate = calendar.add_business_time(due, grace)
+    span = calendar.business_time_between(received_at, due)
+    if interval.target:
+        target = _add(calendar, received_at, interval.target, interval.unit)
+    elif interval.warn_percent:
+        target = warning_point(calendar, received_at, due, interval.warn_percent)
+    else:
+        target = None
+    escalate = calendar.add_business_time(due, span if grace is None else grace)
     return Deadlines(target, due, escalate)
+
+
+def warning_point(calendar: CalendarSpec, start: dt.datetime, due: dt.datetime, percent: int) -> dt.datetime:
+    """The instant ``percent`` of the business time from ``start`` to ``due`` has passed (to the
+    minute; never before ``start``'s clock starts, never after ``due``)."""
+    span = calendar.business_time_between(start, due)
+    share = dt.timedelta(minutes=int(span.total_seconds() * percent / 100 // 60))
+    return min(calendar.add_business_time(start, share), due)
+
+
+def carry_over(
+    instant: dt.datetime | None, *, now: dt.datetime, old: CalendarSpec, new: CalendarSpec
+) -> dt.datetime | None:
+    """A deadline moved to another person's calendar: the business time left on the old calendar
+    from ``now`` is counted again on the new one. A deadline already passed stays where it is."""
+    if instant is None or instant <= now:
+        return instant
+    return new.add_business_time(now, old.business_time_between(now, instant))
+
+
+def next_open_day(calendar: CalendarSpec, day: dt.date, *, horizon_days: int = 400) -> dt.date | None:
+    """``day`` if the calendar is open on it, else the next day it is (None within the horizon)."""
+    for offset in range(horizon_days):
+        candidate = day + dt.timedelta(days=offset)
+        if calendar.close_of_business(candidate) is not None:
+            return candidate
+    return None
 
 
 def follow_up_deadlines(*, day: dt.date, calendar: CalendarSpec) -> tuple[dt.datetime, dt.datetime]:
@@ -169,9 +252,20 @@ def next_status(status: str, action: str, *, status_before_wait: str = "") -> st
     return target or status
 
 
-def validate_follow_up(*, channel: str, category: str, follow_up_on: dt.date | None, today: dt.date) -> str | None:
-    """Why an acknowledgement's follow-up date is not acceptable (None when it is)."""
+def validate_follow_up(
+    *,
+    channel: str,
+    category: str,
+    follow_up_on: dt.date | None,
+    today: dt.date,
+    calendar: CalendarSpec | None = None,
+) -> str | None:
+    """Why an acknowledgement's follow-up date is not acceptable (None when it is): missing where
+    required, in the past, or on a day the assignee's ``calendar`` is closed (the message offers
+    the next open day)."""
     if follow_up_on is None:
+        if category == "complaint":
+            return "Set the complaint's target date: the date by which the customer will have an answer."
         if follow_up_required(channel, category):
             return (
                 "An acknowledgement of written correspondence must name the date by which the customer "
@@ -180,6 +274,11 @@ def validate_follow_up(*, channel: str, category: str, follow_up_on: dt.date | N
         return None
     if follow_up_on < today:
         return "The follow-up date is in the past."
+    if calendar is not None and calendar.close_of_business(follow_up_on) is None:
+        day = f"{follow_up_on:%A} {follow_up_on.day} {follow_up_on:%B}"
+        later = next_open_day(calendar, follow_up_on)
+        offer = f" The next open day is {later:%A} {later.day} {later:%B}." if later else ""
+        return f"{day} is not a working day on the assignee's calendar.{offer}"
     return None
 
 

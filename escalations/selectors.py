@@ -109,7 +109,8 @@ def queue_base(*, user, now=None):
     return (
         Escalation.objects.visible_to(user, now=now)
         .open()
-        .filter(assignee_id__in=queue_people(person, now))
+        # ... and after-hours repairs that went to the duty manager instead of the person.
+        .filter(Q(assignee_id__in=queue_people(person, now)) | Q(after_hours_for=person))
         .annotate(queue_state=_queue_state(now))
     )
 

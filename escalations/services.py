@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accountteam import bounds, notifications
@@ -20,7 +21,8 @@ from teams.scoping import display_name, staff_person
 from teams.selectors import RAISE_RIGHTS, raisable_accounts
 
 from . import rules
-from .models import Escalation, Event, ResponsePolicy
+from .customer_notices import day_words, notify_customers
+from .models import Escalation, Event, ResponsePolicy, RoutingRule
 from .notices import describe, item_notice
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -79,8 +81,9 @@ def _customer_title(item: Escalation, person: Person) -> str:
     return assignment.role.name.lower() if assignment else "contact"
 
 
-def _tell_customer(item: Escalation, now: dt.datetime, *, actor, kind: str, text: str, reason: str,
-                   tell_customer: bool, **data) -> Event:
+def _tell_customer(
+    item: Escalation, now: dt.datetime, *, actor, kind: str, text: str, reason: str, tell_customer: bool, **data
+) -> Event:
     """Record a change of hands: the staff read who, from, to and why; the customer reads
     ``text``, plain, with the reason only when the staff chose to share it (see
     ``selectors.timeline``)."""
@@ -109,6 +112,52 @@ def _require_staff(user) -> Person:
     return person
 
 
+def _move(item: Escalation, person: Person, now: dt.datetime) -> Person:
+    """Give the item to ``person``, carrying the business time left on each open deadline over
+    onto their calendar; a promised follow-up keeps its day, on the new calendar. Returns the
+    previous assignee."""
+    previous, old, new = item.assignee, item.assignee.calendar_spec, person.calendar_spec
+    for field in ("target_at", "due_at", "auto_escalate_at"):
+        if item.first_response_at is None:
+            setattr(item, field, rules.carry_over(getattr(item, field), now=now, old=old, new=new))
+    if item.follow_up_on and item.follow_up_done_at is None and item.meeting_id is None and not item.paused_at:
+        target, due = rules.follow_up_deadlines(day=item.follow_up_on, calendar=new)
+        if due > now:
+            item.follow_up_target_at, item.follow_up_due_at = target, due
+    item.assignee = person
+    return previous
+
+
+def _tell(item: Escalation, kind: str, now: dt.datetime, *, actor, subject: str, body, ref: str = "") -> None:
+    """The customer's notice of a change (``customer_notices``)."""
+    notify_customers(item, kind, at=now, subject=subject, body=body, actor=actor, ref=ref)
+
+
+def _quoted(comment: str) -> str:
+    return f"\n\n{notifications.excerpt(comment)}" if comment.strip() else ""
+
+
+def _tell_promise(item: Escalation, now: dt.datetime, *, actor, comment: str, moved: bool = False) -> None:
+    who = display_name(actor)
+    if item.follow_up_on is None:
+        text = f"{who} acknowledged it and is working on it."
+    elif item.category == "complaint":
+        text = f"{who} set the target date for an answer: {day_words(item.follow_up_on)}."
+    elif moved:
+        text = f"{who} moved the date by which you will be contacted to {day_words(item.follow_up_on)}."
+    else:
+        text = f"{who} acknowledged it. You will be contacted by {day_words(item.follow_up_on)}."
+    _tell(
+        item,
+        "acknowledged",
+        now,
+        actor=actor,
+        subject="Acknowledged",
+        body=text + _quoted(comment),
+        ref=item.follow_up_on.isoformat() if item.follow_up_on else "",
+    )
+
+
 # --- Policies -----------------------------------------------------------------------------------
 
 
@@ -133,24 +182,50 @@ def policy_for(*, company_id, channel, category, availability) -> rules.Interval
 # --- Raising ------------------------------------------------------------------------------------
 
 
-def assignee_for(*, account: Account, category: str, on: dt.date) -> Assignment | None:
-    """The account's current service manager (service categories) or sales executive (sales)."""
-    code = "sales-executive" if rules.team_for_category(category) == "sales" else "service-manager"
-    fallback = "service-manager" if code == "sales-executive" else "sales-executive"
-    current = {
-        a.role.code: a
-        for a in Assignment.objects.current(on)
-        .filter(account=account, role__code__in=[code, fallback])
-        .select_related("person__calendar", "role")
-    }
-    return current.get(code) or current.get(fallback)
+def route_for(*, company_id, category: str, topic: str = "") -> tuple[str, ...]:
+    """The role codes that answer ``category`` (``topic``) for a company, most preferred first."""
+    rows = [
+        rules.RouteRow(r.company_id, r.category, r.topic, r.role_codes)
+        for r in RoutingRule.objects.filter(Q(company__isnull=True) | Q(company_id=company_id), category=category)
+    ]
+    return rules.pick_route(rows, company_id=company_id, category=category, topic=topic)
+
+
+def _held(account: Account, codes, on: dt.date) -> dict[str, Assignment]:
+    """Role code → the current assignment of that role on the account (the longest-standing one
+    where a role allows several holders)."""
+    held = {}
+    for a in (
+        Assignment.objects.current(on)
+        .filter(account=account, role__code__in=list(codes), person__is_active=True)
+        .select_related("person__calendar", "person__backup", "role")
+        .order_by("start_date", "pk")
+    ):
+        held.setdefault(a.role.code, a)
+    return held
+
+
+def assignee_for(*, account: Account, category: str, on: dt.date, topic: str = "") -> Assignment | None:
+    """Who answers ``category`` on the account: the first role of its route (the routing table)
+    that someone holds there now."""
+    preference = route_for(company_id=account.company_id, category=category, topic=topic)
+    return rules.first_held(preference, _held(account, preference, on))
+
+
+def after_hours_for(*, account: Account, category: str, assignee: Person, received_at: dt.datetime):
+    """The account's duty manager (or Technical Service Center) for a repair or outage contact
+    that arrives outside ``assignee``'s business hours; None when it can wait for the morning or
+    nobody holds those roles."""
+    if category not in rules.AFTER_HOURS_CATEGORIES or assignee.calendar_spec.is_open(received_at):
+        return None
+    duty = rules.first_held(
+        rules.AFTER_HOURS_ROLES, _held(account, rules.AFTER_HOURS_ROLES, carrier_today(received_at))
+    )
+    return duty if duty is not None and duty.person_id != assignee.pk else None
 
 
 def availability_on_arrival(person: Person, received_at: dt.datetime) -> str:
-    out = person.availability == "out_of_office" and (
-        person.availability_until is None or person.availability_until > received_at
-    )
-    return "out_of_office" if out else "in_office"
+    return "out_of_office" if person.is_out_of_office(received_at) else "in_office"
 
 
 STAFF_ONLY = "Only the carrier's staff can set this."
@@ -170,12 +245,19 @@ def escalation_create(
     received_at: dt.datetime | None = None,
     availability: str | None = None,
     assignee: Person | None = None,
+    topic: str = "",
+    requested_start: dt.datetime | None = None,
+    requested_minutes: int | None = None,
     now: dt.datetime | None = None,
     right: str = "can_escalate",
 ) -> Escalation:
     """Raise a contact. Customers with the escalation right raise them for their company's
     accounts; staff may also log an earlier ``received_at``, the assignee's ``availability``
-    on arrival and a different ``assignee``."""
+    on arrival and a different ``assignee``.
+
+    The routing table picks who answers (by category and sub-topic ``topic``); a repair or
+    outage contact outside that person's hours goes to the account's duty manager instead. A call
+    or meeting names when the customer wants it (``requested_start``, ``requested_minutes``)."""
     now = now or timezone.now()
     bounds.ensure(
         bounds.text_errors(bounds.SUBJECT, subject=subject),
@@ -186,9 +268,7 @@ def escalation_create(
     # ``right``: the membership right that lets a customer raise this item (post-mortem
     # requests are tracked as items but need the post-mortem right instead).
     if not raisable_accounts(user=actor, right=right).filter(pk=account.pk).exists():
-        raise PermissionDenied(
-            "This account is not one you serve." if person is not None else RAISE_RIGHTS[right]
-        )
+        raise PermissionDenied("This account is not one you serve." if person is not None else RAISE_RIGHTS[right])
     if person is None:
         staff_only = {"received_at": received_at, "availability": availability, "assignee": assignee}
         errors = {name: STAFF_ONLY for name, value in staff_only.items() if value is not None}
@@ -197,13 +277,25 @@ def escalation_create(
     received_at = received_at or now
     if received_at > now + RECEIVED_AT_TOLERANCE:
         raise ValidationError({"received_at": "The time received cannot be in the future."})
+    _check_request(
+        channel=channel,
+        category=category,
+        topic=topic,
+        start=requested_start,
+        minutes=requested_minutes,
+        now=now,
+        customer=person is None,
+    )
 
-    role = None
+    role, covered = None, None
     if assignee is None:
-        assignment = assignee_for(account=account, category=category, on=carrier_today(received_at))
+        assignment = assignee_for(account=account, category=category, on=carrier_today(received_at), topic=topic)
         if assignment is None:
             raise ValidationError({"account": "Nobody is assigned to this account yet; call the support line."})
         assignee, role = assignment.person, assignment.role
+        duty = after_hours_for(account=account, category=category, assignee=assignee, received_at=received_at)
+        if duty is not None:
+            covered, assignee, role = assignee, duty.person, duty.role
     availability = availability or availability_on_arrival(assignee, received_at)
     interval = policy_for(
         company_id=account.company_id, channel=channel, category=category, availability=availability
@@ -216,8 +308,12 @@ def escalation_create(
         account=account,
         channel=channel,
         category=category,
+        topic=topic,
         subject=subject,
         description=description,
+        requested_start=requested_start,
+        requested_minutes=requested_minutes,
+        after_hours_for=covered,
         raised_by=actor,
         received_at=received_at,
         created_at=now,
@@ -250,19 +346,78 @@ def escalation_create(
         if item.due_at
         else ""
     )
-    notifications.record(
-        [
+    after_hours = f" It arrived outside {covered.name}'s hours; you are the duty contact." if covered else ""
+    notices = [
+        item_notice(
+            item,
+            assignee,
+            "assigned",
+            item.received_at,
+            f"New {item.get_channel_display().lower()}: {subject}",
+            f"{describe(item)}\nIt is yours.{due_words}{after_hours}",
+        )
+    ]
+    if covered is not None:
+        notices.append(
             item_notice(
                 item,
-                assignee,
-                "assigned",
+                covered,
+                "after_hours",
                 item.received_at,
-                f"New {item.get_channel_display().lower()}: {subject}",
-                f"{describe(item)}\nIt is yours.{due_words}",
+                f"After hours, to {assignee.name}: {subject}",
+                f"{describe(item)}\nIt arrived outside your business hours and went to {assignee.name} "
+                f"({role.name}). It is in your queue for the morning.",
             )
-        ]
+        )
+    notices += _backup_notices(
+        item, "assigned", item.received_at, f"{describe(item)}\nIt is {assignee.name}'s.{due_words}"
     )
+    notifications.record(notices)
     return item
+
+
+def _backup_notices(item: Escalation, kind: str, at: dt.datetime, text: str) -> list:
+    """For an assignee out of office at ``at``: the same news to their backup, who covers."""
+    assignee = item.assignee
+    backup = assignee.backup
+    if backup is None or not backup.is_active or not assignee.is_out_of_office(at):
+        return []
+    return [
+        item_notice(
+            item,
+            backup,
+            f"backup_{kind}",
+            at,
+            f"For {assignee.name}, out of office: {item.subject}",
+            f"{text}\n{assignee.name} is out of office; you are their backup.",
+        )
+    ]
+
+
+def _check_request(*, channel, category, topic, start, minutes, now, customer: bool) -> None:
+    """A sub-topic must belong to its category; a customer's call or meeting says when (in the
+    future) and for how long (staff logging one may leave it to be agreed); other channels do not
+    carry a time."""
+    errors = {}
+    if topic and topic not in rules.TOPICS.get(category, ()):
+        errors["topic"] = "This sub-topic does not belong to the chosen category."
+    bounds.ensure(bounds.date_errors(requested_start=start))
+    if channel in rules.SCHEDULED_CHANNELS:
+        if start is None and customer:
+            errors["requested_start"] = "Say when you would like the call or meeting."
+        elif start is not None and start <= now:
+            errors["requested_start"] = "Pick a time in the future."
+        if minutes is None and customer:
+            errors["requested_minutes"] = "Say how long it should last."
+        elif minutes is not None and not 15 <= minutes <= bounds.MAX_MEETING_MINUTES:
+            errors["requested_minutes"] = f"Between 15 and {bounds.MAX_MEETING_MINUTES} minutes."
+    else:
+        if start is not None:
+            errors["requested_start"] = "Only a conference call or a meeting is scheduled."
+        if minutes is not None:
+            errors["requested_minutes"] = "Only a conference call or a meeting is scheduled."
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -279,6 +434,7 @@ def _promise(item: Escalation, follow_up_on: dt.date | None, now: dt.datetime) -
         category=item.category,
         follow_up_on=follow_up_on,
         today=now.astimezone(calendar.zone).date(),
+        calendar=calendar,
     )
     if problem:
         raise ValidationError({"follow_up_on": problem})
@@ -314,6 +470,7 @@ def escalation_acknowledge(
         comment=comment,
         follow_up_on=follow_up_on.isoformat() if follow_up_on else None,
     )
+    _tell_promise(item, now, actor=actor, comment=comment)
     return item
 
 
@@ -329,6 +486,7 @@ def escalation_promise(
     item = _locked(escalation)
     if item.status in rules.CLOSED:
         raise rules.TransitionError("The item is closed.")
+    before = item.follow_up_on
     _promise(item, follow_up_on, now)
     if item.status == rules.NEW:
         item.status = rules.ACKNOWLEDGED
@@ -338,7 +496,9 @@ def escalation_promise(
         item.paused_at = now
         if item.status_before_wait == rules.NEW:
             item.status_before_wait = rules.ACKNOWLEDGED
+    moved = before not in (None, follow_up_on)
     _save(item, now, actor=actor, kind=Event.Kind.ACKNOWLEDGED, comment=comment, follow_up_on=follow_up_on.isoformat())
+    _tell_promise(item, now, actor=actor, comment=comment, moved=moved)
     return item
 
 
@@ -355,6 +515,14 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
     if item.follow_up_due_at and item.follow_up_done_at is None:
         item.follow_up_done_at = now
     _save(item, now, actor=actor, kind=Event.Kind.RESPONDED, comment=comment)
+    _tell(
+        item,
+        "reply",
+        now,
+        actor=actor,
+        subject="A reply from your team",
+        body=f"{display_name(actor)} replied." + _quoted(comment),
+    )
     return item
 
 
@@ -369,6 +537,16 @@ def escalation_wait(*, actor, escalation: Escalation, comment: str = "", now=Non
     item.status = rules.next_status(item.status, "wait")
     item.paused_at = now
     _save(item, now, actor=actor, kind=Event.Kind.WAITING, comment=comment)
+    need = f"\n\nWhat is needed:\n{notifications.excerpt(comment)}" if comment.strip() else ""
+    _tell(
+        item,
+        "waiting",
+        now,
+        actor=actor,
+        subject="Waiting on you",
+        body=f"{display_name(actor)} needs something from you before work can go on; the clock is "
+        f"stopped until you answer (comment on the item).{need}",
+    )
     return item
 
 
@@ -413,6 +591,26 @@ def _close(*, actor, escalation, action, kind, comment, now):
     item.resolved_at = now
     item.paused_at = None
     _save(item, now, actor=actor, kind=kind, comment=comment)
+    if action == "resolve":
+        days = settings.ESCALATION_REOPEN_BUSINESS_DAYS
+        _tell(
+            item,
+            "resolved",
+            now,
+            actor=actor,
+            subject="Resolved",
+            body=f"{display_name(actor)} resolved it. If it is not solved, you can reopen it on the item's page "
+            f"within {days} business days." + _quoted(comment),
+        )
+    else:
+        _tell(
+            item,
+            "cancelled",
+            now,
+            actor=actor,
+            subject="Cancelled",
+            body=f"{display_name(actor)} cancelled it." + _quoted(comment),
+        )
     return item
 
 
@@ -439,15 +637,21 @@ def _escalate(
     director = item.assignee.reports_to
     if director is None or not director.is_active:
         raise rules.TransitionError(f"{item.assignee} has no director to escalate to.")
-    previous = item.assignee
-    item.assignee, item.level = director, item.level + 1
+    previous = _move(item, director, now)
+    item.level = item.level + 1
     item.escalated_at, item.escalation_reason = now, reason
     _reschedule(item, now)
     item.save()
     _tell_customer(
-        item, now, actor=actor, kind=Event.Kind.ESCALATED, reason=reason, tell_customer=tell_customer,
+        item,
+        now,
+        actor=actor,
+        kind=Event.Kind.ESCALATED,
+        reason=reason,
+        tell_customer=tell_customer,
         text=f"Your item is now with {director.name}{f', {director.title}' if director.title else ''}.",
-        level=item.level, **{"from": previous.name, "to": director.name, "automatic": automatic},
+        level=item.level,
+        **{"from": previous.name, "to": director.name, "automatic": automatic},
     )
     notifications.record(
         [
@@ -461,6 +665,16 @@ def _escalate(
                 f"It was with {previous.name}.",
             )
         ]
+    )
+    shared = _quoted(reason) if tell_customer else ""
+    _tell(
+        item,
+        "escalated",
+        now,
+        actor=actor,
+        subject=f"Now with {director.name}",
+        body=f"It was taken to the director: {director.name}{f', {director.title}' if director.title else ''} "
+        f"has it now." + shared,
     )
     return item
 
@@ -504,12 +718,16 @@ def escalation_reassign(
         raise ValidationError({"assignee": f"The item is already assigned to {assignee}."})
     if not assignee.is_active:
         raise ValidationError({"assignee": f"{assignee} is no longer active."})
-    previous = item.assignee
-    item.assignee = assignee
+    previous = _move(item, assignee, now)
     _reschedule(item, now)
     item.save()
     _tell_customer(
-        item, now, actor=actor, kind=Event.Kind.REASSIGNED, reason=reason, tell_customer=tell_customer,
+        item,
+        now,
+        actor=actor,
+        kind=Event.Kind.REASSIGNED,
+        reason=reason,
+        tell_customer=tell_customer,
         text=f"Your {_customer_title(item, assignee)} for this item is now {assignee.name}.",
         **{"from": previous.name, "to": assignee.name},
     )
@@ -524,6 +742,15 @@ def escalation_reassign(
                 f"{describe(item)}\nReassigned from {previous.name}. {notifications.excerpt(reason)}".strip(),
             )
         ]
+    )
+    title = _customer_title(item, assignee)
+    _tell(
+        item,
+        "reassigned",
+        now,
+        actor=actor,
+        subject=f"{assignee.name} is your contact",
+        body=f"Your {title} for this item is now {assignee.name}." + (_quoted(reason) if tell_customer else ""),
     )
     return item
 
@@ -544,15 +771,21 @@ def escalations_hand_over(
         item = _locked(item)
         if item.status in rules.CLOSED or item.assignee_id == assignee.pk:
             continue
-        previous = item.assignee
-        item.assignee = assignee
+        previous = _move(item, assignee, now)
         _reschedule(item, now)
         item.save()
+        text = f"Your {role_name.lower() or _customer_title(item, assignee)} for this item is now {assignee.name}."
         _tell_customer(
-            item, now, actor=actor, kind=Event.Kind.REASSIGNED, reason=reason, tell_customer=False,
-            text=f"Your {role_name.lower() or _customer_title(item, assignee)} for this item is now {assignee.name}.",
+            item,
+            now,
+            actor=actor,
+            kind=Event.Kind.REASSIGNED,
+            reason=reason,
+            tell_customer=False,
+            text=text,
             **{"from": previous.name, "to": assignee.name},
         )
+        _tell(item, "reassigned", now, actor=actor, subject=f"{assignee.name} is your contact", body=text)
         moved.append(item)
     return moved
 
@@ -576,6 +809,16 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
         internal=internal,
         at=now,
     )
+    if person is not None and not internal:
+        _tell(
+            item,
+            "reply",
+            now,
+            actor=actor,
+            subject="A comment from your team",
+            body=f"{display_name(actor)} wrote:" + _quoted(comment),
+            ref=str(event.pk),
+        )
     if person is None:
         notifications.record(
             [

@@ -185,9 +185,7 @@ class Invitation(CompanyRights):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
     expires_at = models.DateTimeField(validators=[validate_date])
     accepted_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
@@ -305,19 +303,19 @@ class Person(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     pager = models.CharField(max_length=40, blank=True)
     cell = models.CharField(max_length=40, blank=True)
-    reports_to = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
-    )
+    reports_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="people")
-    availability = models.CharField(
-        max_length=20, choices=Availability.choices, default=Availability.IN_OFFICE
+    availability = models.CharField(max_length=20, choices=Availability.choices, default=Availability.IN_OFFICE)
+    availability_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        validators=[validate_date],
+        help_text="Out of office planned ahead: when it begins (empty: now).",
     )
     availability_until = models.DateTimeField(
         null=True, blank=True, validators=[validate_date], help_text="When the availability state ends by itself."
     )
-    backup = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="backing_up"
-    )
+    backup = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="backing_up")
     is_carrier_admin = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
 
@@ -343,6 +341,15 @@ class Person(models.Model):
     def calendar_spec(self) -> CalendarSpec:
         return self.calendar.spec()
 
+    def is_out_of_office(self, at=None) -> bool:
+        """Out of office at ``at`` (now): the state is set, has begun and has not ended."""
+        at = at or timezone.now()
+        return (
+            self.availability == self.Availability.OUT_OF_OFFICE
+            and (self.availability_from is None or self.availability_from <= at)
+            and (self.availability_until is None or self.availability_until > at)
+        )
+
 
 class Assignment(models.Model):
     """Who holds a role on an account, and when. Rows are ended, never overwritten."""
@@ -353,6 +360,15 @@ class Assignment(models.Model):
     start_date = models.DateField(default=carrier_today, validators=[validate_date])
     end_date = models.DateField(
         null=True, blank=True, validators=[validate_date], help_text="Last day of the assignment."
+    )
+
+    class ProductArea(models.TextChoices):
+        DATA = "data", "Data"
+        DATA_CENTER = "data_center", "Data Center"
+        VOICE = "voice", "Voice"
+
+    product_area = models.CharField(
+        max_length=20, choices=ProductArea.choices, blank=True, help_text="Sales engineers: the products they cover."
     )
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
@@ -369,9 +385,7 @@ class Assignment(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="assignment_end_after_start",
             ),
-            models.UniqueConstraint(
-                fields=["account", "role", "person", "start_date"], name="assignment_unique_start"
-            ),
+            models.UniqueConstraint(fields=["account", "role", "person", "start_date"], name="assignment_unique_start"),
         ]
         indexes = [
             models.Index(fields=["account", "role", "end_date"]),

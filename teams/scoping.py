@@ -46,11 +46,13 @@ def not_ended(prefix: str = "") -> Q:
 
 
 def covered_people(person, now=None):
-    """The people ``person`` backs up who are out of the office now (an out-of-office state whose
-    ``until`` has not passed): their work is ``person``'s while they are away, and only then."""
+    """The people ``person`` backs up who are out of the office now (an out-of-office state that
+    has begun and whose ``until`` has not passed): their work is ``person``'s while they are away,
+    and only then."""
     now = now or timezone.now()
     return _model("Person").objects.filter(backup=person, availability="out_of_office").filter(
-        Q(availability_until__isnull=True) | Q(availability_until__gt=now)
+        Q(availability_from__isnull=True) | Q(availability_from__lte=now),
+        Q(availability_until__isnull=True) | Q(availability_until__gt=now),
     )
 
 

@@ -33,15 +33,21 @@ def assignment_slots(account_ids) -> dict[tuple[int, int], list[Assignment]]:
     slots: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
     ids = sorted(set(account_ids))
     for start in range(0, len(ids), 1000):
-        rows = Assignment.objects.filter(account_id__in=ids[start:start + 1000]).select_related("person")
+        rows = Assignment.objects.filter(account_id__in=ids[start : start + 1000]).select_related("person")
         for row in rows:
             slots[(row.account_id, row.role_id)].append(row)
     return slots
 
 
 def assignment_conflicts(
-    *, account: Account, role: Role, person: Person, start_date: dt.date, end_date: dt.date | None,
-    slot: list[Assignment] | None = None, exclude_pk: int | None = None,
+    *,
+    account: Account,
+    role: Role,
+    person: Person,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    slot: list[Assignment] | None = None,
+    exclude_pk: int | None = None,
 ) -> list[str]:
     """Why a new assignment cannot be added (empty when it can).
 
@@ -61,9 +67,7 @@ def assignment_conflicts(
         if not periods_overlap(start_date, end_date, other.start_date, other.end_date):
             continue
         if other.person_id == person.pk:
-            problems.append(
-                f"{person} already holds {role} on {account.number} from {other.start_date}."
-            )
+            problems.append(f"{person} already holds {role} on {account.number} from {other.start_date}.")
         elif not role.allows_multiple:
             until = f" to {other.end_date}" if other.end_date else ""
             problems.append(
@@ -75,8 +79,14 @@ def assignment_conflicts(
 
 @transaction.atomic
 def assignment_create(
-    *, account: Account, role: Role, person: Person, start_date: dt.date,
-    end_date: dt.date | None = None, note: str = "", created_by=None,
+    *,
+    account: Account,
+    role: Role,
+    person: Person,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    note: str = "",
+    created_by=None,
 ) -> Assignment:
     """Add ``person`` to ``account`` in ``role``. Carrier admins and directors call it.
 
@@ -86,14 +96,17 @@ def assignment_create(
         bounds.date_errors(start_date=start_date, end_date=end_date), bounds.text_errors(bounds.LINE, note=note)
     )
     Account.objects.select_for_update().filter(pk=account.pk).first()  # serialise per account
-    problems = assignment_conflicts(
-        account=account, role=role, person=person, start_date=start_date, end_date=end_date
-    )
+    problems = assignment_conflicts(account=account, role=role, person=person, start_date=start_date, end_date=end_date)
     if problems:
         raise ValidationError(problems)
     return Assignment.objects.create(
-        account=account, role=role, person=person, start_date=start_date,
-        end_date=end_date, note=note, created_by=created_by,
+        account=account,
+        role=role,
+        person=person,
+        start_date=start_date,
+        end_date=end_date,
+        note=note,
+        created_by=created_by,
     )
 
 
@@ -104,7 +117,7 @@ def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]
     with transaction.atomic():
         account_ids = sorted({row["account"].pk for row in rows})
         for start in range(0, len(account_ids), 1000):  # serialise with assignment_create, per account
-            list(Account.objects.select_for_update().filter(pk__in=account_ids[start:start + 1000]).values_list("pk"))
+            list(Account.objects.select_for_update().filter(pk__in=account_ids[start : start + 1000]).values_list("pk"))
         slots = assignment_slots(account_ids)
         new, problems = [], []
         for row in rows:
@@ -113,9 +126,9 @@ def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]
             if found:
                 problems += found
                 continue
-            assignment = Assignment(created_by=created_by, note=row.get("note", ""), **{
-                k: row[k] for k in ASSIGNMENT_FIELDS
-            })
+            assignment = Assignment(
+                created_by=created_by, note=row.get("note", ""), **{k: row[k] for k in ASSIGNMENT_FIELDS}
+            )
             slot.append(assignment)
             new.append(assignment)
         if problems:
@@ -129,16 +142,11 @@ ASSIGNMENT_FIELDS = ("account", "role", "person", "start_date", "end_date")
 # --- Companies and users -------------------------------------------------------------------
 
 
-
-
-
 @transaction.atomic
 def membership_set_default(*, user, company: Company) -> Membership:
     """Make ``company`` the one that loads first after ``user`` signs in."""
     membership = Membership.objects.select_for_update().get(user=user, company=company)
-    Membership.objects.filter(user=user, is_default=True).exclude(pk=membership.pk).update(
-        is_default=False
-    )
+    Membership.objects.filter(user=user, is_default=True).exclude(pk=membership.pk).update(is_default=False)
     if not membership.is_default:
         membership.is_default = True
         membership.save(update_fields=["is_default"])
@@ -169,8 +177,7 @@ def _ensure_another_manager(membership: Membership):
     )
     if not others.exists():
         raise ValidationError(
-            "The company would have nobody left who can manage its users; give another "
-            "member that permission first."
+            "The company would have nobody left who can manage its users; give another member that permission first."
         )
 
 
@@ -218,12 +225,19 @@ def invitation_create(
     )
     # Through the notification outbox: sent after commit, retried, and caught up by the sweep
     # when the broker or the mail server was down.
-    notifications.record([
-        Notice(
-            key=f"invitation:{invitation.pk}", kind="invitation", email=email, user_id=None,
-            subject="You are invited to the Account Team Portal", body=body, url="",
-        )
-    ])
+    notifications.record(
+        [
+            Notice(
+                key=f"invitation:{invitation.pk}",
+                kind="invitation",
+                email=email,
+                user_id=None,
+                subject="You are invited to the Account Team Portal",
+                body=body,
+                url="",
+            )
+        ]
+    )
     return invitation
 
 
@@ -243,9 +257,7 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
         if User.objects.filter(username__iexact=username).exists():
             errors["username"] = ["That username is taken."]
         if User.objects.filter(email__iexact=invitation.email).exists():
-            errors["username"] = [
-                "An account with this email exists: sign in first, then open the link again."
-            ]
+            errors["username"] = ["An account with this email exists: sign in first, then open the link again."]
         try:
             validate_password(password, User(username=username, email=invitation.email))
         except ValidationError as exc:
@@ -280,20 +292,38 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
 
 @transaction.atomic
 def person_set_availability(
-    *, person: Person, state: str, until: dt.datetime | None = None, backup: Person | None = None
+    *,
+    person: Person,
+    state: str,
+    until: dt.datetime | None = None,
+    backup: Person | None = None,
+    starts: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> Person:
-    """Staff set their own availability (and a backup while out)."""
+    """Staff set their own availability (and a backup while out). Out of office may be planned
+    ahead: ``starts`` and ``until`` both in the future, ``until`` after ``starts``."""
+    now = now or timezone.now()
     if state not in (IN_OFFICE, OUT_OF_OFFICE):
         raise ValidationError({"availability": f"Unknown availability {state!r}."})
-    bounds.ensure(bounds.date_errors(availability_until=until))
-    if until is not None and until <= timezone.now():
-        raise ValidationError({"availability_until": "Pick a time in the future."})
+    bounds.ensure(bounds.date_errors(availability_until=until, availability_from=starts))
+    errors = {}
+    if until is not None and until <= now:
+        errors["availability_until"] = "Pick a time in the future."
+    if starts is not None and starts <= now:
+        errors["availability_from"] = "A planned absence starts in the future; leave it empty to start now."
+    elif starts is not None and until is not None and until <= starts:
+        errors["availability_until"] = "The absence must end after it starts."
+    if state == OUT_OF_OFFICE and starts is not None and until is None:
+        errors["availability_until"] = "A planned absence needs an end."
     if backup is not None and backup.pk == person.pk:
-        raise ValidationError({"backup": "You cannot be your own backup."})
+        errors["backup"] = "You cannot be your own backup."
+    if errors:
+        raise ValidationError(errors)
     person.availability = state
+    person.availability_from = starts if state == OUT_OF_OFFICE else None
     person.availability_until = until if state == OUT_OF_OFFICE else None
     person.backup = backup
-    person.save(update_fields=["availability", "availability_until", "backup"])
+    person.save(update_fields=["availability", "availability_from", "availability_until", "backup"])
     return person
 
 
@@ -302,4 +332,4 @@ def availability_expire(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     return Person.objects.filter(
         availability=OUT_OF_OFFICE, availability_until__isnull=False, availability_until__lte=now
-    ).update(availability=IN_OFFICE, availability_until=None)
+    ).update(availability=IN_OFFICE, availability_from=None, availability_until=None)

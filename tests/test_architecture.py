@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = [
     ["accountteam"],
     ["teams"],
-    ["escalations", "dossiers"],
+    ["dossiers"],
+    ["escalations"],
     ["handoffs", "postmortems"],
     ["reviews"],
     ["portal"],

@@ -1,0 +1,106 @@
+"""What the customer hears about their items: a notice (bell and e-mail, with a link) to the user
+who raised the item and to the company's users who follow it, for each kind they have not muted
+in their notification settings. Texts are written for the customer: they name people and dates
+(in each reader's own time zone), never an internal note or an internal reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from accountteam import notifications
+from accountteam.models import UserSettings
+from accountteam.notifications import Notice
+from teams.models import Membership
+
+from .notices import item_url, point_key
+
+# The kinds a customer can receive (and mute), in the order the settings page lists them.
+KINDS = {
+    "acknowledged": "Acknowledged, with the date by which you will be contacted",
+    "reply": "A reply or a comment from the carrier's team",
+    "waiting": "Waiting on you: something is needed from you",
+    "scheduled": "Your call or meeting is scheduled",
+    "escalated": "Taken to the director",
+    "reassigned": "A new contact for the item",
+    "resolved": "Resolved",
+    "reopened": "Reopened",
+    "cancelled": "Cancelled",
+}
+
+Body = str | Callable[[zoneinfo.ZoneInfo], str]
+
+
+def follower_ids(item) -> set[int]:
+    """The users who follow ``item``: its raiser (unless they stopped) and those who chose to,
+    among the company's users who may still see it (a membership with the escalation right)."""
+    from .models import Follow
+
+    rows = dict(Follow.objects.filter(escalation=item).values_list("user_id", "following"))
+    wanted = {uid for uid, following in rows.items() if following}
+    if item.raised_by_id and rows.get(item.raised_by_id, True):
+        wanted.add(item.raised_by_id)
+    if not wanted:
+        return set()
+    return set(
+        Membership.objects.filter(company_id=item.company_id, can_escalate=True, user_id__in=wanted).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def is_following(item, user) -> bool:
+    return user.pk in follower_ids(item)
+
+
+def local_time(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """'Friday 4 December, 14:30 MST' in the reader's zone."""
+    local = timezone.localtime(instant, zone)
+    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M %Z}"
+
+
+def day_words(day: dt.date) -> str:
+    """'Friday 4 December'."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or timezone.get_default_timezone_name())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(timezone.get_default_timezone_name())
+
+
+def notify_customers(
+    item, kind: str, *, at: dt.datetime, subject: str, body: Body, actor=None, ref: str = ""
+) -> set[str]:
+    """Notice ``kind`` of ``item`` to its followers (not to ``actor``, who did it). ``body`` may
+    take the reader's zone. Keyed by (item, kind, instant, user): a retried change sends once."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown customer notice {kind!r}.")
+    users = follower_ids(item) - {getattr(actor, "pk", None)}
+    if not users:
+        return set()
+    prefs = {s.user_id: s for s in UserSettings.objects.filter(user_id__in=users)}
+    point = point_key(item.pk, f"customer_{kind}", at.isoformat()) + (f"#{ref}" if ref else "")
+    notices = []
+    for user in get_user_model().objects.filter(pk__in=users, is_active=True).order_by("pk"):
+        pref = prefs.get(user.pk)
+        if pref is not None and kind in (pref.muted_notices or []):
+            continue
+        text = body(_zone(pref.time_zone if pref else "")) if callable(body) else body
+        notices.append(
+            Notice.to_user(
+                user,
+                key=f"{point}:u{user.pk}",
+                kind=f"customer_{kind}",
+                subject=f"#{item.pk} {subject}",
+                body=f"“{item.subject}” (account {item.account.number})\n{text}",
+                url=item_url(item),
+            )
+        )
+    return notifications.record(notices)
