@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from teams.scoping import covered_people, staff_person
+from teams.selectors import Absence, absences_backed_up
 
-from . import rules
-from .models import Escalation, Event, ResponsePolicy
+from . import routing, rules
+from .models import Category, Escalation, Event, ResponsePolicy, RoutingRule, Status, Topic
 
 
 def escalation_list(*, user, filters: dict | None = None):
     filters = filters or {}
-    items = Escalation.objects.visible_to(user).select_related("company", "account", "assignee", "raised_by")
+    items = Escalation.objects.visible_to(user).select_related("company", "account", "assignee", "raised_by", "meeting")
     if filters.get("status"):
         items = items.filter(
             status__in=filters["status"] if isinstance(filters["status"], list) else [filters["status"]]
@@ -36,10 +37,46 @@ def _search(items, q: str):
     return items.filter(Q(subject__icontains=q) | Q(account__number__icontains=q) | Q(company__name__icontains=q))
 
 
+# The escalation list's sortable columns (``?sort=name``, ``?sort=-name`` for descending).
+LIST_SORTS = ("subject", "status", "received", "deadline")
+
+
+def _status_rank():
+    """A status's place in the life cycle (new first), to sort by status as people read it."""
+    return Case(
+        *(When(status=value, then=Value(rank)) for rank, (value, _label) in enumerate(Status.choices)),
+        default=Value(len(Status.choices)),
+        output_field=IntegerField(),
+    )
+
+
+def escalation_list_order(items, *, sort: str = "", now=None):
+    """``items`` in the list's order: by the column ``sort`` names (see ``LIST_SORTS``), else by
+    urgency: overdue first, then by next deadline (items without one last), then newest first.
+    Every order ends with the newest, so a page never shuffles between two requests."""
+    column = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    if column in LIST_SORTS:
+        key = {"subject": F("subject"), "status": _status_rank(), "received": F("received_at")}.get(
+            column, F("next_deadline_at")
+        )
+        first = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+        return items.order_by(first, "-received_at", "-pk")
+    overdue = Case(
+        When(
+            ~Q(status__in=rules.CLOSED) & ~Q(status=rules.WAITING) & Q(next_deadline_at__lte=now or timezone.now()),
+            then=Value(0),
+        ),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return items.order_by(overdue.asc(), F("next_deadline_at").asc(nulls_last=True), "-received_at", "-pk")
+
+
 def escalation_get(*, user, pk) -> Escalation:
     return get_object_or_404(
         Escalation.objects.visible_to(user).select_related(
-            "company", "account", "assignee__calendar", "assignee__reports_to", "raised_by"
+            "company", "account", "assignee__calendar", "assignee__reports_to", "raised_by", "meeting"
         ),
         pk=pk,
     )
@@ -72,6 +109,36 @@ def guidelines_for(company) -> list[ResponsePolicy]:
     return [r for r in rows if r.company_id or (r.channel, r.category, r.availability) not in own]
 
 
+def routing_rows(company) -> list[rules.RouteRow]:
+    """The carrier's routing rows and ``company``'s overrides, in one query."""
+    return [
+        rules.RouteRow(r.company_id, r.category, r.topic, r.role_codes)
+        for r in RoutingRule.objects.filter(Q(company__isnull=True) | Q(company=company))
+    ]
+
+
+def _duty_label(category: str, topic: str) -> str:
+    if category == Category.OTHER:
+        return "Anything else"
+    if not topic:
+        return Category(category).label
+    words = Topic(topic).label
+    # "A new Interconnection Agreement…" reads "a new …" after a colon; an acronym stays as it is.
+    first = words.split()[0]
+    if not (len(first) > 1 and first.isupper()):
+        words = words[0].lower() + words[1:]
+    return f"{Category(category).label}: {words}"
+
+
+def contact_reasons(rows: list[rules.RouteRow], *, company_id, held) -> dict[str, list[str]]:
+    """Role code → what to contact that role for, on a team holding the roles ``held``: the
+    routing a raise follows, read per role, in the table's order (then any category it leaves to
+    the fallbacks). ``rows`` from ``routing_rows`` (no query here)."""
+    categories = list(dict.fromkeys([r.category for r in rows] + list(Category.values)))
+    duties = routing.answered_by(rows, company_id=company_id, held=held, categories=categories)
+    return {role: [_duty_label(*pair) for pair in pairs] for role, pairs in duties.items()}
+
+
 # --- The queue ----------------------------------------------------------------------------------
 
 QUEUE_FILTERS = ("status", "channel", "category", "company", "level", "state", "q")
@@ -81,6 +148,13 @@ def queue_people(person, now=None) -> list[int]:
     """Whose items a person works: their own, and those of people they back up while those are
     out of the office (an out-of-office state whose until has not passed)."""
     return [person.pk, *covered_people(person, now).values_list("pk", flat=True)]
+
+
+def queue_absences(*, user, now=None) -> list[Absence]:
+    """The absences of the people the caller backs up, for the queue page: under way (their
+    items are in the queue) or planned ahead (their items come when it begins)."""
+    person = staff_person(user)
+    return [] if person is None else absences_backed_up(person=person, now=now)
 
 
 def _queue_state(now):
@@ -132,7 +206,7 @@ def queue_filter(items, filters: dict):
 def queue_list(*, user, filters: dict | None = None, now=None):
     """The caller's queue: next deadline first (items without one last), then oldest first."""
     items = queue_filter(queue_base(user=user, now=now), filters or {})
-    return items.select_related("company", "account", "assignee").order_by(
+    return items.select_related("company", "account", "assignee", "meeting").order_by(
         F("next_deadline_at").asc(nulls_last=True), "received_at", "pk"
     )
 

@@ -37,7 +37,12 @@ def _sweep_batch(*, now: dt.datetime, batch_size: int) -> dict[str, int]:
     items = list(
         Escalation.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(next_action_at__lte=now)
-        .select_related("assignee__reports_to", "assignee__calendar", "account", "company")
+        .select_related(
+            "assignee__reports_to__calendar", "assignee__calendar", "assignee__backup", "account", "company"
+        )
+        # The calendars' closures once per batch: an automatic escalation carries the time left over
+        # onto the director's calendar.
+        .prefetch_related("assignee__calendar__closures", "assignee__reports_to__calendar__closures")
         .order_by("next_action_at")[:batch_size]
     )
     notices, events, escalated = [], [], 0
@@ -93,20 +98,32 @@ def _store_next_action(items: list[Escalation]) -> None:
 
 
 def _sweep_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
+    """The point's notices, and the same to the assignee's backup while the assignee is out of
+    office (the backup covers)."""
+    notices = _point_notices(item, kind, at)
+    backup = item.assignee.backup
+    if backup is not None and backup.is_active and item.assignee.is_out_of_office(at):
+        own = [n for n in notices if n.email == item.assignee.email]
+        notices += [
+            item_notice(item, backup, kind, at, n.subject, f"{n.body}\n{item.assignee.name} is out of office; "
+                        "you are their backup.")
+            for n in own[:1]
+        ]
+    return notices
+
+
+def _point_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
     assignee, director = item.assignee, item.assignee.reports_to
     zone = ZoneInfo(assignee.calendar.time_zone)  # the assignee's own clock
     when = timezone.localtime(at, zone).strftime("%a %d %b %H:%M %Z")
     if kind == rules.REMINDER:
-        return [
-            item_notice(
-                item,
-                assignee,
-                kind,
-                at,
-                f"Reminder: {item.subject}",
-                f"{describe(item)}\nThe target response time was {when}; it is still unanswered.",
-            )
-        ]
+        if item.policy_target is None and item.due_at:
+            # A warning point: the guideline gives one number, and most of it has passed.
+            due = timezone.localtime(item.due_at, zone).strftime("%a %d %b %H:%M %Z")
+            text, subject = f"It is due by {due} and still unanswered.", f"Due soon: {item.subject}"
+        else:
+            text, subject = f"The target response time was {when}; it is still unanswered.", f"Reminder: {item.subject}"
+        return [item_notice(item, assignee, kind, at, subject, f"{describe(item)}\n{text}")]
     if kind == rules.FOLLOW_UP_REMINDER:
         return [
             item_notice(

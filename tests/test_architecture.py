@@ -168,11 +168,13 @@ def test_an_upward_import_is_found(tree, tmp_path):
 
 def test_a_sideways_import_and_a_private_name_are_found(tree, tmp_path):
     tree("escalations/models.py", "from teams.models import _visible_account_ids\n")
+    tree("handoffs/models.py", "from postmortems import models\n")
     tree("dossiers/models.py", "from escalations import models\n")
     problems = sorted(floor_violations(_sources(tmp_path)))
     assert problems == [
-        "dossiers/models.py:1: dossiers imports escalations (across its own floor)",
+        "dossiers/models.py:1: dossiers imports escalations (up a floor)",
         "escalations/models.py:1: escalations imports the private _visible_account_ids of teams.models",
+        "handoffs/models.py:1: handoffs imports postmortems (across its own floor)",
     ]
 
 

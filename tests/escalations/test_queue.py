@@ -37,11 +37,12 @@ API = "/api/v1/queue/"
 QUEUE = "/queue/"
 
 # Query budgets, measured on SQLite and PostgreSQL alike and the same for 5 and for 50 items
-# (bound = measured + 1). The page, 12: session, user, membership (active company), staff
+# (bound = measured + 1). The page, 13: session, user, membership (active company), staff
 # profile, the people backed up (twice: once for the rows, once for the tab counts), the
 # paginator's count, the tab counts (one aggregate), unread notices, the companies and the
-# people of the filter and bulk bars, the page of rows with company, account and assignee joined.
-PAGE_MAX_QUERIES = 13
+# people of the filter and bulk bars, the page of rows with company, account and assignee joined,
+# and the absences of the people backed up (the page's notice of whom it covers).
+PAGE_MAX_QUERIES = 14
 # The API, 4 with a fresh user per request as token authentication gives: staff profile, the
 # people backed up, the count, the page of rows.
 API_MAX_QUERIES = 5
@@ -113,13 +114,15 @@ class World:
                waiting on the customer since 09:30
     on_track   voicemail expedite, raised 10:30              due 14:30                 on_track
     promised   email, acknowledged 09:20, follow-up Thu 15   Thu 17:00                 on_track
-    scheduled  conference call (scheduled, no deadline)      none                      on_track
+    call       conference call requested 08:30, to be        Wed 08:30 (1 b.d.)        on_track
+               scheduled within a business day
+    answered   pager repair, called back 08:45               none                      on_track
     =========  ============================================  ========================  =========
 
     Not in it: a resolved item, a cancelled one, and an item of a manager nobody backs up.
     """
 
-    ORDER = ["overdue", "at_risk", "level2", "paused", "on_track", "covered", "promised", "scheduled"]
+    ORDER = ["overdue", "at_risk", "level2", "paused", "on_track", "call", "covered", "promised", "answered"]
 
     def __init__(self, tenant, foreign, colleague):
         self.tenant, self.foreign = tenant, foreign
@@ -160,9 +163,17 @@ class World:
         items["promised"] = services.escalation_acknowledge(
             actor=manager, escalation=promised, follow_up_on=dt.date(2026, 1, 15), now=at(9, 20)
         )
-        items["scheduled"] = raise_item(
-            tenant, at=at(8, 30), channel="conference_call", category="outage", subject="Outage review call"
+        items["call"] = raise_item(
+            tenant,
+            at=at(8, 30),
+            channel="conference_call",
+            category="outage",
+            subject="Outage review call",
+            requested_start=at(10, day=15),
+            requested_minutes=60,
         )
+        answered = raise_item(tenant, at=at(8, 40), subject="Loop bounced once")
+        items["answered"] = services.escalation_respond(actor=manager, escalation=answered, now=at(8, 45))
         self.items = {name: reload(item) for name, item in items.items()}
 
         resolved = raise_item(tenant, at=at(9, 5), subject="Fixed already")
@@ -213,8 +224,12 @@ def test_queue_is_ordered_by_next_deadline_with_items_without_one_last(world, ma
 
 
 def test_items_without_a_deadline_come_last_oldest_first(tenant, manager):
-    later = raise_item(tenant, at=denver(2026, 1, 13, 9), channel="meeting", category="outage", subject="Meeting")
-    earlier = raise_item(tenant, at=denver(2026, 1, 13, 8), channel="email", category="complaint", subject="Complaint")
+    # Answered without a follow-up promised: nothing is due any more, but the item is open.
+    later = raise_item(tenant, at=denver(2026, 1, 13, 9), subject="Second")
+    earlier = raise_item(tenant, at=denver(2026, 1, 13, 8), subject="First")
+    for item in (later, earlier):
+        services.escalation_respond(actor=tenant.manager_user, escalation=item, now=denver(2026, 1, 13, 9, 5))
+    later, earlier = reload(later), reload(earlier)
     due = raise_item(tenant, at=denver(2026, 1, 13, 10))
     assert (later.next_deadline_at, earlier.next_deadline_at) == (None, None)
     assert queue_ids(manager) == [due.pk, earlier.pk, later.pk]
@@ -288,12 +303,13 @@ def test_states_of_the_world_at_eleven(world, manager):
     assert by_name == {
         "overdue": "overdue",
         "at_risk": "at_risk",
-        "level2": "on_track",
+        "level2": "at_risk",  # a voicemail due 12:00 is warned at 75% of its 4 h: 11:00
         "paused": "paused",
         "on_track": "on_track",
+        "call": "on_track",
         "covered": "on_track",
         "promised": "on_track",
-        "scheduled": "on_track",
+        "answered": "on_track",
     }
 
 
@@ -306,9 +322,10 @@ def test_a_pager_item_is_on_track_then_at_risk_past_its_target_then_overdue_past
     assert states(manager, denver(2026, 1, 13, 10) + dt.timedelta(minutes=minute)) == {item.pk: state}
 
 
-def test_a_voicemail_without_a_target_goes_from_on_track_straight_to_overdue(tenant, manager):
-    item = raise_item(tenant, at=denver(2026, 1, 13, 10), channel="voicemail")  # due 14:00, no target
-    assert states(manager, denver(2026, 1, 13, 13, 59)) == {item.pk: "on_track"}
+def test_a_voicemail_is_at_risk_from_75_percent_of_its_interval_then_overdue(tenant, manager):
+    item = raise_item(tenant, at=denver(2026, 1, 13, 10), channel="voicemail")  # due 14:00, warned 13:00
+    assert states(manager, denver(2026, 1, 13, 12, 59)) == {item.pk: "on_track"}
+    assert states(manager, denver(2026, 1, 13, 13, 0)) == {item.pk: "at_risk"}
     assert states(manager, denver(2026, 1, 13, 14, 0)) == {item.pk: "overdue"}
 
 
@@ -323,9 +340,10 @@ def test_waiting_on_the_customer_is_paused_however_late_and_resuming_restarts_th
     paused = world["paused"]
     assert states(manager, denver(2026, 1, 20, 9))[paused.pk] == "paused"
     resumed = services.escalation_resume(actor=manager, escalation=paused, now=denver(2026, 1, 13, 10, 30))
-    # Waited one business hour: due 13:00 → 14:00.
+    # Waited one business hour: due 13:00 → 14:00, and the warning 12:00 → 13:00.
     assert utc(resumed.next_deadline_at) == utc(denver(2026, 1, 13, 14))
-    assert states(manager, denver(2026, 1, 13, 13, 59))[paused.pk] == "on_track"
+    assert states(manager, denver(2026, 1, 13, 12, 59))[paused.pk] == "on_track"
+    assert states(manager, denver(2026, 1, 13, 13))[paused.pk] == "at_risk"
     assert states(manager, denver(2026, 1, 13, 14))[paused.pk] == "overdue"
 
 
@@ -341,10 +359,10 @@ def test_answering_an_item_puts_it_back_on_track_without_a_deadline(tenant, mana
 
 FILTER_CASES = {
     "none": ({}, World.ORDER),
-    "status new": ({"status": "new"}, ["overdue", "at_risk", "level2", "on_track", "covered", "scheduled"]),
+    "status new": ({"status": "new"}, ["overdue", "at_risk", "level2", "on_track", "call", "covered"]),
     "status waiting": ({"status": "waiting_on_customer"}, ["paused"]),
     "status acknowledged": ({"status": "acknowledged"}, ["promised"]),
-    "channel pager": ({"channel": "pager"}, ["overdue", "at_risk", "covered"]),
+    "channel pager": ({"channel": "pager"}, ["overdue", "at_risk", "covered", "answered"]),
     "channel email": ({"channel": "email"}, ["promised"]),
     "category billing": ({"category": "billing"}, ["level2"]),
     "company other": ({"company": "other"}, ["level2"]),
@@ -352,14 +370,14 @@ FILTER_CASES = {
     "level 2": ({"level": "2"}, ["level2"]),
     "level 1": ({"level": "1"}, [n for n in World.ORDER if n != "level2"]),
     "state overdue": ({"state": "overdue"}, ["overdue"]),
-    "state at_risk": ({"state": "at_risk"}, ["at_risk"]),
+    "state at_risk": ({"state": "at_risk"}, ["at_risk", "level2"]),
     "state paused": ({"state": "paused"}, ["paused"]),
-    "state on_track": ({"state": "on_track"}, ["level2", "on_track", "covered", "promised", "scheduled"]),
+    "state on_track": ({"state": "on_track"}, ["on_track", "call", "covered", "promised", "answered"]),
     "q subject": ({"q": "boulder"}, ["overdue"]),
     "q account number": ({"q": "5555-0001"}, ["level2"]),
     "q company name": ({"q": "Foreign Tele"}, ["covered"]),
     "pager and overdue": ({"channel": "pager", "state": "overdue"}, ["overdue"]),
-    "pager and on track": ({"channel": "pager", "state": "on_track"}, ["covered"]),
+    "pager and on track": ({"channel": "pager", "state": "on_track"}, ["covered", "answered"]),
     "nothing": ({"channel": "meeting"}, []),
 }
 
@@ -381,7 +399,7 @@ def test_filters_give_the_same_rows_in_the_same_order_on_page_and_api(world, man
 def test_tab_counts_per_state_in_one_query(world, manager):
     with CaptureQueriesContext(connection) as ctx:
         counts = selectors.queue_counts(user=manager, now=NOW)
-    assert counts == {"all": 8, "on_track": 5, "at_risk": 1, "overdue": 1, "paused": 1}
+    assert counts == {"all": 9, "on_track": 5, "at_risk": 2, "overdue": 1, "paused": 1}
     # One aggregate (plus the look-up of whom the manager backs up).
     assert len([q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]) == 1
 
@@ -391,8 +409,8 @@ def test_tab_counts_ignore_the_state_filter_but_follow_the_others(world, manager
     for state in rules.QUEUE_STATES:
         assert selectors.queue_counts(user=manager, filters={"state": state}, now=NOW) == unfiltered
     assert selectors.queue_counts(user=manager, filters={"channel": "pager", "state": "paused"}, now=NOW) == {
-        "all": 3,
-        "on_track": 1,
+        "all": 4,
+        "on_track": 2,
         "at_risk": 1,
         "overdue": 1,
         "paused": 0,
@@ -401,21 +419,22 @@ def test_tab_counts_ignore_the_state_filter_but_follow_the_others(world, manager
 
 def test_tab_counts_move_with_time(world, manager):
     # Wed 14 10:00: every Tuesday deadline has passed; the colleague is still out, the paused
-    # item stays paused, the promised follow-up and the scheduled call keep the queue on track.
+    # item stays paused, the call was not scheduled by Wed 08:30; the promised follow-up and the
+    # answered item stay on track.
     assert selectors.queue_counts(user=manager, now=denver(2026, 1, 14, 10)) == {
-        "all": 8,
+        "all": 9,
         "on_track": 2,
         "at_risk": 0,
-        "overdue": 5,
+        "overdue": 6,
         "paused": 1,
     }
 
 
 def test_page_tabs_show_the_counts_and_mark_the_active_state(world, manager, clock):
     response = login(manager).get(QUEUE, {"state": "overdue", "channel": "pager"})
-    assert response.context["counts"] == {"all": 3, "on_track": 1, "at_risk": 1, "overdue": 1, "paused": 0}
+    assert response.context["counts"] == {"all": 4, "on_track": 2, "at_risk": 1, "overdue": 1, "paused": 0}
     html = response.content.decode()
-    assert '<span class="badge" data-count="all">3</span>' in html
+    assert '<span class="badge" data-count="all">4</span>' in html
     assert '<span class="badge" data-count="overdue">1</span>' in html
     assert '<span class="badge" data-count="paused">0</span>' in html
     assert 'class="tab active tab-overdue" aria-current="page"' in html
@@ -431,12 +450,12 @@ def test_page_rows_show_state_time_left_and_whose_item(world, manager, clock):
     assert f'id="row-{paused.pk}" class="q-row state-paused"' in html
     assert "clock stopped" in html
     assert f"for {covered.assignee.name}" in html  # a backed-up colleague's item says whose it is
-    assert "no deadline" in html  # the scheduled call
+    assert "no deadline" in html  # the answered item
 
 
 def test_api_rows_carry_state_and_time_left(world, manager, clock):
     rows = {row["id"]: row for row in api_client(manager).get(API).json()["results"]}
-    overdue, at_risk, scheduled = rows[world["overdue"].pk], rows[world["at_risk"].pk], rows[world["scheduled"].pk]
+    overdue, at_risk, scheduled = rows[world["overdue"].pk], rows[world["at_risk"].pk], rows[world["answered"].pk]
     assert (overdue["state"], overdue["time_left"], overdue["is_overdue"]) == ("overdue", "overdue by 30 min", True)
     assert (at_risk["state"], at_risk["time_left"]) == ("at_risk", "10 min left")
     assert (scheduled["state"], scheduled["time_left"], scheduled["next_deadline_at"]) == ("on_track", "", None)

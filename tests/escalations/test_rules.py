@@ -13,7 +13,15 @@ import pytest
 from escalations import rules
 from escalations.policies import GUIDELINES
 from escalations.rules import DeadlineState, Interval, PolicyRow, TransitionError
+from accountteam.calendar import CalendarSpec
 from tests.escalations.factories import DENVER_OFFICE, denver, utc
+
+# The demo's Argentina calendar: Mon–Fri 09:00–18:00 in Buenos Aires (UTC−3, no DST).
+BUENOS_AIRES = CalendarSpec(
+    time_zone="America/Argentina/Buenos_Aires",
+    weekly_hours={d: [["09:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")} | {"sat": [], "sun": []},
+    holiday_country="AR",
+)
 
 MIN = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
@@ -22,7 +30,14 @@ HOUR = dt.timedelta(hours=1)
 def carrier_rows() -> list[PolicyRow]:
     """The seeded carrier guidelines as pure rows."""
     return [
-        PolicyRow(None, channel, category, availability, Interval(mode, target, due, unit, policy_id=i))
+        PolicyRow(
+            None,
+            channel,
+            category,
+            availability,
+            # As seeded: a range warns at its lower bound, a single number at 75% of it.
+            Interval(mode, target, due, unit, policy_id=i, warn_percent=None if target else 75),
+        )
         for i, (channel, category, availability, mode, target, due, unit, _words) in enumerate(GUIDELINES)
     ]
 
@@ -92,11 +107,11 @@ def test_rows_for_another_channel_category_or_availability_do_not_match():
         ("voicemail", "repair", "in_office", ("interval", None, 4, "hours")),
         ("voicemail", "repair", "out_of_office", ("interval", None, 8, "hours")),
         ("email", "repair", "in_office", ("interval", None, 1, "days")),
-        ("email", "billing", "out_of_office", ("interval", None, 48, "hours")),
-        ("conference_call", "repair", "in_office", ("scheduled", None, None, "hours")),
-        ("meeting", "expedite", "out_of_office", ("scheduled", None, None, "hours")),
-        ("email", "complaint", "in_office", ("manager_sets", None, None, "days")),
-        ("pager", "complaint", "in_office", ("manager_sets", None, None, "days")),
+        ("email", "billing", "out_of_office", ("interval", None, 2, "days")),
+        ("conference_call", "repair", "in_office", ("scheduled", None, 1, "days")),
+        ("meeting", "expedite", "out_of_office", ("scheduled", None, 1, "days")),
+        ("email", "complaint", "in_office", ("manager_sets", None, 1, "days")),
+        ("pager", "complaint", "in_office", ("manager_sets", None, 1, "days")),
     ],
 )
 def test_seeded_guidelines_pick_the_published_interval(channel, category, availability, expected):
@@ -193,9 +208,33 @@ def test_email_acknowledgement_needs_a_follow_up_date():
     assert problem is not None and "must name the date" in problem
 
 
-def test_complaint_acknowledgement_needs_a_follow_up_date_on_any_channel():
+def test_complaint_acknowledgement_needs_its_target_date_on_any_channel():
     problem = rules.validate_follow_up(channel="pager", category="complaint", follow_up_on=None, today=TODAY)
-    assert problem is not None and "must name the date" in problem
+    assert problem is not None and "target date" in problem
+
+
+@pytest.mark.parametrize(
+    ("day", "offered"),
+    [
+        (dt.date(2026, 1, 10), "The next open day is Monday 12 January."),  # a Saturday
+        (dt.date(2026, 1, 19), "The next open day is Tuesday 20 January."),  # MLK day
+        (dt.date(2026, 1, 17), "The next open day is Tuesday 20 January."),  # Saturday before MLK day
+    ],
+)
+def test_follow_up_on_a_closed_day_is_refused_offering_the_next_open_day(day, offered):
+    problem = rules.validate_follow_up(
+        channel="email", category="repair", follow_up_on=day, today=dt.date(2026, 1, 9), calendar=DENVER_OFFICE
+    )
+    assert problem is not None and "is not a working day" in problem and problem.endswith(offered)
+
+
+def test_follow_up_on_an_open_day_is_accepted():
+    assert (
+        rules.validate_follow_up(
+            channel="email", category="repair", follow_up_on=dt.date(2026, 1, 20), today=TODAY, calendar=DENVER_OFFICE
+        )
+        is None
+    )
 
 
 def test_follow_up_date_in_the_past_is_refused():
@@ -221,13 +260,9 @@ def test_follow_up_date_today_or_later_is_accepted(day):
     assert rules.validate_follow_up(channel="email", category="complaint", follow_up_on=day, today=TODAY) is None
 
 
-def test_sales_categories_go_to_the_sales_team_and_the_rest_to_service():
-    assert {c: rules.team_for_category(c) for c in ("ica_question", "bfr_sr", "project_coordination")} == {
-        "ica_question": "sales",
-        "bfr_sr": "sales",
-        "project_coordination": "sales",
-    }
-    assert rules.team_for_category("repair") == rules.team_for_category("billing") == "service"
+def test_next_open_day_skips_weekends_and_holidays():
+    assert rules.next_open_day(DENVER_OFFICE, dt.date(2026, 1, 17)) == dt.date(2026, 1, 20)
+    assert rules.next_open_day(DENVER_OFFICE, dt.date(2026, 1, 14)) == dt.date(2026, 1, 14)
 
 
 # --- follow_up_deadlines and shift ----------------------------------------------------------------
@@ -417,17 +452,19 @@ def test_pager_out_of_office_is_4_and_8_business_hours():
     )
 
 
-def test_voicemail_is_returned_within_4_business_hours_without_a_target():
-    # Tue 15:00: 2 h Tuesday, 2 h Wednesday → Wed 10:00; grace 4 h → Wed 14:00.
+def test_voicemail_is_returned_within_4_business_hours_with_a_warning_at_3():
+    # Tue 15:00: 2 h Tuesday, 2 h Wednesday → Wed 10:00; the warning at 75% (3 h) → Wed 09:00;
+    # grace 4 h → Wed 14:00.
     assert deadlines(denver(2026, 1, 13, 15, 0), guideline("voicemail")) == expect(
-        None, denver(2026, 1, 14, 10, 0), denver(2026, 1, 14, 14, 0)
+        denver(2026, 1, 14, 9, 0), denver(2026, 1, 14, 10, 0), denver(2026, 1, 14, 14, 0)
     )
 
 
 def test_email_is_acknowledged_within_1_business_day():
-    # Fri 16:50 → Mon 16:50; the grace is the 9 business hours in between → Tue 16:50.
+    # Fri 16:50 → Mon 16:50; the grace is the 9 business hours in between → Tue 16:50. The warning
+    # at 75% of 9 h (6 h 45): 10 min on Friday, 6 h 35 from Monday 08:00 → Mon 14:35.
     assert deadlines(denver(2026, 1, 9, 16, 50), guideline("email")) == expect(
-        None, denver(2026, 1, 12, 16, 50), denver(2026, 1, 13, 16, 50)
+        denver(2026, 1, 12, 14, 35), denver(2026, 1, 12, 16, 50), denver(2026, 1, 13, 16, 50)
     )
 
 
@@ -436,17 +473,73 @@ def test_email_business_day_skips_a_holiday():
     assert deadlines(denver(2026, 1, 16, 10, 0), guideline("email"))[1] == utc(denver(2026, 1, 20, 10, 0))
 
 
-def test_billing_email_is_acknowledged_within_48_business_hours():
-    # Mon 12 09:00: 8 h Mon, 9 h each Tue–Fri (44 h), Mon 19 closed (MLK), 4 h Tue 20 → 12:00.
-    _target, due, _escalate = deadlines(denver(2026, 1, 12, 9, 0), guideline("email", "billing"))
-    assert due == utc(denver(2026, 1, 20, 12, 0))
+def test_billing_email_48_business_hours_are_two_business_days():
+    # Mon 12 09:00 → Wed 14 09:00 (not 48 hours of nine-hour days, Tue 20 12:00). Between them
+    # 18 business hours: the warning at 75% (13 h 30) → Mon 8 h, Tue 5 h 30 → Tue 13:30; the
+    # grace of 18 h more → Wed 8 h, Thu 9 h, Fri 1 h → Fri 16 09:00.
+    assert deadlines(denver(2026, 1, 12, 9, 0), guideline("email", "billing")) == expect(
+        denver(2026, 1, 13, 13, 30), denver(2026, 1, 14, 9, 0), denver(2026, 1, 16, 9, 0)
+    )
+
+
+def test_billing_email_over_a_holiday_skips_it():
+    # Fri 16 10:00 → Tue 20 10:00 (Mon 19 is MLK day) → Wed 21 10:00.
+    assert deadlines(denver(2026, 1, 16, 10, 0), guideline("email", "billing"))[1] == utc(denver(2026, 1, 21, 10, 0))
 
 
 @pytest.mark.parametrize(
     ("channel", "category"), [("conference_call", "repair"), ("meeting", "repair"), ("email", "complaint")]
 )
-def test_scheduled_and_manager_set_contacts_have_no_deadlines(channel, category):
-    assert deadlines(denver(2026, 1, 13, 10, 0), guideline(channel, category)) == (None, None, None)
+def test_scheduling_a_call_and_setting_a_complaints_target_date_are_due_in_one_business_day(channel, category):
+    # Tue 13 10:00 → Wed 14 10:00; warned at 75% of 9 h (6 h 45) → Tue 16:45; escalated after
+    # 9 business hours more → Thu 15 10:00.
+    assert deadlines(denver(2026, 1, 13, 10, 0), guideline(channel, category)) == expect(
+        denver(2026, 1, 13, 16, 45), denver(2026, 1, 14, 10, 0), denver(2026, 1, 15, 10, 0)
+    )
+
+
+def test_a_policy_without_a_due_interval_has_no_clock():
+    assert deadlines(denver(2026, 1, 13, 10, 0), Interval("manager_sets", None, None, "days")) == (None, None, None)
+
+
+def test_a_policy_without_a_warning_share_has_no_target():
+    assert deadlines(denver(2026, 1, 13, 15, 0), Interval("interval", None, 4, "hours"))[0] is None
+
+
+@pytest.mark.parametrize(
+    ("received", "percent", "warned"),
+    [
+        (denver(2026, 1, 13, 15, 0), 50, denver(2026, 1, 13, 17, 0)),  # 2 h of 4: the close
+        (denver(2026, 1, 13, 15, 0), 90, denver(2026, 1, 14, 9, 36)),  # 3 h 36 of 4
+        (denver(2026, 1, 16, 16, 0), 75, denver(2026, 1, 20, 10, 0)),  # across MLK day
+    ],
+)
+def test_the_warning_share_is_configurable_in_business_time(received, percent, warned):
+    assert deadlines(received, Interval("interval", None, 4, "hours", warn_percent=percent))[0] == utc(warned)
+
+
+# --- carry_over ----------------------------------------------------------------------------------
+
+
+def test_time_left_is_carried_over_to_a_calendar_in_another_zone():
+    # Denver Tue 13 15:00 with 4 business hours left (2 h Tuesday, 2 h to Wed 10:00) → Buenos Aires
+    # (09–18, UTC−3): 15:00 MST is 19:00 there, closed; the clock runs from Wed 09:00 → Wed 13:00
+    # ART (16:00 UTC).
+    now = denver(2026, 1, 13, 15, 0)
+    moved = rules.carry_over(denver(2026, 1, 14, 10, 0), now=now, old=DENVER_OFFICE, new=BUENOS_AIRES)
+    assert utc(moved) == dt.datetime(2026, 1, 14, 16, 0, tzinfo=dt.UTC)
+
+
+def test_a_deadline_already_passed_is_not_moved():
+    now = denver(2026, 1, 14, 12, 0)
+    passed = denver(2026, 1, 14, 10, 0)
+    assert rules.carry_over(passed, now=now, old=DENVER_OFFICE, new=BUENOS_AIRES) == passed
+    assert rules.carry_over(None, now=now, old=DENVER_OFFICE, new=BUENOS_AIRES) is None
+
+
+def test_carrying_over_to_the_same_calendar_keeps_the_deadline():
+    due = denver(2026, 1, 20, 10, 0)
+    assert utc(rules.carry_over(due, now=denver(2026, 1, 16, 9, 0), old=DENVER_OFFICE, new=DENVER_OFFICE)) == utc(due)
 
 
 def test_contact_received_after_hours_starts_at_the_next_opening():
@@ -457,9 +550,10 @@ def test_contact_received_after_hours_starts_at_the_next_opening():
 
 
 def test_email_received_on_a_saturday_is_due_one_business_day_after_monday_opening():
-    # Sat 10 → clock Mon 12 08:00 → Tue 13 08:00; grace: the 9 h of Monday → Tue 17:00.
+    # Sat 10 → clock Mon 12 08:00 → Tue 13 08:00; warned after 6 h 45 → Mon 14:45; grace: the 9 h
+    # of Monday → Tue 17:00.
     assert deadlines(denver(2026, 1, 10, 10, 0), guideline("email")) == expect(
-        None, denver(2026, 1, 13, 8, 0), denver(2026, 1, 13, 17, 0)
+        denver(2026, 1, 12, 14, 45), denver(2026, 1, 13, 8, 0), denver(2026, 1, 13, 17, 0)
     )
 
 

@@ -238,16 +238,25 @@ def test_company_override_applies_to_that_company_only(tenant, foreign):
     assert utc(other.due_at) == utc(denver(2026, 1, 13, 10, 30))
 
 
-def test_complaint_has_no_response_deadline_until_the_manager_sets_one(tenant):
+def test_a_complaints_target_date_must_be_set_within_one_business_day_and_then_is_the_deadline(tenant, manager):
+    # Tue 13 10:00: the target date is due to be set by Wed 14 10:00 (warned at 75%: Tue 16:45),
+    # escalated if neglected 9 business hours later (Thu 15 10:00).
     item = raise_item(tenant, at=TUE_10, channel="email", category="complaint")
     assert item.policy_mode == "manager_sets"
-    assert (item.target_at, item.due_at, item.auto_escalate_at, item.next_action_at, item.next_deadline_at) == (
-        None,
-        None,
-        None,
-        None,
-        None,
+    assert [utc(x) for x in (item.target_at, item.due_at, item.auto_escalate_at, item.next_deadline_at)] == [
+        utc(denver(2026, 1, 13, 16, 45)),
+        utc(denver(2026, 1, 14, 10, 0)),
+        utc(denver(2026, 1, 15, 10, 0)),
+        utc(denver(2026, 1, 14, 10, 0)),
+    ]
+    assert Escalation.objects.overdue(now=denver(2026, 1, 14, 10, 0)).filter(pk=item.pk).exists()
+    with pytest.raises(ValidationError) as refused:
+        services.escalation_acknowledge(actor=manager, escalation=item, now=TUE_10 + HOUR)
+    assert "target date" in refused.value.message_dict["follow_up_on"][0]
+    set_ = services.escalation_acknowledge(
+        actor=manager, escalation=item, follow_up_on=dt.date(2026, 1, 16), now=TUE_10 + HOUR
     )
+    assert utc(set_.next_deadline_at) == utc(denver(2026, 1, 16, 17, 0))
 
 
 # --- Acknowledging -----------------------------------------------------------------------------------
