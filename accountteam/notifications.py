@@ -3,6 +3,7 @@ after commit by a task. A lost task costs one sweep: the sweep re-sends stale un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import bounds
@@ -93,3 +94,46 @@ def record(notices: list[Notice]) -> set[str]:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
+
+
+# --- Notices a user may mute ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MutableNotices:
+    """A group of notice kinds a user may choose not to receive, listed on their settings page and
+    stored as ``UserSettings.muted_notices`` (the kinds they unticked). The app that sends them
+    registers the group (escalations: the customer's notices, in ``EscalationsConfig.ready``), so
+    the settings page lists them without importing that app."""
+
+    title: str  # the group's heading on the settings page
+    kinds: dict[str, str]  # kind → what the user reads, in the order listed
+    offered_to: Callable[[object], bool]  # does this user get these notices (and so choose)?
+    help: str = ""  # a line under the heading: which notices these are
+
+
+_MUTABLE: list[MutableNotices] = []
+
+
+def mutable_notices_register(group: MutableNotices) -> None:
+    """Add a group of kinds a user may mute. Kinds are one flat list per user: two groups may not
+    share one."""
+    if group in _MUTABLE:
+        return
+    shared = set(group.kinds) & {kind for other in _MUTABLE for kind in other.kinds}
+    if shared:
+        raise ValueError(f"Notice kinds registered twice: {sorted(shared)}.")
+    _MUTABLE.append(group)
+
+
+def mutable_notices_for(user) -> list[MutableNotices]:
+    """The groups offered to ``user`` on their settings page."""
+    return [group for group in _MUTABLE if group.offered_to(user)]
+
+
+def muted_after(muted: list[str], *, offered: list[MutableNotices], wanted: set[str]) -> list[str]:
+    """The user's muted kinds once they chose ``wanted`` among the ``offered`` groups: the offered
+    kinds not wanted, and the kinds they muted before in groups not offered to them now."""
+    offered_kinds = {kind for group in offered for kind in group.kinds}
+    kept = [kind for kind in muted or [] if kind not in offered_kinds]
+    return kept + [kind for group in offered for kind in group.kinds if kind not in wanted]

@@ -20,7 +20,8 @@ def enqueue_on_commit(task, *args) -> None:
     If the broker cannot be reached, the write has committed all the same: the failure is
     logged and the request answers success. What the task would have done is caught up by a
     periodic job that finds the work in the database (unsent notification mail is re-sent by the
-    escalation sweep; unsent meeting invitations by the handoff reminders)."""
+    escalation sweep; unsent meeting invitations, whichever app made the meeting, by the hourly
+    handoff reminders)."""
 
     def send():
         try:

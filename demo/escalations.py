@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from escalations import services
+from escalations import rules, services
 from escalations.models import Escalation
 from teams.models import Account, Person
 
@@ -70,6 +70,16 @@ DEMO_ITEMS = [
         dt.timedelta(hours=3),
         [],
     ),
+    (
+        "7001-0001",
+        "clec.user",
+        "meeting",
+        "project_coordination",
+        "Grooming plan for the new Denver switch",
+        dt.timedelta(hours=2),
+        [],
+    ),
+    ("7001-0002", "clec.admin", "email", "pricing", "Tariff rates for 40 DS1s to Pueblo", dt.timedelta(hours=6), []),
 ]
 
 
@@ -86,6 +96,12 @@ def seed_demo_escalations(*, now: dt.datetime | None = None) -> int:
             continue
         if Escalation.objects.filter(account=account, subject=subject).exists():
             continue
+        request = {}
+        if channel in rules.SCHEDULED_CHANNELS:
+            # Wanted three days on, at 10:00 in the carrier's zone, for an hour.
+            day = timezone.localdate(now) + dt.timedelta(days=3)
+            start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=timezone.get_default_timezone())
+            request = {"requested_start": start, "requested_minutes": 60}
         item = services.escalation_create(
             actor=users[username],
             account=account,
@@ -94,12 +110,16 @@ def seed_demo_escalations(*, now: dt.datetime | None = None) -> int:
             subject=subject,
             description="Raised in the demo data.",
             now=now - ago,
+            **request,
         )
         manager = item.assignee.user or staff.get("service.manager")
         at = now - ago + dt.timedelta(minutes=20)
         for step in steps:
             if step == "acknowledge":
-                follow_up = timezone.localdate(now) + dt.timedelta(days=3)
+                # Three days on, or the assignee's next open day after.
+                follow_up = rules.next_open_day(
+                    item.assignee.calendar_spec, timezone.localdate(now) + dt.timedelta(days=3)
+                )
                 services.escalation_acknowledge(
                     actor=manager, escalation=item, follow_up_on=follow_up, comment="We are looking into it.", now=at
                 )

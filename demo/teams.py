@@ -13,29 +13,41 @@ from teams.models import Account, Assignment, BusinessCalendar, Company, Members
 DEMO_PASSWORD = "demo-pass-123"
 DEMO_START = dt.date(2024, 1, 1)
 
-# The role catalogue: both editions of the account-team procedure and the customer handbook.
+# The role catalogue: both editions of the account-team procedure and the customer handbooks.
+# Descriptions say, in the seeds' words, what to contact each role for (the team page shows them
+# beside the categories the routing table sends to the role).
 ROLES = [
     # code, name, team, also known as, allows several, description
     ("sales-executive", "Sales Executive", "sales", "Sales/Interconnection Representative or Executive",
-     False, "Day-to-day and emergency contact for sales and interconnection."),
+     False, "Your main contact for sales and interconnection, day to day and in an emergency: pricing "
+     "inquiries, sales proposals, new Interconnection Agreements and amendments, Bona Fide and Special "
+     "Requests, contract compliance."),
     ("sales-director", "Sales Director", "sales", "", False,
-     "Senior escalation for sales when the Sales Executive's efforts fail."),
+     "Directs the sales team; available at a senior level when your needs are not being met."),
     ("account-director", "Account Director", "sales", "Relationship manager", False,
-     "Owns the overall relationship with the customer."),
+     "Your overall contact for sales: gathers and confirms your requirements, and works with you on "
+     "quotes, orders for more services and the credit application."),
     ("sales-engineer", "Sales Engineer", "sales", "", True,
-     "Technical design support for sales proposals."),
+     "Works with you on the technical options and requirements of your services, knows your network "
+     "and key locations, and manages the engineering part of your quote. One per product area: Data, "
+     "Data Center and Voice."),
     ("service-manager", "Service Manager", "service", "Service Delivery Specialist", False,
-     "Ordering, provisioning, maintenance and repair escalations."),
+     "Orders (acceptance, delays, cancellations), expedites and escalations, questions on your signed "
+     "Interconnection Agreement, maintenance and repair escalations, major outages, testing and "
+     "post-mortems."),
     ("service-director", "Service Director", "service", "", False,
-     "Steps in when the Service Manager's efforts fail."),
+     "Steps in when the Service Manager's efforts have not solved the problem."),
     ("duty-manager", "Duty Manager", "service", "", False, "After-hours repair assistance."),
     ("client-support-manager", "Client Support Manager", "service", "", False,
-     "Service reviews, SLA monitoring and reporting."),
+     "Looks after your account through its life: your first bill review and any billing concerns, "
+     "escalating trouble tickets, regular business reviews."),
     ("customer-care-manager", "Customer Care Manager", "service", "", False,
-     "Customer care and service credits."),
-    ("billing-customer-care", "Billing Customer Care", "service", "", True, "Billing enquiries."),
+     "Follows your order from submission to acceptance, keeps you informed of its status and acts as "
+     "your advocate; intervals, order changes and expedite fees."),
+    ("billing-customer-care", "Billing Customer Care", "service", "", True,
+     "Every billing request: investigates it for you, resolves disputes and issues credits."),
     ("technical-service-center", "Technical Service Center", "service", "TSC, 24x7", True,
-     "Round-the-clock technical support and trouble reports."),
+     "Round-the-clock technical support: trouble tickets and repairs, 24 hours a day, 7 days a week."),
 ]
 
 WORKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -74,6 +86,14 @@ STAFF = [
      "+54 11 5555 0190", "", "+54 9 11 5555 0190", "Argentina", "service.director", False),
     ("tsc", "Technical Service Center", "24x7 trouble reporting", "tsc@carrier.example",
      "+1 800 555 0199", "", "", "24x7", None, False),
+    ("billing", "Billing Customer Care", "Billing requests, disputes and credits", "billing@carrier.example",
+     "+1 800 555 0188", "", "", "US Mountain", None, False),
+    ("kenji.mori", "Kenji Mori", "Sales Engineer", "kenji.mori@carrier.example",
+     "+1 303 555 0210", "", "+1 720 555 0210", "US Mountain", "sales.director", False),
+    ("sofia.marques", "Sofia Marques", "Sales Engineer", "sofia.marques@carrier.example",
+     "+1 303 555 0220", "", "+1 720 555 0220", "US Mountain", "sales.director", False),
+    ("raul.fernandez", "Raúl Fernández", "Sales Engineer", "raul.fernandez@carrier.example",
+     "+1 312 555 0230", "", "+1 312 555 0231", "US Central", "sales.director", False),
 ]
 STAFF_WITH_SIGN_IN = {"service.director", "service.manager", "sales.director", "sales.executive",
                       "duty.manager", "carrier.admin"}
@@ -93,8 +113,16 @@ COMPANIES = [
                                           ("7003-0002", "Prairie Voice – Lincoln", "NE")],
      {"service-manager": "luis.ortega", "service-director": "service.director",
       "sales-executive": "sales.executive", "sales-director": "sales.director",
-      "duty-manager": "duty.manager", "billing-customer-care": "tsc"}),
+      "duty-manager": "duty.manager", "billing-customer-care": "billing"}),
 ]
+
+# Sales engineers, one per product area the company buys: company, [(person, product area)].
+SALES_ENGINEERS = {
+    "Front Range Fiber": [("kenji.mori", Assignment.ProductArea.DATA),
+                          ("sofia.marques", Assignment.ProductArea.DATA_CENTER)],
+    "Mesa Telecom": [("raul.fernandez", Assignment.ProductArea.VOICE)],
+    "Prairie Voice Resale": [("raul.fernandez", Assignment.ProductArea.VOICE)],
+}
 
 # username, email, [(company, permissions, default)]
 CUSTOMER_USERS = [
@@ -189,6 +217,16 @@ def seed_demo() -> dict[str, int]:
                     account=account, role=roles[role_code], person=people[person_key],
                     start_date=DEMO_START,
                 )
+            for person_key, area in SALES_ENGINEERS.get(name, []):
+                Assignment.objects.update_or_create(
+                    account=account, role=roles["sales-engineer"], person=people[person_key],
+                    start_date=DEMO_START, defaults={"product_area": area},
+                )
+    # Earlier demo data made the 24x7 TSC Prairie Voice's billing contact; billing has its own team.
+    Assignment.objects.filter(
+        role=roles["billing-customer-care"], person=people["tsc"], start_date=DEMO_START,
+        account__company=companies["Prairie Voice Resale"],
+    ).delete()
     for username, email, memberships in CUSTOMER_USERS:
         user = _user(username, email)
         for company_name, permissions, default in memberships:

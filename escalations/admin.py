@@ -1,15 +1,70 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Escalation, Event, ResponsePolicy
+from teams.models import Role
+
+from .models import Escalation, Event, ResponsePolicy, RoutingRule
 
 
 @admin.register(ResponsePolicy)
 class ResponsePolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "mode", "target_value", "due_value", "unit", "description"]
+    list_display = ["__str__", "mode", "target_value", "due_value", "unit", "warn_percent", "description"]
     list_filter = ["channel", "availability", "mode", ("company", admin.EmptyFieldListFilter)]
     search_fields = ["description", "company__name"]
     autocomplete_fields = ["company"]
     list_select_related = ["company"]
+
+
+ROUTING_EXPLAINED = (
+    "A row without a company is the carrier's routing for everyone; a row with a company replaces the "
+    "carrier's row of the same category and sub-topic for that company only (a contract can name other "
+    "contacts). A row for a sub-topic beats the category's row for any sub-topic. The first role of the "
+    "row that someone holds on the account takes the item; the Service Manager and then the Sales "
+    "Executive are always tried last, so an item on a staffed account always finds someone."
+)
+
+
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = ["company", "category", "topic", "roles", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = ", ".join(f"{code} ({name})" for code, name in Role.objects.values_list("code", "name"))
+        self.fields["roles"].help_text = f"{self.fields['roles'].help_text} Role codes: {codes}."
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Which roles answer which category (and sub-topic), shown with the roles' names."""
+
+    form = RoutingRuleForm
+    list_filter = ["category", "topic", ("company", admin.EmptyFieldListFilter), "company"]
+    search_fields = ["roles", "company__name"]
+    autocomplete_fields = ["company"]
+    list_select_related = ["company"]
+    fieldsets = [
+        (None, {"description": ROUTING_EXPLAINED, "fields": ["company", "category", "topic", "roles", "sort_order"]})
+    ]
+
+    def get_list_display(self, request):
+        # The catalogue's names read once per page, not once per row.
+        names = dict(Role.objects.values_list("code", "name"))
+
+        @admin.display(description="answered by (most preferred first)")
+        def answered_by(rule):
+            return " → ".join(names.get(code, f"{code} (no such role)") for code in rule.role_codes)
+
+        return ["category", "sub_topic", answered_by, "applies_to", "sort_order"]
+
+    @admin.display(description="sub-topic", ordering="topic")
+    def sub_topic(self, rule):
+        return rule.get_topic_display() if rule.topic else "any sub-topic"
+
+    @admin.display(description="applies to", ordering="company__name")
+    def applies_to(self, rule):
+        return rule.company.name if rule.company_id else "Carrier (everyone)"
 
 
 class EventInline(admin.TabularInline):

@@ -10,12 +10,13 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accountteam import notifications
-from accountteam.models import UserSettings
 from accountteam.notifications import Notice
 from teams.models import Membership
+from teams.scoping import staff_person
 
 from .notices import item_url, point_key
 
@@ -35,22 +36,45 @@ KINDS = {
 Body = str | Callable[[zoneinfo.ZoneInfo], str]
 
 
-def follower_ids(item) -> set[int]:
-    """The users who follow ``item``: its raiser (unless they stopped) and those who chose to,
-    among the company's users who may still see it (a membership with the escalation right)."""
+def receives_notices(user) -> bool:
+    """The customer's users with the escalation right get these notices, and choose which on their
+    settings page; the carrier's staff get theirs as the items' assignees."""
+    return staff_person(user) is None and Membership.objects.filter(user=user, can_escalate=True).exists()
+
+
+# The settings page's "Escalation notices" (registered in ``EscalationsConfig.ready``).
+SETTINGS_GROUP = notifications.MutableNotices(
+    title="Escalation notices",
+    kinds=KINDS,
+    offered_to=receives_notices,
+    help="About your company's items you raised or follow. Untick those you do not want, by email or under the bell.",
+)
+
+
+def followers(item):
+    """The users who follow ``item``, as one query: its raiser (unless they stopped) and those who
+    chose to, among the company's active users who may still see it (a membership with the
+    escalation right); each with their settings (``portal_settings``) joined."""
     from .models import Follow
 
-    rows = dict(Follow.objects.filter(escalation=item).values_list("user_id", "following"))
-    wanted = {uid for uid, following in rows.items() if following}
-    if item.raised_by_id and rows.get(item.raised_by_id, True):
-        wanted.add(item.raised_by_id)
-    if not wanted:
-        return set()
-    return set(
-        Membership.objects.filter(company_id=item.company_id, can_escalate=True, user_id__in=wanted).values_list(
-            "user_id", flat=True
+    follows = Follow.objects.filter(escalation_id=item.pk, user_id=OuterRef("pk"))
+    chose = Exists(follows.filter(following=True))
+    raised = Q(pk=item.raised_by_id) & ~Exists(follows.filter(following=False)) if item.raised_by_id else Q(pk=None)
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__company_id=item.company_id,
+            memberships__can_escalate=True,
         )
+        .filter(raised | chose)
+        .select_related("portal_settings")
+        .order_by("pk")
     )
+
+
+def follower_ids(item) -> set[int]:
+    return set(followers(item).values_list("pk", flat=True))
 
 
 def is_following(item, user) -> bool:
@@ -82,14 +106,10 @@ def notify_customers(
     take the reader's zone. Keyed by (item, kind, instant, user): a retried change sends once."""
     if kind not in KINDS:
         raise ValueError(f"Unknown customer notice {kind!r}.")
-    users = follower_ids(item) - {getattr(actor, "pk", None)}
-    if not users:
-        return set()
-    prefs = {s.user_id: s for s in UserSettings.objects.filter(user_id__in=users)}
     point = point_key(item.pk, f"customer_{kind}", at.isoformat()) + (f"#{ref}" if ref else "")
     notices = []
-    for user in get_user_model().objects.filter(pk__in=users, is_active=True).order_by("pk"):
-        pref = prefs.get(user.pk)
+    for user in followers(item).exclude(pk=getattr(actor, "pk", None)):
+        pref = getattr(user, "portal_settings", None)
         if pref is not None and kind in (pref.muted_notices or []):
             continue
         text = body(_zone(pref.time_zone if pref else "")) if callable(body) else body

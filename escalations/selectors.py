@@ -10,6 +10,7 @@ from teams.scoping import covered_people, staff_person
 from teams.selectors import Absence, absences_backed_up
 
 from . import routing, rules
+from .event_words import event_line
 from .models import Category, Escalation, Event, ResponsePolicy, RoutingRule, Status, Topic
 
 
@@ -83,20 +84,26 @@ def escalation_get(*, user, pk) -> Escalation:
 
 
 # What of an event's data a customer reads (the rest, e.g. who had the item before, is the staff's).
-CUSTOMER_EVENT_DATA = ("to", "level", "follow_up_on")
+# A scheduled call or meeting: when, how long and where, and the time it was moved from.
+CUSTOMER_EVENT_DATA = ("to", "level", "follow_up_on", "starts_at", "minutes", "location", "rescheduled_from")
 
 
 def timeline(*, user, escalation: Escalation) -> list[Event]:
-    """The item's events. Customers do not see internal notes and sweep records, and read an
-    escalation or reassignment as they were told it (``customer_text``), never the staff's reason."""
+    """The item's events, each with its ``line`` (who acted and what changed, ``event_words``).
+    Customers do not see internal notes and sweep records, and read an escalation or reassignment
+    as they were told it (``customer_text``), never the staff's reason nor who had the item."""
     events = Event.objects.filter(escalation=escalation).select_related("actor").order_by("at", "pk")
     if staff_person(user) is not None:
-        return list(events)
+        shown = list(events)
+        for event in shown:
+            event.line = event_line(event, staff=True)
+        return shown
     shown = []
     for event in events.filter(internal=False):
         if "customer_text" in event.data:
             event.comment = event.data["customer_text"]
         event.data = {k: v for k, v in event.data.items() if k in CUSTOMER_EVENT_DATA}
+        event.line = event_line(event, staff=False)
         shown.append(event)
     return shown
 

@@ -476,10 +476,17 @@ def escalation_acknowledge(
 
 @transaction.atomic
 def escalation_promise(
-    *, actor, escalation: Escalation, follow_up_on: dt.date, comment: str = "", now: dt.datetime | None = None
+    *,
+    actor,
+    escalation: Escalation,
+    follow_up_on: dt.date,
+    comment: str = "",
+    now: dt.datetime | None = None,
+    notify_customer: bool = True,
 ) -> Escalation:
     """Set (or move) the date promised to the customer on an open item, acknowledging it if it is
-    new; it becomes the next deadline, as in an acknowledgement. A post-mortem's acceptance calls it."""
+    new; it becomes the next deadline, as in an acknowledgement. A post-mortem's acceptance calls it
+    (with ``notify_customer=False``: the post-mortem's own notice tells the customer)."""
     now = now or timezone.now()
     _check_text(comment=comment)
     _require_staff(actor)
@@ -498,7 +505,8 @@ def escalation_promise(
             item.status_before_wait = rules.ACKNOWLEDGED
     moved = before not in (None, follow_up_on)
     _save(item, now, actor=actor, kind=Event.Kind.ACKNOWLEDGED, comment=comment, follow_up_on=follow_up_on.isoformat())
-    _tell_promise(item, now, actor=actor, comment=comment, moved=moved)
+    if notify_customer:
+        _tell_promise(item, now, actor=actor, comment=comment, moved=moved)
     return item
 
 
@@ -582,7 +590,7 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
     return item
 
 
-def _close(*, actor, escalation, action, kind, comment, now):
+def _close(*, actor, escalation, action, kind, comment, now, notify_customer=True):
     now = now or timezone.now()
     _check_text(comment=comment)
     _require_staff(actor)
@@ -591,33 +599,38 @@ def _close(*, actor, escalation, action, kind, comment, now):
     item.resolved_at = now
     item.paused_at = None
     _save(item, now, actor=actor, kind=kind, comment=comment)
-    if action == "resolve":
-        days = settings.ESCALATION_REOPEN_BUSINESS_DAYS
-        _tell(
-            item,
-            "resolved",
-            now,
-            actor=actor,
-            subject="Resolved",
-            body=f"{display_name(actor)} resolved it. If it is not solved, you can reopen it on the item's page "
-            f"within {days} business days." + _quoted(comment),
-        )
-    else:
-        _tell(
-            item,
-            "cancelled",
-            now,
-            actor=actor,
-            subject="Cancelled",
-            body=f"{display_name(actor)} cancelled it." + _quoted(comment),
-        )
+    if notify_customer:
+        _tell_closed(item, action, now, actor=actor, comment=comment)
     return item
 
 
+def _tell_closed(item: Escalation, action: str, now: dt.datetime, *, actor, comment: str) -> None:
+    who = display_name(actor)
+    if action == "resolve":
+        days = settings.ESCALATION_REOPEN_BUSINESS_DAYS
+        body = (
+            f"{who} resolved it. If it is not solved, you can reopen it on the item's page within {days} "
+            "business days."
+        )
+        _tell(item, "resolved", now, actor=actor, subject="Resolved", body=body + _quoted(comment))
+    else:
+        _tell(item, "cancelled", now, actor=actor, subject="Cancelled", body=f"{who} cancelled it." + _quoted(comment))
+
+
 @transaction.atomic
-def escalation_resolve(*, actor, escalation: Escalation, comment: str = "", now=None) -> Escalation:
+def escalation_resolve(
+    *, actor, escalation: Escalation, comment: str = "", now=None, notify_customer: bool = True
+) -> Escalation:
+    """Resolve an open item; the customer is told (unless ``notify_customer`` is False: a
+    post-mortem's publication or decline tells the customer itself)."""
     return _close(
-        actor=actor, escalation=escalation, action="resolve", kind=Event.Kind.RESOLVED, comment=comment, now=now
+        actor=actor,
+        escalation=escalation,
+        action="resolve",
+        kind=Event.Kind.RESOLVED,
+        comment=comment,
+        now=now,
+        notify_customer=notify_customer,
     )
 
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from accountteam.forms import add_service_errors
 from teams.models import Company, Person
-from teams.scoping import staff_person
+from teams.scoping import can_view_team, staff_person
 from teams.selectors import raisable_accounts
 
-from . import rules, selectors, services
-from .forms import ActionForm, EscalationFiltersForm, RaiseForm
+from . import customer_actions, following, rules, scheduling, selectors, services
+from .customer_notices import day_words, is_following, local_time
+from .forms import ActionForm, CustomerActionForm, EscalationFiltersForm, RaiseForm, ScheduleForm
 from .models import Category, Channel, Status
 
 PAGE_SIZE = 25
@@ -36,6 +37,13 @@ ACTIONS = {
     "comment": services.escalation_comment,
 }
 
+# A customer's escalate and cancel are their own services (staff keep theirs); reopen is theirs only.
+CUSTOMER_ACTIONS = {
+    "escalate": customer_actions.escalation_customer_escalate,
+    "cancel": customer_actions.escalation_customer_cancel,
+    "reopen": customer_actions.escalation_reopen,
+}
+
 
 def _action_form(request, action: str, *, bulk: bool = False) -> ActionForm:
     people = Person.objects.visible_to(request.user).filter(is_active=True)
@@ -49,10 +57,15 @@ def escalation_list(request):
     items = selectors.escalation_list(user=request.user, filters=filters)
     if staff_person(request.user) is None and request.membership is not None:
         items = items.filter(company=request.membership.company)
-    page = Paginator(items.order_by("-received_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = filters.get("sort", "")
+    items = selectors.escalation_list_order(items, sort=sort)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,
+        "sort": sort,
+        # The column links keep the filters and set the sort (from the first page).
+        "query_without_sort": urlencode([(k, v) for k, v in request.GET.items() if k not in ("sort", "page")]),
         "statuses": Status.choices,
         "channels": Channel.choices,
         "categories": Category.choices,
@@ -101,18 +114,83 @@ def escalation_detail(request, pk: int):
             "item": item,
             "events": selectors.timeline(user=request.user, escalation=item),
             "staff": staff,
+            # Customers: whether they get this item's notices (the Follow button says the other way).
+            "following": None if staff else is_following(item, request.user),
+            # Customers: which of their actions (to the director, cancel, reopen) the item allows.
+            "customer_options": (
+                None if staff else customer_actions.customer_options(user=request.user, escalation=item)
+            ),
             "people": people if staff else None,
             "follow_up_required": rules.follow_up_required(item.channel, item.category),
             # The post-mortem a tracking item carries (the reverse one-to-one raises when missing).
             "postmortem": getattr(item, "postmortem", None) if item.category == Category.POSTMORTEM else None,
+            # A call or meeting: staff schedule it (or move it); the meeting's .ics is the dossier's,
+            # which a customer downloads with the view-team right.
+            "scheduled_channel": item.channel in rules.SCHEDULED_CHANNELS,
+            "schedule_form": (
+                ScheduleForm.for_item(item) if staff and item.channel in rules.SCHEDULED_CHANNELS else None
+            ),
+            "meeting_ics": item.meeting_id is not None and (staff or can_view_team(request.user, item.company)),
         },
     )
 
 
 @login_required
 @require_POST
+def escalation_follow(request, pk: int):
+    """A customer follows the item (``following=on``) or stops following it (``following=off``)."""
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    choice = request.POST.get("following", "")
+    if choice not in ("on", "off"):
+        messages.error(request, "Choose to follow the item or to stop following it.")
+        return redirect("escalation_detail", pk=pk)
+    following.escalation_follow(user=request.user, escalation=item, following=choice == "on")
+    if choice == "on":
+        messages.success(request, f"You now follow escalation #{item.pk}; you will get its notices.")
+    else:
+        messages.success(request, f"You no longer follow escalation #{item.pk}; you will get no notices about it.")
+    return redirect("escalation_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def escalation_schedule(request, pk: int, reschedule: bool = False):
+    """Staff schedule a requested call or meeting (or move it): the message names the time in the
+    viewer's zone and whether the customer was invited."""
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    if staff_person(request.user) is None:
+        raise PermissionDenied("Only the carrier's staff can schedule a call or meeting.")
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect("escalation_detail", pk=pk)
+    service = scheduling.escalation_reschedule if reschedule else scheduling.escalation_schedule
+    try:
+        item = service(actor=request.user, escalation=item, **form.service_kwargs())
+    except rules.TransitionError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _scheduled_words(item, reschedule=reschedule))
+    return redirect("escalation_detail", pk=pk)
+
+
+def _scheduled_words(item, *, reschedule: bool) -> str:
+    when = local_time(item.meeting.starts_at, timezone.get_current_timezone())
+    done = f"rescheduled to {when}" if reschedule else f"scheduled for {when}"
+    if not item.meeting.guests:
+        return f"Escalation #{item.pk} {done}; no customer was e-mailed an invitation (nobody to invite by e-mail)."
+    again = " again" if reschedule else ""
+    return f"Escalation #{item.pk} {done}; the customer was sent an invitation{again}."
+
+
+@login_required
+@require_POST
 def escalation_action(request, pk: int, action: str):
     item = selectors.escalation_get(user=request.user, pk=pk)
+    if action in CUSTOMER_ACTIONS and (staff_person(request.user) is None or action not in ACTIONS):
+        return _customer_action(request, item, action)
     service = ACTIONS.get(action)
     if service is None:
         raise Http404("No such action.")
@@ -122,14 +200,77 @@ def escalation_action(request, pk: int, action: str):
         return redirect("escalation_detail", pk=pk)
     kwargs = {"actor": request.user, "escalation": item, **form.service_kwargs()}
     try:
-        service(**kwargs)
+        done = service(**kwargs)
     except rules.TransitionError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Saved." if action == "comment" else f"Done: {action.replace('_', ' ')}.")
+        messages.success(request, _done_words(action, done, item=item, internal=kwargs.get("internal", False)))
     return redirect("escalation_detail", pk=pk)
+
+
+def _done_words(action: str, done, *, item, internal: bool = False) -> str:
+    """A staff action's outcome in a sentence that names the item: "Escalation #12 resolved.".
+    ``done`` is what the service returned (the item as it is now; a comment's event)."""
+    now_item = done if hasattr(done, "assignee_id") else item
+    name = f"Escalation #{item.pk}"
+    if action == "acknowledge":
+        if now_item.follow_up_on:
+            return f"{name} acknowledged; the customer was told you will reply by {day_words(now_item.follow_up_on)}."
+        return f"{name} acknowledged."
+    if action in ("escalate", "reassign"):
+        return f"{name} {'escalated' if action == 'escalate' else 'reassigned'} to {now_item.assignee.name}."
+    if action == "comment":
+        return f"{'Internal note' if internal else 'Comment'} added to escalation #{item.pk}."
+    return {
+        "respond": f"Response to escalation #{item.pk} recorded.",
+        "wait": f"{name} is waiting on the customer; its clock is stopped.",
+        "resume": f"{name} resumed; its clock runs again.",
+        "resolve": f"{name} resolved.",
+        "cancel": f"{name} cancelled.",
+    }.get(action, f"{name}: {action.replace('_', ' ')} done.")
+
+
+def _bulk_done_words(action: str, done: list) -> str:
+    """The bulk bar's outcome: "2 items acknowledged.", "3 items reassigned to Luis Ortega."."""
+    count = f"{len(done)} item{'s' if len(done) != 1 else ''}"
+    if action == "reassign" and done:
+        return f"{count} reassigned to {done[0].assignee.name}."
+    return f"{count} {'acknowledged' if action == 'acknowledge' else action.replace('_', ' ') + ' done'}."
+
+
+def _customer_action(request, item, action: str):
+    """A customer's action from the item page: refused (403) before the reason is read when it is
+    not theirs to take; the message says what happened, in a sentence."""
+    refusal = customer_actions.customer_refusal(user=request.user, escalation=item, action=action)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    form = CustomerActionForm(request.POST, action=action)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect("escalation_detail", pk=item.pk)
+    try:
+        done = CUSTOMER_ACTIONS[action](actor=request.user, escalation=item, **form.service_kwargs())
+    except rules.TransitionError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _customer_done(done, action))
+    return redirect("escalation_detail", pk=item.pk)
+
+
+def _customer_done(item, action: str) -> str:
+    if action == "escalate":
+        title = f", {item.assignee.title}" if item.assignee.title else ""
+        return f"Escalation #{item.pk} is now with {item.assignee.name}{title}."
+    if action == "cancel":
+        return f"Escalation #{item.pk} was cancelled."
+    if item.next_deadline_at is None:
+        return f"Escalation #{item.pk} is open again; {item.assignee.name} has it."
+    by = local_time(item.next_deadline_at, timezone.get_current_timezone())
+    return f"Escalation #{item.pk} is open again; {item.assignee.name} will answer by {by}."
 
 
 # --- The queue ----------------------------------------------------------------------------------------
@@ -194,6 +335,8 @@ def queue(request):
     context = _queue_context(request, _queue_filters(request))
     if request.htmx and request.htmx.target == "queue-body":
         return render(request, "escalations/partials/_queue_body.html", context)
+    # Whose absences bring (or will bring) their items here: the page says so, the body does not.
+    context["absences"] = selectors.queue_absences(user=request.user, now=context["now"])
     return render(request, "escalations/queue.html", context)
 
 
@@ -209,14 +352,14 @@ def queue_action(request, pk: int, action: str):
     if action in ("reassign", "escalate"):
         raise Http404("Use the item page or the bulk bar.")
     form = _action_form(request, action)
-    error = ""
+    error, done = "", None
     if not form.is_valid():
         error = form.error_text()
     else:
         # A note added from the queue is the staff's own (the item page offers the choice).
         extra = {"internal": True} if action == "comment" else {}
         try:
-            service(actor=request.user, escalation=item, **(form.service_kwargs() | extra))
+            done = service(actor=request.user, escalation=item, **(form.service_kwargs() | extra))
         except (rules.TransitionError, ValidationError) as exc:
             error = str(exc) if isinstance(exc, rules.TransitionError) else " ".join(exc.messages)
     now = timezone.now()
@@ -229,7 +372,7 @@ def queue_action(request, pk: int, action: str):
             "gone": item if row is None else None,
             "now": now,
             "error": error,
-            "done": "" if error else ("Note added." if action == "comment" else f"{action.capitalize()}: done."),
+            "done": "" if error else _done_words(action, done, item=item, internal=action == "comment"),
         },
     )
 
@@ -254,7 +397,7 @@ def queue_bulk(request):
     except ValidationError as exc:
         error = "Nothing was changed. " + " ".join(exc.messages)
     else:
-        notice = f"{len(done)} item{'s' if len(done) != 1 else ''}: {action} done."
+        notice = _bulk_done_words(action, done)
     return render(
         request, "escalations/partials/_queue_body.html", _queue_context(request, filters, notice=notice, error=error)
     )

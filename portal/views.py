@@ -7,9 +7,23 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from escalations.selectors import guidelines_for
+from escalations.selectors import contact_reasons, guidelines_for, routing_rows
 from teams import selectors as team_selectors
 from teams.scoping import staff_person
+
+
+def _with_contact_reasons(teams, company) -> None:
+    """Tell each member of ``company``'s teams what to contact them for: the categories the
+    routing table (carrier rows with the company's overrides) sends to their role on that team.
+    One query for all the teams."""
+    if not teams:
+        return
+    rows = routing_rows(company)
+    for team in teams:
+        members = team.sales + team.service
+        reasons = contact_reasons(rows, company_id=company.pk, held={m.role.code for m in members})
+        for member in members:
+            member.contact_for = reasons.get(member.role.code, [])
 
 
 @login_required
@@ -27,6 +41,7 @@ def home(request):
     if membership.can_view_team:
         accounts = team_selectors.account_list(user=request.user, company=membership.company)
         teams = team_selectors.teams_for_accounts(accounts)
+        _with_contact_reasons(teams, membership.company)
     return render(
         request,
         "teams/customer_home.html",
@@ -38,6 +53,7 @@ def home(request):
 def account_detail(request, account_id: int):
     account = team_selectors.account_get(user=request.user, pk=account_id)
     team = team_selectors.team_get(user=request.user, account=account)
+    _with_contact_reasons([team], account.company)
     return render(
         request,
         "teams/account_detail.html",

@@ -165,7 +165,7 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
     if pm.tracking.status not in CLOSED:
         # Acknowledges a new tracking item too; an acknowledged one gets the new date.
         escalation_services.escalation_promise(
-            actor=actor, escalation=pm.tracking, follow_up_on=pm.due_on, now=now,
+            actor=actor, escalation=pm.tracking, follow_up_on=pm.due_on, now=now, notify_customer=False,
             comment=bounds.clip(f"{words} {comment}".strip(), bounds.COMMENT),
         )
     notifications.record(
@@ -188,7 +188,7 @@ def postmortem_decline(*, actor, postmortem: PostMortem, reason: str, now: dt.da
     pm.save()
     if pm.tracking.status not in CLOSED:
         escalation_services.escalation_resolve(
-            actor=actor, escalation=pm.tracking, now=now,
+            actor=actor, escalation=pm.tracking, now=now, notify_customer=False,
             comment=bounds.clip(f"Post-mortem declined: {pm.decline_reason}", bounds.COMMENT),
         )
     notifications.record(
@@ -405,7 +405,8 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
     tracking = pm.tracking
     if tracking.status not in CLOSED:
         escalation_services.escalation_resolve(
-            actor=actor, escalation=tracking, comment=f"Written analysis published (version {number}).", now=now
+            actor=actor, escalation=tracking, comment=f"Written analysis published (version {number}).", now=now,
+            notify_customer=False,
         )
     subject = (
         f"Post-mortem published: ticket {pm.ticket_number}" if number == 1
@@ -447,6 +448,34 @@ def postmortem_resume(*, actor, postmortem: PostMortem, comment: str = "") -> Po
         pm.due_on = timezone.localtime(tracking.follow_up_due_at, pm.manager.calendar.spec().zone).date()
         pm.save(update_fields=["due_on", "updated_at"])
     return pm
+
+
+# --- Following the tracking item -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def postmortems_follow_tracking(
+    *, actor, escalations, assignee: Person, now: dt.datetime | None = None
+) -> list[PostMortem]:
+    """The open post-mortems tracked by ``escalations`` name their new ``assignee`` as service
+    manager: a handoff moved the items (``escalations.handovers``, registered in
+    ``PostmortemsConfig.ready``; called in the transaction that moved them).
+
+    From then on the post-mortem is on the new manager's calendar: the tracking item has carried
+    its deadlines over (the promised due day stays the one the customer was told, due at its close
+    on the new calendar), and whatever is counted from now (an acceptance's business days, a
+    resumed wait) counts on it. Published and declined post-mortems keep who prepared them."""
+    rows = list(
+        PostMortem.objects.select_for_update()
+        .filter(tracking_id__in=[item.pk for item in escalations])
+        .exclude(manager=assignee)
+        .exclude(status__in=[Status.PUBLISHED, Status.DECLINED])
+        .order_by("pk")
+    )
+    for pm in rows:
+        pm.manager = assignee
+        pm.save(update_fields=["manager", "updated_at"])
+    return rows
 
 
 # --- Reminders (beat) ---------------------------------------------------------------------------------

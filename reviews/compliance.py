@@ -93,7 +93,9 @@ def _unanswered_past(deadline: str, now) -> Q:
 
 
 def _counts(now) -> dict:
-    has_target, has_due = Q(target_at__isnull=False), Q(due_at__isnull=False)
+    # A target is the guideline's lower bound (pager 15 of 30 min); a warning point on a single
+    # number (voicemail, e-mail) is a reminder, not a target to report on.
+    has_target, has_due = Q(target_at__isnull=False, policy_target__isnull=False), Q(due_at__isnull=False)
     return {
         "items": Count("pk"),
         "with_target": Count("pk", filter=has_target),

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from . import services
 from .models import (
@@ -13,6 +15,7 @@ from .models import (
     Person,
     Role,
 )
+from .scoping import out_of_office
 
 
 class AccountInline(admin.TabularInline):
@@ -33,7 +36,7 @@ class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
     autocomplete_fields = ["person", "role"]
-    fields = ["role", "person", "start_date", "end_date", "note"]
+    fields = ["role", "person", "product_area", "start_date", "end_date", "note"]
     ordering = ["role__sort_order", "-start_date"]
 
 
@@ -103,19 +106,56 @@ class RoleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
+def _when(instant) -> str:
+    return format_date(timezone.localtime(instant), "D j M H:i")
+
+
+class AvailabilityNowFilter(admin.SimpleListFilter):
+    """Availability as the portal reads it: out of office once the absence has begun."""
+
+    title = "availability now"
+    parameter_name = "availability_now"
+
+    def lookups(self, request, model_admin):
+        return [("in_office", "In office"), ("out_of_office", "Out of office"), ("planned", "Absence planned")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "in_office":
+            return queryset.exclude(out_of_office(now))
+        if self.value() == "out_of_office":
+            return queryset.filter(out_of_office(now))
+        if self.value() == "planned":
+            return queryset.filter(availability=Person.Availability.OUT_OF_OFFICE, availability_from__gt=now)
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "email", "phone", "pager", "reports_to", "availability", "is_active"]
-    list_filter = ["availability", "is_active", "is_carrier_admin", "calendar", "assignments__role"]
+    list_display = ["name", "title", "email", "phone", "pager", "reports_to", "availability_now", "is_active"]
+    list_filter = [AvailabilityNowFilter, "is_active", "is_carrier_admin", "calendar", "assignments__role"]
     search_fields = ["name", "email", "title", "phone", "pager", "cell"]
     list_select_related = ["reports_to"]
     autocomplete_fields = ["user", "reports_to", "backup"]
+
+    @admin.display(description="availability", ordering="availability")
+    def availability_now(self, obj) -> str:
+        """Out of office once it has begun; a planned absence as its dates, while in office."""
+        now = timezone.now()
+        if obj.is_out_of_office(now):
+            return "Out of office" + (f" until {_when(obj.availability_until)}" if obj.availability_until else "")
+        if obj.availability == Person.Availability.OUT_OF_OFFICE and obj.availability_from and (
+            obj.availability_until is None or obj.availability_until > now
+        ):
+            until = f" until {_when(obj.availability_until)}" if obj.availability_until else ""
+            return f"In office · out of office from {_when(obj.availability_from)}{until}"
+        return "In office"
 
 
 class AssignmentAdminForm(forms.ModelForm):
     class Meta:
         model = Assignment
-        fields = ["account", "role", "person", "start_date", "end_date", "note"]
+        fields = ["account", "role", "person", "product_area", "start_date", "end_date", "note"]
 
     def clean(self):
         data = super().clean()
@@ -133,8 +173,8 @@ class AssignmentAdminForm(forms.ModelForm):
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     form = AssignmentAdminForm
-    list_display = ["account", "role", "person", "start_date", "end_date"]
-    list_filter = ["role__team", "role", ("end_date", admin.EmptyFieldListFilter)]
+    list_display = ["account", "role", "product_area", "person", "start_date", "end_date"]
+    list_filter = ["role__team", "role", "product_area", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["account__number", "account__name", "account__company__name", "person__name"]
     list_select_related = ["account", "role", "person"]
     autocomplete_fields = ["account", "person", "role"]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accountteam.api_errors import ID_LOOKUP
+from accountteam import bounds
+from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP
 
 from . import selectors, services
 from .models import Account, Assignment, Company, Person, Role
-from .scoping import staff_person
+from .scoping import out_of_office, staff_person
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -45,6 +47,14 @@ class PersonBriefSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     time_zone = serializers.CharField(source="calendar.time_zone", read_only=True)
+    availability = serializers.SerializerMethodField(
+        help_text="Now: out of office once the absence has begun (a planned one reads in office until then)."
+    )
+    availability_from = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="When the absence begins (begun, or planned ahead: the latter for the carrier's staff only).",
+    )
+    availability_until = serializers.DateTimeField(read_only=True, allow_null=True)
     backup = PersonBriefSerializer(read_only=True, allow_null=True)
     reports_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -52,19 +62,80 @@ class PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = [
             "id", "name", "title", "email", "phone", "pager", "cell", "time_zone",
-            "availability", "availability_until", "backup", "reports_to",
+            "availability", "availability_from", "availability_until", "backup", "reports_to",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Person.Availability.choices))
+    def get_availability(self, obj) -> str:
+        return Person.Availability.OUT_OF_OFFICE if obj.is_out_of_office() else Person.Availability.IN_OFFICE
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        now = timezone.now()
+        planned = (
+            obj.availability == Person.Availability.OUT_OF_OFFICE
+            and obj.availability_from is not None and obj.availability_from > now
+            and (obj.availability_until is None or obj.availability_until > now)
+        )
+        request = self.context.get("request")
+        staff = request is not None and staff_person(request.user) is not None
+        if not (obj.is_out_of_office(now) or (planned and staff)):
+            # A lapsed absence says nothing; one planned ahead is the staff's to know.
+            data["availability_from"] = data["availability_until"] = None
+        return data
+
+
+class MyAvailabilitySerializer(serializers.Serializer):
+    """The caller's own availability as they set it, and whether they are out of office now."""
+
+    availability = serializers.ChoiceField(choices=Person.Availability.choices)
+    availability_from = serializers.DateTimeField(allow_null=True)
+    availability_until = serializers.DateTimeField(allow_null=True)
+    out_of_office_now = serializers.SerializerMethodField()
+    backup = PersonBriefSerializer(allow_null=True)
+
+    def get_out_of_office_now(self, obj) -> bool:
+        return obj.is_out_of_office()
+
+
+class AvailabilityUpdateSerializer(serializers.Serializer):
+    """Set one's availability. Out of office may be planned ahead: ``availability_from`` and
+    ``availability_until`` both in the future, the end after the start."""
+
+    availability = serializers.ChoiceField(choices=Person.Availability.choices)
+    availability_from = bounds.datetime_api_field(
+        required=False, allow_null=True, default=None,
+        help_text="A planned absence: when it begins (in the future). Empty: from now.",
+    )
+    availability_until = bounds.datetime_api_field(
+        required=False, allow_null=True, default=None,
+        help_text="When it ends by itself (in the future); a planned absence needs one.",
+    )
+    backup = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Who covers your items while you are out. Left out: unchanged; null: nobody.",
+    )
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.none())
     role = serializers.SlugRelatedField(slug_field="code", queryset=Role.objects.all())
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
+    product_area = serializers.ChoiceField(
+        choices=Assignment.ProductArea.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Sales engineers: the products they cover (one engineer per customer and product area).",
+    )
+    product_area_label = serializers.CharField(source="get_product_area_display", read_only=True)
     is_current = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "account", "role", "person", "start_date", "end_date", "note", "is_current"]
+        fields = [
+            "id", "account", "role", "person", "start_date", "end_date", "product_area", "product_area_label",
+            "note", "is_current",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +153,10 @@ class AvailabilitySerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     until = serializers.DateTimeField(allow_null=True)
+    planned_from = serializers.DateTimeField(
+        allow_null=True, help_text="An absence planned ahead, not begun (shown to the carrier's staff): its start."
+    )
+    planned_until = serializers.DateTimeField(allow_null=True, help_text="... and its end.")
 
 
 class TeamMemberSerializer(serializers.Serializer):
@@ -89,6 +164,10 @@ class TeamMemberSerializer(serializers.Serializer):
     role = RoleSerializer()
     person = PersonBriefSerializer()
     start_date = serializers.DateField(source="assignment.start_date")
+    product_area = serializers.CharField(
+        source="assignment.product_area", help_text="Sales engineers: data, data_center or voice; else empty."
+    )
+    product_area_label = serializers.CharField(source="assignment.get_product_area_display")
     availability = AvailabilitySerializer()
     backup = PersonBriefSerializer(allow_null=True)
 
@@ -125,12 +204,20 @@ class AccountFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
+    availability = django_filters.ChoiceFilter(
+        choices=Person.Availability.choices, method="filter_availability", label="Availability now"
+    )
     role = django_filters.CharFilter(field_name="assignments__role__code", distinct=True)
     account = django_filters.NumberFilter(field_name="assignments__account", distinct=True)
 
     class Meta:
         model = Person
         fields = ["availability", "reports_to", "role", "account"]
+
+    def filter_availability(self, queryset, name, value):
+        # As shown: out of office once the absence has begun, not while it is only planned.
+        away = out_of_office(timezone.now())
+        return queryset.filter(away) if value == Person.Availability.OUT_OF_OFFICE else queryset.exclude(away)
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -176,6 +263,18 @@ class IsCarrierStaffForWrites(permissions.BasePermission):
 
     def may_write(self, user, obj) -> bool:
         return staff_person(user) is not None
+
+
+class IsCarrierStaff(permissions.IsAuthenticated):
+    """Reads and writes for the carrier's staff only (their own things: availability)."""
+
+    message = "Only the carrier's staff can do this."
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        # A method the route does not serve answers 405 (never a 403 that hints at something there).
+        return not hasattr(view, request.method.lower()) or staff_person(request.user) is not None
 
 
 # Per action: ``@action(..., permission_classes=STAFF_WRITES)``.
@@ -233,6 +332,37 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.person_list(user=self.request.user).order_by("name")
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: MyAvailabilitySerializer, 403: ERROR_RESPONSES[403]},
+        description="The caller's own availability (carrier staff only).",
+    )
+    @extend_schema(
+        methods=["put"],
+        request=AvailabilityUpdateSerializer,
+        responses={200: MyAvailabilitySerializer, 400: ERROR_RESPONSES[400], 403: ERROR_RESPONSES[403]},
+        description="Set the caller's availability and backup (carrier staff only). Out of office may be "
+        "planned ahead: `availability_from` and `availability_until` both in the future, the end after the start.",
+    )
+    @action(
+        detail=False, methods=["get", "put"], url_path="me/availability", permission_classes=[IsCarrierStaff],
+        pagination_class=None, filter_backends=[],
+    )
+    def my_availability(self, request):
+        person = staff_person(request.user)
+        if request.method == "PUT":
+            serializer = AvailabilityUpdateSerializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            person = services.person_set_availability(
+                person=person,
+                state=data["availability"],
+                starts=data["availability_from"],
+                until=data["availability_until"],
+                backup=data["backup"] if "backup" in data else person.backup,
+            )
+        return Response(MyAvailabilitySerializer(person, context=self.get_serializer_context()).data)
 
 
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):

@@ -44,6 +44,9 @@ class AcceptInvitationForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     availability = forms.ChoiceField(choices=Person.Availability.choices)
+    # A planned absence: its start and end are checked (in the future, end after start, an end
+    # given) by ``person_set_availability``, whose messages the view puts under these fields.
+    availability_from = bounds.datetime_form_field(label="From (optional, for a planned absence)", required=False)
     availability_until = bounds.datetime_form_field(label="Until (optional)", required=False)
     backup = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Backup")
 
@@ -62,6 +65,29 @@ class SettingsForm(forms.Form):
     time_zone = forms.CharField(required=False, label="Time zone (IANA, e.g. America/Denver)")
     notify_by_email = forms.BooleanField(required=False, label="Email me notices")
     notify_in_app = forms.BooleanField(required=False, label="Show notices under the bell")
+
+    def __init__(self, *args, notice_groups=(), muted=(), **kwargs):
+        """``notice_groups``: the ``MutableNotices`` offered to the user, one box per kind, ticked
+        unless ``muted``."""
+        super().__init__(*args, **kwargs)
+        self.notice_groups = list(notice_groups)
+        for number, group in enumerate(self.notice_groups):
+            self.fields[f"notices_{number}"] = forms.MultipleChoiceField(
+                label=group.title,
+                choices=list(group.kinds.items()),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[kind for kind in group.kinds if kind not in muted],
+                help_text=group.help,
+            )
+
+    @property
+    def notice_fields(self) -> list:
+        return [self[f"notices_{number}"] for number in range(len(self.notice_groups))]
+
+    def wanted_notices(self) -> set[str]:
+        """The kinds ticked, across the groups."""
+        return {kind for number in range(len(self.notice_groups)) for kind in self.cleaned_data[f"notices_{number}"]}
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()

@@ -14,7 +14,16 @@ from . import services
 from .models import Account, Assignment, Person, Role
 
 REQUIRED_COLUMNS = ("account", "role", "person_email", "start_date")
-OPTIONAL_COLUMNS = ("end_date", "note")
+OPTIONAL_COLUMNS = ("end_date", "note", "product_area")
+
+# A sales engineer's product area, by code or name; the Spanish handbook's "Datos, Data Center, y
+# Voz" too, as exports from that region write them.
+PRODUCT_AREAS = {
+    **{code: code for code in Assignment.ProductArea.values},
+    **{label.lower(): code for code, label in Assignment.ProductArea.choices},
+    "datos": Assignment.ProductArea.DATA,
+    "voz": Assignment.ProductArea.VOICE,
+}
 
 
 @dataclass
@@ -43,7 +52,8 @@ def validate_assignment_csv(lines) -> ImportReport:
     """Read CSV ``lines`` (an iterable of text lines) and check every row.
 
     Columns: account (number), role (code or name), person_email, start_date, and optionally
-    end_date and note. Line numbers count the header as line 1.
+    end_date, note and product_area (a sales engineer's: data, data_center or voice, or their
+    names). Line numbers count the header as line 1.
     """
     report = ImportReport()
     reader = csv.DictReader(lines)
@@ -94,6 +104,12 @@ def validate_assignment_csv(lines) -> ImportReport:
         end = _date(values["end_date"], "end_date", problems) if values["end_date"] else None
         if len(values["note"]) > bounds.LINE:
             problems.append(f"note is longer than {bounds.LINE} characters")
+        product_area = PRODUCT_AREAS.get(values["product_area"].lower()) if values["product_area"] else ""
+        if product_area is None:
+            problems.append(
+                f"product_area {values['product_area']!r} is not one of "
+                + ", ".join(f"{code} ({label})" for code, label in Assignment.ProductArea.choices)
+            )
         if not problems and account and role and person and start:
             problems += services.assignment_conflicts(
                 account=account, role=role, person=person, start_date=start, end_date=end,
@@ -106,7 +122,7 @@ def validate_assignment_csv(lines) -> ImportReport:
             Assignment(account=account, role=role, person=person, start_date=start, end_date=end)
         )
         report.rows.append(dict(account=account, role=role, person=person, start_date=start,
-                                end_date=end, note=values["note"]))
+                                end_date=end, note=values["note"], product_area=product_area))
     if not raw:
         report.errors.append((1, "the file has no rows"))
     return report

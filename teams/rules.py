@@ -16,6 +16,10 @@ class AvailabilityNow:
     code: str  # in_office | out_of_office | after_hours
     label: str
     until: dt.datetime | None = None
+    # An absence planned ahead that has not begun: out of office from ``planned_from`` until
+    # ``planned_until`` (the state reads as in office, or after hours, until then).
+    planned_from: dt.datetime | None = None
+    planned_until: dt.datetime | None = None
 
     @property
     def reachable_quickly(self) -> bool:
@@ -23,18 +27,28 @@ class AvailabilityNow:
 
 
 def availability_now(
-    *, state: str, until: dt.datetime | None, calendar: CalendarSpec, now: dt.datetime
+    *,
+    state: str,
+    until: dt.datetime | None,
+    calendar: CalendarSpec,
+    now: dt.datetime,
+    starts: dt.datetime | None = None,
 ) -> AvailabilityNow:
     """What a customer should expect when contacting a person at ``now``.
 
-    A state with an ``until`` in the past has lapsed and reads as in office. Outside the
-    person's business hours they are "after hours" whatever their state says.
+    Out of office counts once it has begun (``starts`` empty or passed); before that it is a
+    planned absence, carried in ``planned_from``/``planned_until``. A state with an ``until`` in
+    the past has lapsed and reads as in office. Outside the person's business hours they are
+    "after hours" whatever their state says.
     """
+    planned = {}
     if state == OUT_OF_OFFICE and (until is None or until > now):
-        return AvailabilityNow(OUT_OF_OFFICE, "Out of office", until)
+        if starts is None or starts <= now:
+            return AvailabilityNow(OUT_OF_OFFICE, "Out of office", until)
+        planned = {"planned_from": starts, "planned_until": until}
     if not calendar.is_open(now):
-        return AvailabilityNow("after_hours", "After hours", calendar.next_opening(now))
-    return AvailabilityNow(IN_OFFICE, "In office")
+        return AvailabilityNow("after_hours", "After hours", calendar.next_opening(now), **planned)
+    return AvailabilityNow(IN_OFFICE, "In office", **planned)
 
 
 def periods_overlap(

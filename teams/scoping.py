@@ -45,15 +45,22 @@ def not_ended(prefix: str = "") -> Q:
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
 
 
+def out_of_office(now) -> Q:
+    """People out of the office at ``now``: an out-of-office state that has begun and whose
+    ``until`` has not passed (``Person.is_out_of_office`` in the database)."""
+    return (
+        Q(availability="out_of_office")
+        & (Q(availability_from__isnull=True) | Q(availability_from__lte=now))
+        & (Q(availability_until__isnull=True) | Q(availability_until__gt=now))
+    )
+
+
 def covered_people(person, now=None):
     """The people ``person`` backs up who are out of the office now (an out-of-office state that
     has begun and whose ``until`` has not passed): their work is ``person``'s while they are away,
     and only then."""
     now = now or timezone.now()
-    return _model("Person").objects.filter(backup=person, availability="out_of_office").filter(
-        Q(availability_from__isnull=True) | Q(availability_from__lte=now),
-        Q(availability_until__isnull=True) | Q(availability_until__gt=now),
-    )
+    return _model("Person").objects.filter(out_of_office(now), backup=person)
 
 
 def visible_account_ids(user):

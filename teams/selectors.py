@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -77,7 +77,7 @@ def team_get(*, user, account: Account, now: dt.datetime | None = None) -> Team:
     """The team of an account ``user`` already sees; customers also need the view-team right."""
     if not can_view_team(user, account.company):
         raise PermissionDenied("You do not have the right to view this company's team.")
-    return account_team(account, now=now)
+    return account_team(account, now=now, planned=staff_person(user) is not None)
 
 
 def company_get(*, user, pk) -> Company:
@@ -88,6 +88,9 @@ def company_get(*, user, pk) -> Company:
 class TeamMember:
     assignment: Assignment
     availability: AvailabilityNow
+    # What to contact them for (the categories routed to their role), filled in by the page that
+    # composes the team with the routing table (portal), which teams cannot read.
+    contact_for: list[str] = field(default_factory=list)
 
     @property
     def role(self) -> Role:
@@ -141,8 +144,9 @@ def _people_prefetch():
     )
 
 
-def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team]:
-    """The current teams of ``accounts`` in a fixed number of queries."""
+def teams_for_accounts(accounts, *, now: dt.datetime | None = None, planned: bool = False) -> list[Team]:
+    """The current teams of ``accounts`` in a fixed number of queries. Out of office shows once
+    it has begun; ``planned``: also an absence planned ahead (the staff's view)."""
     now = now or timezone.now()
     today = carrier_today(now)
     accounts = list(accounts)
@@ -164,7 +168,10 @@ def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team
             until=row.person.availability_until,
             calendar=specs[calendar.pk],
             now=now,
+            starts=row.person.availability_from,
         )
+        if not planned:
+            state = replace(state, planned_from=None, planned_until=None)
         return TeamMember(row, state)
 
     handovers = _team_changes([a.pk for a in accounts])
@@ -186,8 +193,44 @@ def teams_for_accounts(accounts, *, now: dt.datetime | None = None) -> list[Team
     return teams
 
 
-def account_team(account: Account, *, now: dt.datetime | None = None) -> Team:
-    return teams_for_accounts([account], now=now)[0]
+def account_team(account: Account, *, now: dt.datetime | None = None, planned: bool = False) -> Team:
+    return teams_for_accounts([account], now=now, planned=planned)[0]
+
+
+def person_availability(*, person: Person, now: dt.datetime | None = None) -> AvailabilityNow:
+    """``person``'s availability now, with an absence planned ahead (for the person themselves
+    and the staff)."""
+    return availability_now(
+        state=person.availability,
+        until=person.availability_until,
+        calendar=person.calendar_spec,
+        now=now or timezone.now(),
+        starts=person.availability_from,
+    )
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A colleague's out of office that names ``person`` their backup: under way (``begun``), or
+    planned ahead."""
+
+    person: Person
+    starts: dt.datetime | None
+    until: dt.datetime | None
+    begun: bool
+
+
+def absences_backed_up(*, person: Person, now: dt.datetime | None = None) -> list[Absence]:
+    """The absences of the people ``person`` backs up that have not ended, soonest end first:
+    their work comes to ``person``'s queue while they are away (``scoping.covered_people``)."""
+    now = now or timezone.now()
+    rows = Person.objects.filter(
+        Q(availability_until__isnull=True) | Q(availability_until__gt=now),
+        backup=person, availability=Person.Availability.OUT_OF_OFFICE,
+    ).order_by(F("availability_from").asc(nulls_first=True), "name")
+    return [
+        Absence(p, p.availability_from, p.availability_until, begun=p.is_out_of_office(now)) for p in rows
+    ]
 
 
 def person_list(*, user):

@@ -86,15 +86,19 @@ def assignment_create(
     start_date: dt.date,
     end_date: dt.date | None = None,
     note: str = "",
+    product_area: str = "",
     created_by=None,
 ) -> Assignment:
-    """Add ``person`` to ``account`` in ``role``. Carrier admins and directors call it.
+    """Add ``person`` to ``account`` in ``role`` (a sales engineer's ``product_area``: data,
+    data_center or voice). Carrier admins and directors call it.
 
     Raises ValidationError when the role already has a holder for an overlapping period.
     """
     bounds.ensure(
         bounds.date_errors(start_date=start_date, end_date=end_date), bounds.text_errors(bounds.LINE, note=note)
     )
+    if product_area and product_area not in Assignment.ProductArea.values:
+        raise ValidationError({"product_area": PRODUCT_AREA_ERROR.format(value=product_area)})
     Account.objects.select_for_update().filter(pk=account.pk).first()  # serialise per account
     problems = assignment_conflicts(account=account, role=role, person=person, start_date=start_date, end_date=end_date)
     if problems:
@@ -106,6 +110,7 @@ def assignment_create(
         start_date=start_date,
         end_date=end_date,
         note=note,
+        product_area=product_area,
         created_by=created_by,
     )
 
@@ -127,7 +132,10 @@ def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]
                 problems += found
                 continue
             assignment = Assignment(
-                created_by=created_by, note=row.get("note", ""), **{k: row[k] for k in ASSIGNMENT_FIELDS}
+                created_by=created_by,
+                note=row.get("note", ""),
+                product_area=row.get("product_area", ""),
+                **{k: row[k] for k in ASSIGNMENT_FIELDS},
             )
             slot.append(assignment)
             new.append(assignment)
@@ -137,6 +145,9 @@ def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]
 
 
 ASSIGNMENT_FIELDS = ("account", "role", "person", "start_date", "end_date")
+PRODUCT_AREA_ERROR = "{value!r} is not a product area: use " + ", ".join(
+    f"{code} ({label})" for code, label in Assignment.ProductArea.choices
+) + "."
 
 
 # --- Companies and users -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.forms import add_service_errors
-from accountteam.notifications import user_settings
+from accountteam.notifications import mutable_notices_for, muted_after, user_settings
 
 from . import selectors, services
 from .forms import (
@@ -167,6 +167,7 @@ def my_availability(request):
         person=person,
         initial={
             "availability": person.availability,
+            "availability_from": person.availability_from,
             "availability_until": person.availability_until,
             "backup": person.backup,
         },
@@ -176,6 +177,7 @@ def my_availability(request):
             services.person_set_availability(
                 person=person,
                 state=form.cleaned_data["availability"],
+                starts=form.cleaned_data["availability_from"],
                 until=form.cleaned_data["availability_until"],
                 backup=form.cleaned_data["backup"],
             )
@@ -184,12 +186,18 @@ def my_availability(request):
         else:
             messages.success(request, "Your availability is saved.")
             return redirect("my_availability")
-    return render(request, "teams/my_availability.html", {"form": form, "person": person})
+    return render(
+        request,
+        "teams/my_availability.html",
+        {"form": form, "person": person, "availability": selectors.person_availability(person=person)},
+    )
 
 
 @login_required
 def my_settings(request):
     prefs = user_settings(request.user)
+    # The notices apps above offer to mute (escalations: the customer's notices).
+    groups = mutable_notices_for(request.user)
     form = SettingsForm(
         request.POST or None,
         initial={
@@ -197,10 +205,13 @@ def my_settings(request):
             "notify_by_email": prefs.notify_by_email,
             "notify_in_app": prefs.notify_in_app,
         },
+        notice_groups=groups,
+        muted=prefs.muted_notices or [],
     )
     if request.method == "POST" and form.is_valid():
-        for name, value in form.cleaned_data.items():
-            setattr(prefs, name, value)
+        for name in ("time_zone", "notify_by_email", "notify_in_app"):
+            setattr(prefs, name, form.cleaned_data[name])
+        prefs.muted_notices = muted_after(prefs.muted_notices, offered=groups, wanted=form.wanted_notices())
         prefs.save()
         remember_time_zone(request, request.user)
         messages.success(request, "Your settings are saved.")

@@ -67,6 +67,9 @@ def foreign_kwargs(name, foreign):
     table = {
         "escalation_detail": {"pk": item.pk},
         "escalation_timeline": {"pk": item.pk},
+        "escalation_follow": {"pk": item.pk},
+        "escalation_schedule": {"pk": item.pk},
+        "escalation_reschedule": {"pk": item.pk},
         "queue_action": {"pk": item.pk, "action": "respond"},
         "escalation_action": {"pk": item.pk, "action": "acknowledge"},
         "account_detail": {"account_id": account.pk},
@@ -300,6 +303,11 @@ CUSTOMER_WRITES = {
     "api_token_detail": "and revokes their own",
     "api:escalation-list": "customers raise escalations",
     "api:escalation-comment": "and comment on their items",
+    "api:escalation-escalate": "and take them to the director (staff escalate too)",
+    "api:escalation-cancel": "and cancel what they raised by mistake (staff cancel too)",
+    "api:escalation-reopen": "and reopen a resolved item (customers only)",
+    "api:escalation-follow": "and follow an item of their company",
+    "api:escalation-unfollow": "or stop following it",
     "api:postmortem-list": "customers with the post-mortem right request one",
     "api:dossier-contact-list": "a customer's user managers keep their company's contacts",
     "api:dossier-contact-detail": "a customer's user managers keep their company's contacts",
@@ -325,7 +333,7 @@ def test_staff_only_api_writes_refuse_a_customer_before_reading_the_body(client,
                 wrong.append(f"{method.upper()} {name} {url} answered {response.status_code}: {response.content[:120]}")
         checked.add(name)
     assert wrong == []
-    assert {"api:handoff-list", "api:escalation-escalate", "api:postmortem-accept", "api:postmortem-notes"} <= checked
+    assert {"api:handoff-list", "api:escalation-acknowledge", "api:postmortem-accept", "api:postmortem-notes"} <= checked
 
 
 # --- NUL characters in query parameters -----------------------------------------------------------

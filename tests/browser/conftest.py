@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.teams import DEMO_PASSWORD, seed_demo
-from escalations.models import ResponsePolicy
-from escalations.policies import seed_guidelines
+from escalations.models import ResponsePolicy, RoutingRule
+from escalations.policies import seed_guidelines, seed_routing
 from handoffs.checklist import seed_checklist
 from handoffs.models import ChecklistTemplateItem
 
@@ -82,6 +82,7 @@ def demo(transactional_db):
     missing)."""
     seeded = seed_demo()
     seed_guidelines(ResponsePolicy)
+    seed_routing(RoutingRule)
     seed_checklist(ChecklistTemplateItem)
     return seeded
 

@@ -117,7 +117,7 @@ def test_the_account_search_swaps_results_in_place(demo, live_server, watched, s
 def test_a_queue_rows_timeline_opens_in_place(demo, live_server, watched, sign_in):
     account = Account.objects.get(number="7001-0001")
     item = services.escalation_create(
-        actor=User.objects.get(username="clec.user"), account=account, channel="pager", category="repair",
+        actor=User.objects.get(username="clec.user"), account=account, channel="pager", category="expedite",
         subject="Circuit down",
     )
     page = watched()

@@ -31,7 +31,7 @@ def raise_for_dana(number: str, subject: str) -> Escalation:
         actor=get_user_model().objects.get(username="clec.user"),
         account=Account.objects.get(number=number),
         channel="pager",
-        category="repair",
+        category="expedite",  # not a repair: out of hours that would go to the duty manager
         subject=subject,
     )
 

@@ -40,7 +40,7 @@ def row(page, item):
 def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboard(demo, live_server, page, sign_in):
     # A week old, its deadline long past: the first row. The letter's deadline is later.
     pager = raise_as_customer(
-        channel="pager", category="repair", subject="DS3 to Boulder CO bouncing", ago=dt.timedelta(days=7)
+        channel="pager", category="expedite", subject="DS3 to Boulder CO bouncing", ago=dt.timedelta(days=7)
     )
     letter = raise_as_customer(channel="email", category="order_escalation", subject="Order 4471-A missed its date")
     assert pager.assignee.name == letter.assignee.name == "Dana Whitfield"
@@ -67,7 +67,10 @@ def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboar
 
     letter_row = row(page, letter)  # swapped in place (outerHTML)
     expect(letter_row.locator(".status")).to_have_text("Acknowledged")
-    expect(letter_row.get_by_role("status")).to_have_text("Acknowledge: done.")
+    in_words = f"{follow_up:%A} {follow_up.day} {follow_up:%B}"
+    expect(letter_row.get_by_role("status")).to_have_text(
+        f"Escalation #{letter.pk} acknowledged; the customer was told you will reply by {in_words}."
+    )
     expect(letter_row.get_by_role("button", name="Acknowledge")).to_have_count(0)
     assert page.evaluate("() => window.__marker") == "still here"  # no page load
     letter.refresh_from_db()
@@ -80,7 +83,7 @@ def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboar
     expect(row(page, pager)).to_be_focused()
     page.keyboard.press("r")
     pager_row = row(page, pager)
-    expect(pager_row.get_by_role("status")).to_have_text("Respond: done.")
+    expect(pager_row.get_by_role("status")).to_have_text(f"Response to escalation #{pager.pk} recorded.")
     expect(pager_row.locator(".status")).to_have_text("In progress")
     expect(pager_row).to_have_class("q-row state-on_track")  # answered: no deadline left
     expect(pager_row).to_be_focused()  # the swapped row keeps the focus
@@ -94,7 +97,7 @@ def test_service_manager_acknowledges_in_place_and_records_a_response_by_keyboar
 
 def test_director_sees_an_overdue_item_on_the_dashboard_and_reassigns_it(demo, live_server, page, sign_in):
     overdue = raise_as_customer(
-        channel="pager", category="repair", subject="T1 to Golden CO down", ago=dt.timedelta(days=7)
+        channel="pager", category="expedite", subject="T1 to Golden CO down", ago=dt.timedelta(days=7)
     )
     on_time = raise_as_customer(channel="email", category="order_escalation", subject="Letter received today")
     assert overdue.assignee.name == "Dana Whitfield" and overdue.is_overdue()

@@ -1,7 +1,7 @@
 import pytest
 
-from escalations.models import ResponsePolicy
-from escalations.policies import seed_guidelines
+from escalations.models import ResponsePolicy, RoutingRule
+from escalations.policies import seed_guidelines, seed_routing
 
 
 @pytest.fixture
@@ -9,4 +9,5 @@ def clean_slate(settings):
     """The carrier's guidelines present (transactional tests flush the rows the data migration
     seeded) and the default grace."""
     seed_guidelines(ResponsePolicy)
+    seed_routing(RoutingRule)
     settings.ESCALATION_GRACE_MINUTES = None

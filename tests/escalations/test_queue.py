@@ -561,9 +561,10 @@ def test_timeline_opens_in_place_with_internal_notes_for_staff_only(world, manag
     services.escalation_comment(actor=manager, escalation=item, comment="Vendor ticket 8812", internal=True)
     staff_html = login(manager).get(f"/escalations/{item.pk}/timeline/").content.decode()
     assert "<html" not in staff_html
-    assert "Raised" in staff_html and "Waiting on customer" in staff_html and "Vendor ticket 8812" in staff_html
+    waited = "stopped the clock to wait on the customer"
+    assert "Raised by" in staff_html and waited in staff_html and "Vendor ticket 8812" in staff_html
     customer_html = login(tenant.user).get(f"/escalations/{item.pk}/timeline/").content.decode()
-    assert "Waiting on customer" in customer_html and "Vendor ticket 8812" not in customer_html
+    assert waited in customer_html and "Vendor ticket 8812" not in customer_html
 
 
 # --- Row actions -------------------------------------------------------------------------------------
@@ -606,7 +607,8 @@ def test_acknowledging_an_email_without_a_follow_up_date_returns_the_row_with_th
 def test_acknowledging_an_email_with_a_follow_up_date_updates_the_row(email_item, staff, clock):
     html = row_html(act(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-15"}))
     assert '<span class="status status-acknowledged">Acknowledged</span>' in html
-    assert "Acknowledge: done." in html
+    told = "the customer was told you will reply by Thursday 15 January."
+    assert f"Escalation #{email_item.pk} acknowledged; {told}" in html
     assert "Thu 15 Jan 17:00" in html  # the promised follow-up is the next deadline
     assert f"/queue/{email_item.pk}/acknowledge/" not in html  # no second acknowledgement
     stored = reload(email_item)
@@ -624,12 +626,15 @@ def test_a_follow_up_date_in_the_past_is_refused_in_the_row(email_item, staff, c
 
 def test_respond_wait_and_resume_from_the_row(pager_item, staff, clock):
     html = row_html(act(staff, pager_item, "respond", {"comment": "Called back"}))
-    assert '<span class="status status-in_progress">In progress</span>' in html and "Respond: done." in html
+    assert '<span class="status status-in_progress">In progress</span>' in html
+    assert f"Response to escalation #{pager_item.pk} recorded." in html
     html = row_html(act(staff, pager_item, "wait"))
     assert 'class="q-row state-paused"' in html and "clock stopped" in html
+    assert f"Escalation #{pager_item.pk} is waiting on the customer; its clock is stopped." in html
     assert f"/queue/{pager_item.pk}/resume/" in html and f"/queue/{pager_item.pk}/wait/" not in html
     html = row_html(act(staff, pager_item, "resume"))
-    assert '<span class="status status-in_progress">In progress</span>' in html and "Resume: done." in html
+    assert '<span class="status status-in_progress">In progress</span>' in html
+    assert f"Escalation #{pager_item.pk} resumed; its clock runs again." in html
     assert kinds(pager_item) == ["raised", "responded", "waiting", "resumed"]
     assert Event.objects.get(escalation=pager_item, kind="responded").comment == "Called back"
 
@@ -637,7 +642,7 @@ def test_respond_wait_and_resume_from_the_row(pager_item, staff, clock):
 def test_resolving_from_the_row_replaces_it_with_a_note_that_it_left_the_queue(pager_item, staff, clock):
     html = row_html(act(staff, pager_item, "resolve"))
     assert f'<tr id="row-{pager_item.pk}" class="q-row gone">' in html
-    assert "has left your queue" in html and "Resolve: done." in html
+    assert f"Escalation #{pager_item.pk} resolved. “{pager_item.subject}” has left your queue." in html
     assert reload(pager_item).status == "resolved"
     assert pager_item.pk not in queue_ids(staff_user_of(pager_item))
 
@@ -648,7 +653,7 @@ def staff_user_of(item):
 
 def test_a_note_from_the_row_is_an_internal_note(pager_item, staff, tenant, clock):
     html = row_html(act(staff, pager_item, "comment", {"comment": "Vendor ticket 8812", "internal": ""}))
-    assert "Note added." in html
+    assert f"Internal note added to escalation #{pager_item.pk}." in html
     note = Event.objects.get(escalation=pager_item, kind="note")
     assert (note.comment, note.internal, note.actor) == ("Vendor ticket 8812", True, tenant.manager_user)
     assert reload(pager_item).status == "new"  # a note changes nothing else
@@ -724,7 +729,7 @@ def pagers(tenant):
 
 def test_bulk_acknowledge_several(pagers, staff, clock):
     html = body_html(bulk(staff, [p.pk for p in pagers], "acknowledge"))
-    assert "3 items: acknowledge done." in html
+    assert "3 items acknowledged." in html
     assert [reload(p).status for p in pagers] == ["acknowledged"] * 3
     assert all(kinds(p) == ["raised", "acknowledged"] for p in pagers)
     assert '<span class="badge" data-count="all">3</span>' in html  # the body comes back fresh
@@ -744,7 +749,7 @@ def test_bulk_acknowledge_is_all_or_nothing_and_names_the_item_that_refuses(page
 
 def test_bulk_acknowledge_with_a_follow_up_date_takes_the_email_too(pagers, email_item, staff, clock):
     html = body_html(bulk(staff, [pagers[0].pk, email_item.pk], "acknowledge", follow_up_on="2026-01-15"))
-    assert "2 items: acknowledge done." in html
+    assert "2 items acknowledged." in html
     assert reload(email_item).follow_up_on == dt.date(2026, 1, 15)
     assert reload(pagers[0]).status == "acknowledged"
 
@@ -762,7 +767,7 @@ def test_bulk_reassign_several_to_another_person(pagers, tenant, staff, clock):
     other = PersonFactory(name="Olga Other")
     ids = [p.pk for p in pagers[:2]]
     html = body_html(bulk(staff, ids, "reassign", assignee=str(other.pk), reason="Holiday cover"))
-    assert "2 items: reassign done." in html
+    assert "2 items reassigned to Olga Other." in html
     assert [reload(p).assignee for p in pagers] == [other, other, tenant.manager]
     for item in pagers[:2]:
         event = Event.objects.get(escalation=item, kind="reassigned")

@@ -121,7 +121,10 @@ def test_staff_acknowledge_with_a_follow_up_date_from_the_item_page(item, staff)
     assert (item.status, str(item.follow_up_on)) == ("acknowledged", "2026-01-15")
     page = staff.get(f"/escalations/{item.pk}/")
     html = page.content.decode()
-    assert "Done: acknowledge." in messages_text(page)
+    assert (
+        f"Escalation #{item.pk} acknowledged; the customer was told you will reply by Thursday 15 January."
+        in messages_text(page)
+    )
     assert "Follow-up promised by Thursday 15 January 2026" in html
     assert "Thu 15 Jan 2026, 17:00 MST" in html  # the next deadline: that day's close of business
     assert "Calling Thursday" in html

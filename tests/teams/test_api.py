@@ -204,7 +204,7 @@ def test_team_lists_service_role_with_person_availability_and_duty_manager_key(t
     assert member["role"]["name"] == "Service Manager"
     assert member["role"]["team"] == "service"
     assert member["person"] == person_fields(tenant.manager)
-    assert set(member["availability"]) == {"code", "label", "until"}
+    assert set(member["availability"]) == {"code", "label", "until", "planned_from", "planned_until"}
     assert member["availability"]["code"] in {"in_office", "out_of_office", "after_hours"}
     assert member["availability"]["label"]
     assert "backup" in member

@@ -51,7 +51,7 @@ def test_seed_demo_twice_gives_identical_counts():
 
     assert counts() == first
     assert first == {
-        "roles": 11, "people": 10, "companies": 3, "accounts": 5, "assignments": 32,
+        "roles": 11, "people": 14, "companies": 3, "accounts": 5, "assignments": 39,
         "memberships": 4, "users": 9, "email addresses": 9,
     }
 
@@ -60,7 +60,7 @@ def test_seed_demo_reports_its_counts(capsys):
     call_command("seed_demo")
 
     out = capsys.readouterr().out
-    assert "Demo data ready: 11 roles, 10 people, 3 companies, 5 accounts, 32 assignments" in out
+    assert "Demo data ready: 11 roles, 14 people, 3 companies, 5 accounts, 39 assignments" in out
 
 
 def test_seed_demo_users_can_authenticate_with_the_demo_password():

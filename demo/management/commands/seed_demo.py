@@ -5,8 +5,8 @@ from demo.dossiers import seed_dossiers
 from demo.escalations import seed_demo_escalations
 from demo.handoffs import seed_demo_handoff
 from demo.postmortems import seed_demo_postmortems
-from escalations.models import ResponsePolicy
-from escalations.policies import seed_guidelines
+from escalations.models import ResponsePolicy, RoutingRule
+from escalations.policies import seed_guidelines, seed_routing
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             raise CommandError("--scale must be zero or more.")
         counts = demo.seed_demo()
         counts["response policies"] = seed_guidelines(ResponsePolicy)
+        counts["routing rules"] = seed_routing(RoutingRule)
         counts["new demo escalations"] = seed_demo_escalations()
         counts["new dossier entries"] = seed_dossiers()
         counts["new demo handoffs"] = seed_demo_handoff()

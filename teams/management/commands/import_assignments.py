@@ -9,7 +9,8 @@ from teams import imports, services
 class Command(BaseCommand):
     help = (
         "Load assignments from a CSV export with columns account, role, person_email, "
-        "start_date[, end_date, note]. Every row is checked first; nothing is written unless all are valid."
+        "start_date[, end_date, note, product_area]. Every row is checked first; nothing is written "
+        "unless all are valid."
     )
 
     def add_arguments(self, parser):

@@ -1,4 +1,6 @@
-"""Meeting invitations by email, with the meeting as an iCalendar REQUEST attached."""
+"""Meeting invitations by email, with the meeting as an iCalendar REQUEST attached: a handoff's
+introduction and a customer's scheduled call or meeting. Whoever makes the meeting sets its
+``invitation_due`` and enqueues ``tasks.send_meeting_invitation`` after the commit."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dossiers.ical import attendees, invitation_ics
-from dossiers.models import Meeting
+from .ical import attendees, invitation_ics
+from .models import Meeting
 
 
 def send_invitation(meeting_id: int) -> int:
@@ -35,7 +37,8 @@ def send_invitation(meeting_id: int) -> int:
 
 def invitations_unsent(*, now: dt.datetime, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> list[int]:
     """Invitations still due a while after their meeting was made: their task was lost (the broker
-    was down); the hourly handoff reminders send them."""
+    was down). The hourly handoff reminders (``handoffs.tasks.reminders``) send them, whichever app
+    made the meeting."""
     return list(
         Meeting.objects.filter(invitation_due=True, created_at__lte=now - older_than)
         .order_by("created_at").values_list("pk", flat=True)[:200]
@@ -50,7 +53,7 @@ def _send(meeting: Meeting) -> int:
     context = {"meeting": meeting, "carrier_name": settings.CARRIER_NAME, "attendees": invited}
     message = EmailMultiAlternatives(
         subject=f"[{settings.CARRIER_NAME}] Invitation: {meeting.title}",
-        body=render_to_string("handoffs/email/invitation.txt", context),
+        body=render_to_string("dossiers/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
