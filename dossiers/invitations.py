@@ -24,8 +24,10 @@ def send_invitation(meeting_id: int) -> int:
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("account__company").prefetch_related("people", "contacts")
-            .filter(pk=meeting_id, invitation_due=True).first()
+            .select_related("account__company")
+            .prefetch_related("people", "contacts")
+            .filter(pk=meeting_id, invitation_due=True)
+            .first()
         )
         if meeting is None:
             return 0
@@ -41,7 +43,8 @@ def invitations_unsent(*, now: dt.datetime, older_than: dt.timedelta = dt.timede
     made the meeting."""
     return list(
         Meeting.objects.filter(invitation_due=True, created_at__lte=now - older_than)
-        .order_by("created_at").values_list("pk", flat=True)[:200]
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:200]
     )
 
 

@@ -12,6 +12,4 @@ def send_meeting_invitation(meeting_id: int) -> int:
 
 # The task's name before invitations moved here from handoffs: messages queued under it before a
 # deploy are still run.
-send_meeting_invitation_queued_as_handoffs = shared_task(name="handoffs.tasks.send_meeting_invitation")(
-    send_invitation
-)
+send_meeting_invitation_queued_as_handoffs = shared_task(name="handoffs.tasks.send_meeting_invitation")(send_invitation)

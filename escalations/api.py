@@ -56,6 +56,11 @@ class EscalationSerializer(serializers.ModelSerializer):
         help_text="Customers: whether you get this item's notices (you raised it or follow it, and did not "
         "stop). Null for the carrier's staff."
     )
+    topic = serializers.ChoiceField(
+        choices=[("", "No sub-topic"), *Topic.choices],
+        read_only=True,
+        help_text="The sub-topic that routed the item; empty where its category has none.",
+    )
 
     class Meta:
         model = Escalation

@@ -1,10 +1,12 @@
 """Rows of the apps above escalations that follow an item when it changes hands.
 
-A post-mortem names the service manager of its tracking item: when a reassignment handoff moves
-the item to the incoming person (``services.escalations_hand_over``), the post-mortem must name
-them too. Escalations does not know the apps above it, so they register a follower here
-(postmortems, in ``PostmortemsConfig.ready``), and whoever hands items over announces it with
-``items_handed_over`` once the items have moved, in the same transaction (handoffs).
+A post-mortem names the service manager of its tracking item: when a reassignment (by hand,
+``services.escalation_reassign``, or by a handoff, ``services.escalations_hand_over``) moves the
+item to another person, the post-mortem must name them too. Escalations does not know the apps
+above it, so they register a follower here (postmortems, in ``PostmortemsConfig.ready``), and the
+services announce the move with ``items_handed_over``, in the transaction that moved the items.
+(An escalation to the director does not: the director steps in; the post-mortem stays the
+manager's.)
 """
 
 from __future__ import annotations

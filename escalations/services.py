@@ -22,6 +22,7 @@ from teams.selectors import RAISE_RIGHTS, raisable_accounts
 
 from . import rules
 from .customer_notices import day_words, notify_customers
+from .handovers import items_handed_over
 from .models import Escalation, Event, ResponsePolicy, RoutingRule
 from .notices import describe, item_notice
 
@@ -461,6 +462,10 @@ def escalation_acknowledge(
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, "acknowledge")
+    if item.channel in rules.SCHEDULED_CHANNELS and item.meeting_id is None and item.policy_mode == "scheduled":
+        raise rules.TransitionError(
+            f"A {item.get_channel_display().lower()} request is answered by scheduling it: use Schedule."
+        )
     _promise(item, follow_up_on, now)
     _save(
         item,
@@ -573,7 +578,8 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
         item.target_at = rules.shift(calendar, item.target_at, paused)
         item.due_at = rules.shift(calendar, item.due_at, paused)
         item.auto_escalate_at = rules.shift(calendar, item.auto_escalate_at, paused)
-    elif item.follow_up_due_at and item.follow_up_done_at is None:
+    elif item.follow_up_due_at and item.follow_up_done_at is None and item.meeting_id is None:
+        # (A scheduled meeting stays when it is: waiting does not move it.)
         item.follow_up_target_at = rules.shift(calendar, item.follow_up_target_at, paused)
         item.follow_up_due_at = rules.shift(calendar, item.follow_up_due_at, paused)
     item.paused_business_seconds += int(paused.total_seconds())
@@ -756,6 +762,7 @@ def escalation_reassign(
             )
         ]
     )
+    items_handed_over(actor=actor, escalations=[item], assignee=assignee, now=now)
     title = _customer_title(item, assignee)
     _tell(
         item,
@@ -796,10 +803,13 @@ def escalations_hand_over(
             reason=reason,
             tell_customer=False,
             text=text,
+            handoff=True,
             **{"from": previous.name, "to": assignee.name},
         )
         _tell(item, "reassigned", now, actor=actor, subject=f"{assignee.name} is your contact", body=text)
         moved.append(item)
+    # What follows the items (a post-mortem names its tracking item's manager) moves with them.
+    items_handed_over(actor=actor, escalations=moved, assignee=assignee, now=now)
     return moved
 
 

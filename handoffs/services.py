@@ -23,7 +23,6 @@ from accountteam.queueing import enqueue_on_commit
 from dossiers import services as dossier_services
 from dossiers.models import Contact, Meeting, Proposal
 from dossiers.tasks import send_meeting_invitation
-from escalations.handovers import items_handed_over
 from escalations.models import Escalation
 from escalations.services import escalations_hand_over
 from teams.models import Account, Assignment, Membership, Person, Role
@@ -262,8 +261,6 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
         actor=actor, escalations=list(open_escalations(handoff)), assignee=handoff.incoming, reason=reason,
         role_name=handoff.role.name, now=now,
     )
-    # What follows the items (a post-mortem names its tracking item's manager) moves with them.
-    items_handed_over(actor=actor, escalations=moved, assignee=handoff.incoming, now=now)
     proposals = list(open_proposals(handoff).select_for_update(of=("self",)))
     for proposal in proposals:
         dossier_services.dossier_save(

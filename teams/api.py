@@ -347,7 +347,8 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(
         detail=False, methods=["get", "put"], url_path="me/availability", permission_classes=[IsCarrierStaff],
-        pagination_class=None, filter_backends=[],
+        # No OPTIONS description: DRF's would look up a detail object that this route has not.
+        pagination_class=None, filter_backends=[], metadata_class=None,
     )
     def my_availability(self, request):
         person = staff_person(request.user)

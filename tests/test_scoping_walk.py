@@ -333,7 +333,8 @@ def test_staff_only_api_writes_refuse_a_customer_before_reading_the_body(client,
                 wrong.append(f"{method.upper()} {name} {url} answered {response.status_code}: {response.content[:120]}")
         checked.add(name)
     assert wrong == []
-    assert {"api:handoff-list", "api:escalation-acknowledge", "api:postmortem-accept", "api:postmortem-notes"} <= checked
+    staff_writes = {"api:handoff-list", "api:escalation-acknowledge", "api:postmortem-accept", "api:postmortem-notes"}
+    assert staff_writes <= checked
 
 
 # --- NUL characters in query parameters -----------------------------------------------------------

@@ -10,10 +10,10 @@ import datetime as dt
 
 import pytest
 
+from accountteam.calendar import CalendarSpec
 from escalations import rules
 from escalations.policies import GUIDELINES
 from escalations.rules import DeadlineState, Interval, PolicyRow, TransitionError
-from accountteam.calendar import CalendarSpec
 from tests.escalations.factories import DENVER_OFFICE, denver, utc
 
 # The demo's Argentina calendar: Mon–Fri 09:00–18:00 in Buenos Aires (UTC−3, no DST).

@@ -44,8 +44,13 @@ def raiser(tenant):
 def call(tenant, raiser):
     """A conference call the customer asked for on Thursday at 10:00, for an hour."""
     return raise_item(
-        tenant, at=TUE_10, channel="conference_call", category="outage", subject="Outage review",
-        requested_start=THU_10, requested_minutes=60,
+        tenant,
+        at=TUE_10,
+        channel="conference_call",
+        category="outage",
+        subject="Outage review",
+        requested_start=THU_10,
+        requested_minutes=60,
     )
 
 
@@ -121,8 +126,14 @@ def test_the_raise_page_offers_when_and_how_long_for_calls_and_meetings_only(ten
 def test_a_time_on_another_channel_is_refused(tenant):
     response = api_as(tenant.user).post(
         URL,
-        {"account": tenant.account.pk, "channel": "pager", "category": "repair", "subject": "Down",
-         "requested_start": "2026-01-15T10:00:00-07:00", "requested_minutes": 30},
+        {
+            "account": tenant.account.pk,
+            "channel": "pager",
+            "category": "repair",
+            "subject": "Down",
+            "requested_start": "2026-01-15T10:00:00-07:00",
+            "requested_minutes": 30,
+        },
         format="json",
     )
 
@@ -133,8 +144,14 @@ def test_a_time_on_another_channel_is_refused(tenant):
 def test_the_raise_page_takes_the_requested_time_in_the_customers_zone(tenant):
     page = signed_in(tenant.user).post(
         "/escalations/new/",
-        {"account": tenant.account.pk, "channel": "conference_call", "category": "outage",
-         "subject": "Outage review", "requested_start": "2026-01-15T10:00", "requested_minutes": "45"},
+        {
+            "account": tenant.account.pk,
+            "channel": "conference_call",
+            "category": "outage",
+            "subject": "Outage review",
+            "requested_start": "2026-01-15T10:00",
+            "requested_minutes": "45",
+        },
         follow=True,
     )
 
@@ -147,8 +164,13 @@ def test_the_deadline_to_schedule_is_one_business_day_on_the_assignees_calendar(
     """Friday 15:00 plus one business day skips the weekend and Martin Luther King Jr. Day."""
     friday = denver(2026, 1, 16, 15, 0)
     item = raise_item(
-        tenant, at=friday, channel="meeting", category="other", subject="Account review",
-        requested_start=denver(2026, 1, 27, 9, 0), requested_minutes=90,
+        tenant,
+        at=friday,
+        channel="meeting",
+        category="other",
+        subject="Account review",
+        requested_start=denver(2026, 1, 27, 9, 0),
+        requested_minutes=90,
     )
 
     assert (item.policy_mode, item.policy_due, item.policy_unit) == ("scheduled", 1, "days")
@@ -169,14 +191,17 @@ def test_the_api_shows_the_request_and_no_meeting_before_it_is_scheduled(tenant,
 def test_scheduling_puts_a_meeting_in_the_dossier_with_the_assignee_and_the_raiser_as_guest(
     tenant, call, manager, eager_tasks, django_capture_on_commit_callbacks
 ):
-    item = schedule(call, manager, django_capture_on_commit_callbacks, duration_minutes=45,
-                    location="Bridge 555-0100, code 4471")
+    item = schedule(
+        call, manager, django_capture_on_commit_callbacks, duration_minutes=45, location="Bridge 555-0100, code 4471"
+    )
 
     meeting = Meeting.objects.get()
     assert item.meeting == meeting
     assert (meeting.account, meeting.kind, meeting.title) == (tenant.account, "other", "Conference call: Outage review")
     assert (utc(meeting.starts_at), meeting.duration_minutes, meeting.location) == (
-        utc(THU_10), 45, "Bridge 555-0100, code 4471"
+        utc(THU_10),
+        45,
+        "Bridge 555-0100, code 4471",
     )
     assert list(meeting.people.all()) == [tenant.manager]
     assert meeting.guests == [["Hana Home", "hana@home.example"]]
@@ -188,8 +213,15 @@ def test_scheduling_puts_a_meeting_in_the_dossier_with_the_assignee_and_the_rais
 def test_a_meeting_request_is_titled_as_a_meeting(
     tenant, raiser, manager, eager_tasks, django_capture_on_commit_callbacks
 ):
-    item = raise_item(tenant, at=TUE_10, channel="meeting", category="other", subject="Account review",
-                      requested_start=THU_10, requested_minutes=90)
+    item = raise_item(
+        tenant,
+        at=TUE_10,
+        channel="meeting",
+        category="other",
+        subject="Account review",
+        requested_start=THU_10,
+        requested_minutes=90,
+    )
 
     schedule(item, manager, django_capture_on_commit_callbacks, duration_minutes=90)
 
@@ -251,8 +283,14 @@ def test_the_customer_is_told_when_in_their_own_zone_and_where(
 def test_a_request_logged_by_staff_is_scheduled_without_a_guest(
     tenant, manager, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
 ):
-    item = raise_item(tenant, at=TUE_10, actor=manager, channel="conference_call", category="outage",
-                      subject="Called in: outage review")
+    item = raise_item(
+        tenant,
+        at=TUE_10,
+        actor=manager,
+        channel="conference_call",
+        category="outage",
+        subject="Called in: outage review",
+    )
 
     schedule(item, manager, django_capture_on_commit_callbacks)
 
@@ -270,8 +308,10 @@ def test_a_customer_cannot_schedule(tenant, call, django_capture_on_commit_callb
     with pytest.raises(PermissionDenied):
         schedule(call, tenant.user, django_capture_on_commit_callbacks)
     response = api_as(tenant.user).post(f"{URL}{call.pk}/schedule/", {}, format="json")  # refused before the body
-    page = signed_in(tenant.user).post(f"/escalations/{call.pk}/schedule/", {
-        "schedule-starts_at": "2026-01-15T10:00", "schedule-duration_minutes": "60"})
+    page = signed_in(tenant.user).post(
+        f"/escalations/{call.pk}/schedule/",
+        {"schedule-starts_at": "2026-01-15T10:00", "schedule-duration_minutes": "60"},
+    )
 
     assert response.status_code == 403
     assert page.status_code == 403
@@ -286,7 +326,8 @@ def test_scheduling_an_item_that_is_not_a_call_or_meeting_is_refused(
     with pytest.raises(TransitionError, match="Only a conference call or a meeting is scheduled; this item is a pager"):
         schedule(pager, manager, django_capture_on_commit_callbacks)
     response = api_as(manager).post(
-        f"{URL}{pager.pk}/schedule/", {"starts_at": "2026-01-15T10:00:00-07:00", "duration_minutes": 60},
+        f"{URL}{pager.pk}/schedule/",
+        {"starts_at": "2026-01-15T10:00:00-07:00", "duration_minutes": 60},
         format="json",
     )
 
@@ -300,7 +341,8 @@ def test_scheduling_a_closed_item_is_refused(tenant, call, manager, django_captu
     before = stored_state(call)
 
     response = api_as(manager).post(
-        f"{URL}{call.pk}/schedule/", {"starts_at": "2026-01-15T10:00:00-07:00", "duration_minutes": 60},
+        f"{URL}{call.pk}/schedule/",
+        {"starts_at": "2026-01-15T10:00:00-07:00", "duration_minutes": 60},
         format="json",
     )
 
@@ -367,8 +409,9 @@ def test_schedule_errors_are_400_with_field_messages(call, manager, change, fiel
         ({"location": "x" * 301}, {"location": ["At most 300 characters (this has 301)."]}),
     ],
 )
-def test_the_service_refuses_a_bad_time_length_or_location(call, manager, django_capture_on_commit_callbacks,
-                                                         change, errors):
+def test_the_service_refuses_a_bad_time_length_or_location(
+    call, manager, django_capture_on_commit_callbacks, change, errors
+):
     with pytest.raises(ValidationError) as caught:
         schedule(call, manager, django_capture_on_commit_callbacks, **change)
 
@@ -384,8 +427,15 @@ def test_rescheduling_bumps_the_sequence_invites_again_and_moves_the_deadline(
     schedule(call, manager, django_capture_on_commit_callbacks)
     first = Meeting.objects.get()
 
-    item = schedule(call, manager, django_capture_on_commit_callbacks, service=scheduling.escalation_reschedule,
-                    starts_at=FRI_14, duration_minutes=30, location="Room 4")
+    item = schedule(
+        call,
+        manager,
+        django_capture_on_commit_callbacks,
+        service=scheduling.escalation_reschedule,
+        starts_at=FRI_14,
+        duration_minutes=30,
+        location="Room 4",
+    )
 
     meeting = Meeting.objects.get()
     assert (meeting.pk, meeting.uid, meeting.sequence) == (first.pk, first.uid, 1)
@@ -398,8 +448,10 @@ def test_rescheduling_bumps_the_sequence_invites_again_and_moves_the_deadline(
     assert event.decoded("dtstart") == utc(FRI_14)
     assert second_mail.to == first_mail.to == [tenant.manager.email, "hana@home.example"]
     notices = Notification.objects.filter(recipient=tenant.user, kind="customer_scheduled").order_by("pk")
-    assert [n.subject for n in notices] == [f"#{call.pk} Conference call scheduled",
-                                             f"#{call.pk} Conference call rescheduled"]
+    assert [n.subject for n in notices] == [
+        f"#{call.pk} Conference call scheduled",
+        f"#{call.pk} Conference call rescheduled",
+    ]
     assert "Home Manager moved the conference call to Friday 16 January, 14:00 MST (30 minutes), Room 4." in (
         notices[1].body
     )
@@ -423,7 +475,8 @@ def test_rescheduling_through_the_api(call, manager, eager_tasks, django_capture
 
     with django_capture_on_commit_callbacks(execute=True):
         response = api_as(manager).post(
-            f"{URL}{call.pk}/reschedule/", {"starts_at": "2026-01-16T14:00:00-07:00", "duration_minutes": 30},
+            f"{URL}{call.pk}/reschedule/",
+            {"starts_at": "2026-01-16T14:00:00-07:00", "duration_minutes": 30},
             format="json",
         )
 
@@ -485,8 +538,12 @@ def test_scheduling_from_the_item_page_says_when_in_a_sentence(
     with django_capture_on_commit_callbacks(execute=True):
         page = signed_in(manager).post(
             f"/escalations/{call.pk}/schedule/",
-            {"schedule-starts_at": "2026-01-15T10:00", "schedule-duration_minutes": "60",
-             "schedule-location": "Bridge 555-0100", "schedule-comment": "Talk then."},
+            {
+                "schedule-starts_at": "2026-01-15T10:00",
+                "schedule-duration_minutes": "60",
+                "schedule-location": "Bridge 555-0100",
+                "schedule-comment": "Talk then.",
+            },
             follow=True,
         )
 
@@ -523,8 +580,9 @@ def test_the_customers_timeline_says_when_it_was_scheduled_and_moved(
     tenant, call, manager, eager_tasks, django_capture_on_commit_callbacks
 ):
     schedule(call, manager, django_capture_on_commit_callbacks)
-    schedule(call, manager, django_capture_on_commit_callbacks, service=scheduling.escalation_reschedule,
-             starts_at=FRI_14)
+    schedule(
+        call, manager, django_capture_on_commit_callbacks, service=scheduling.escalation_reschedule, starts_at=FRI_14
+    )
 
     html = signed_in(tenant.user).get(f"/escalations/{call.pk}/").content.decode()
 

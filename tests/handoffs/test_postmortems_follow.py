@@ -117,3 +117,18 @@ def test_a_published_postmortem_keeps_who_prepared_it(tenant, handoff, director,
     complete(handoff, director, clock)
 
     assert PostMortem.objects.get(pk=pm.pk).manager == tenant.manager
+
+
+def test_a_manual_reassignment_of_the_tracking_item_moves_the_postmortem_too(tenant, incoming, new_york):
+    from escalations import services as escalation_services
+
+    pm = request_postmortem(tenant, "TT-3")
+    escalation_services.escalation_reassign(
+        actor=tenant.manager_user, escalation=pm.tracking, assignee=incoming, reason="Ivan knows the circuit"
+    )
+    pm.refresh_from_db()
+    assert pm.manager == incoming
+    # He works it from now on: he accepts it, on his calendar.
+    postmortem_services.postmortem_accept(actor=incoming.user, postmortem=pm, complexity="low")
+    pm.refresh_from_db()
+    assert pm.tracking.assignee == incoming

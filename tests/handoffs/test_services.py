@@ -424,6 +424,7 @@ def test_transfer_records_the_handoff_on_each_escalation_and_proposal(handoff, o
         assert event.data == {
             "from": "Home Manager", "to": "Ivan Incoming",
             "customer_text": "Your service manager for this item is now Ivan Incoming.",
+            "handoff": True,
         }
         assert event.actor == director.user
     for proposal in open_work["proposals"]:

@@ -169,6 +169,7 @@ def test_api_availability_is_for_the_staff_only(tenant):
     assert customer.get(ME).status_code == 403
     assert customer.put(ME, {"availability": "out_of_office"}, format="json").status_code == 403
     assert APIClient().get(ME).status_code == 401
+    assert api_as(tenant.manager_user).options(ME).status_code == 405  # no description of a route without an id
 
 
 def test_people_api_reads_in_office_until_the_absence_begins(tenant, clock):
