@@ -64,7 +64,8 @@ def validate_weekly_hours(value) -> list[str]:
 def validate_time_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    # OSError: a name no file can have (too long), which is no zone either.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 

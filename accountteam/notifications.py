@@ -44,11 +44,6 @@ class Notice:
         return cls(key=key, kind=kind, email=user.email, user_id=user.pk, subject=subject, body=body, url=url)
 
 
-def user_settings(user) -> UserSettings:
-    obj, _ = UserSettings.objects.get_or_create(user=user)
-    return obj
-
-
 def record(notices: list[Notice]) -> set[str]:
     """Store the notices not stored before and return their keys.
 

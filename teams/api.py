@@ -6,15 +6,18 @@ import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accountteam import bounds
 from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP
+from accountteam.models import Notification
 
 from . import selectors, services
 from .models import Account, Assignment, Company, Person, Role
 from .scoping import out_of_office, staff_person
+from .time_zones import TIME_ZONE_MAX_LENGTH, remember_time_zone
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -185,6 +188,43 @@ class TeamSerializer(serializers.Serializer):
     service = TeamMemberSerializer(many=True)
     duty_manager = TeamMemberSerializer(allow_null=True)
     changing = TeamChangeSerializer(many=True, source="handovers", help_text="Handoffs in progress.")
+
+
+class NoticeKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField(help_text="What the settings page says of it.")
+
+
+class MySettingsSerializer(serializers.Serializer):
+    """The caller's settings, as the settings page shows them."""
+
+    time_zone = serializers.CharField(help_text="An IANA name; empty: the default zone.")
+    notify_by_email = serializers.BooleanField()
+    notify_in_app = serializers.BooleanField(help_text="Notices under the bell.")
+    muted_notices = serializers.ListField(
+        child=serializers.CharField(), help_text="The kinds of `notice_kinds` muted, in that order."
+    )
+    notice_kinds = NoticeKindSerializer(many=True, help_text="What the caller may mute; empty for staff.")
+
+
+class MySettingsUpdateSerializer(serializers.Serializer):
+    """Change your settings: `PUT` needs the three settings, `PATCH` any of them; `muted_notices`
+    left out stays as it is."""
+
+    # The shape only: which zones and kinds are allowed is ``user_settings_update``'s to say.
+    time_zone = serializers.CharField(
+        max_length=TIME_ZONE_MAX_LENGTH, allow_blank=True,
+        help_text="An IANA name such as America/Denver; empty: the default zone.",
+    )
+    notify_by_email = serializers.BooleanField()
+    notify_in_app = serializers.BooleanField(help_text="Notices under the bell.")
+    muted_notices = serializers.ListField(
+        # A kind is never longer than a stored notice's kind.
+        child=serializers.CharField(max_length=Notification._meta.get_field("kind").max_length),
+        max_length=services.MUTED_NOTICES_MAX, required=False,
+        help_text="The kinds of `notice_kinds` you do not want (the others you get); left out: unchanged. "
+        "Staff may send only an empty list.",
+    )
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -364,6 +404,39 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
                 backup=data["backup"] if "backup" in data else person.backup,
             )
         return Response(MyAvailabilitySerializer(person, context=self.get_serializer_context()).data)
+
+
+class MeViewSet(viewsets.ViewSet):
+    """The caller's own things, whoever they are: ``me/settings/``."""
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: MySettingsSerializer},
+        description="The caller's settings: time zone, how they get notices and the customer notices they muted. "
+        "A user who never saved any reads the defaults.",
+    )
+    @extend_schema(
+        methods=["put", "patch"],
+        request=MySettingsUpdateSerializer,
+        responses={200: MySettingsSerializer, 400: ERROR_RESPONSES[400]},
+        description="Change the caller's settings (`PUT`: `time_zone`, `notify_by_email` and `notify_in_app`; "
+        "`PATCH`: any of them). `muted_notices` replaces the muted kinds, among `notice_kinds`. An unknown time "
+        "zone or kind answers 400 under the field, as does a staff member muting anything.",
+    )
+    @action(
+        detail=False, methods=["get", "put", "patch"], url_path="settings", url_name="settings",
+        # No OPTIONS description, as on ``people/me/availability/``.
+        metadata_class=None,
+    )
+    def my_settings(self, request):
+        if request.method in ("PUT", "PATCH"):
+            serializer = MySettingsUpdateSerializer(data=request.data, partial=request.method == "PATCH")
+            serializer.is_valid(raise_exception=True)
+            services.user_settings_update(user=request.user, **serializer.validated_data)
+            if isinstance(request.successful_authenticator, SessionAuthentication):
+                remember_time_zone(request, request.user)  # the pages of this session show the new zone
+        current = selectors.user_settings_get(user=request.user)
+        return Response(MySettingsSerializer(current).data)
 
 
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):

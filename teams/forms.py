@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from accountteam import bounds
-from accountteam.calendar import validate_time_zone
 from accountteam.forms import ListFiltersForm
 
 from .models import Membership, Person
+from .time_zones import clean_time_zone
 
 
 class AccountSearchForm(ListFiltersForm):
@@ -89,8 +89,10 @@ class SettingsForm(forms.Form):
         """The kinds ticked, across the groups."""
         return {kind for number in range(len(self.notice_groups)) for kind in self.cleaned_data[f"notices_{number}"]}
 
+    def muted_notices(self) -> list[str]:
+        """The kinds offered and left unticked: what ``user_settings_update`` takes as muted."""
+        wanted = self.wanted_notices()
+        return [kind for group in self.notice_groups for kind in group.kinds if kind not in wanted]
+
     def clean_time_zone(self):
-        value = self.cleaned_data["time_zone"].strip()
-        if value and not validate_time_zone(value):
-            raise forms.ValidationError(f"{value!r} is not a time zone name such as America/Denver.")
-        return value
+        return clean_time_zone(self.cleaned_data["time_zone"])

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accountteam.clock import carrier_today
+from accountteam.models import UserSettings
+from accountteam.notifications import MutableNotices, mutable_notices_for
 
 from .models import Account, Assignment, Company, Membership, Person, Role
 from .rules import AvailabilityNow, availability_now
@@ -250,3 +252,36 @@ def user_can_manage_company_users(*, user, company: Company) -> bool:
     if staff_person(user) is not None:
         return Company.objects.visible_to(user).filter(pk=company.pk).exists()
     return Membership.objects.filter(user=user, company=company, can_manage_users=True).exists()
+
+
+# --- A user's own settings ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MySettings:
+    """A user's settings as the settings page and ``GET me/settings/`` show them."""
+
+    time_zone: str  # empty: the default (a staff member's calendar zone, else the portal's)
+    notify_by_email: bool
+    notify_in_app: bool
+    muted_notices: list[str]  # the kinds offered that the user muted, in the order offered
+    notice_groups: list[MutableNotices]  # what the user may mute (none for staff)
+
+    @property
+    def notice_kinds(self) -> list[dict[str, str]]:
+        return [{"kind": kind, "label": label} for group in self.notice_groups for kind, label in group.kinds.items()]
+
+
+def user_settings_get(*, user) -> MySettings:
+    """``user``'s own settings, the defaults when they never saved any: reading stores nothing.
+    Muted kinds of groups no longer offered to them stay stored but are not shown."""
+    prefs = UserSettings.objects.filter(user=user).first() or UserSettings(user=user)
+    groups = mutable_notices_for(user)
+    muted = set(prefs.muted_notices or [])
+    return MySettings(
+        time_zone=prefs.time_zone,
+        notify_by_email=prefs.notify_by_email,
+        notify_in_app=prefs.notify_in_app,
+        muted_notices=[kind for group in groups for kind in group.kinds if kind in muted],
+        notice_groups=groups,
+    )

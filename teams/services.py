@@ -15,11 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accountteam import bounds, notifications
+from accountteam.models import UserSettings
 from accountteam.notifications import Notice
 
 from .models import Account, Assignment, Company, Invitation, Membership, Person, Role
 from .rules import IN_OFFICE, OUT_OF_OFFICE, periods_overlap
+from .scoping import staff_person
 from .selectors import user_can_manage_company_users
+from .time_zones import clean_time_zone
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -336,6 +339,59 @@ def person_set_availability(
     person.backup = backup
     person.save(update_fields=["availability", "availability_from", "availability_until", "backup"])
     return person
+
+
+# --- A user's own settings ---------------------------------------------------------------------
+
+# More kinds than any user is offered (escalations offer nine), few enough to bound a request.
+MUTED_NOTICES_MAX = 50
+
+
+@transaction.atomic
+def user_settings_update(
+    *,
+    user,
+    time_zone: str | None = None,
+    notify_by_email: bool | None = None,
+    notify_in_app: bool | None = None,
+    muted_notices: list[str] | None = None,
+) -> UserSettings:
+    """Any signed-in user changes their own settings: the settings page and ``PATCH``/``PUT
+    me/settings/``. A field left ``None`` stays as it is; the row is made on the first change.
+
+    ``time_zone``: an IANA name, empty for the default. ``muted_notices``: the kinds the user does
+    not want among those offered to them (``notifications.mutable_notices_for``, the page's
+    boxes); kinds muted before in groups no longer offered to them are kept. Raises
+    ``ValidationError`` under the field: an unknown time zone, a kind not offered to the user, a
+    staff member muting any (they get no customer notices), more than ``MUTED_NOTICES_MAX``."""
+    errors = {}
+    if time_zone is not None:
+        try:
+            time_zone = clean_time_zone(time_zone)
+        except ValidationError as exc:
+            errors["time_zone"] = exc.messages
+    groups = notifications.mutable_notices_for(user) if muted_notices is not None else []
+    offered = [kind for group in groups for kind in group.kinds]
+    if muted_notices:
+        unknown = [kind for kind in dict.fromkeys(muted_notices) if kind not in offered]
+        if len(muted_notices) > MUTED_NOTICES_MAX:
+            errors["muted_notices"] = [f"At most {MUTED_NOTICES_MAX} kinds."]
+        elif staff_person(user) is not None:
+            errors["muted_notices"] = ["Staff do not receive customer notices."]
+        elif unknown:
+            errors["muted_notices"] = [f"Not a notice you can mute: {', '.join(unknown)}."]
+    if errors:
+        raise ValidationError(errors)
+    prefs, _ = UserSettings.objects.select_for_update().get_or_create(user=user)
+    changes = {"time_zone": time_zone, "notify_by_email": notify_by_email, "notify_in_app": notify_in_app}
+    for name, value in changes.items():
+        if value is not None:
+            setattr(prefs, name, value)
+    if muted_notices is not None:
+        wanted = set(offered) - set(muted_notices)
+        prefs.muted_notices = notifications.muted_after(prefs.muted_notices, offered=groups, wanted=wanted)
+    prefs.save()
+    return prefs
 
 
 def availability_expire(*, now: dt.datetime | None = None) -> int:

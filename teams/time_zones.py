@@ -4,14 +4,28 @@ calendar zone, else the portal default). Resolved at sign-in and kept in the ses
 import zoneinfo
 
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils import timezone
 
+from accountteam.calendar import validate_time_zone
 from accountteam.models import UserSettings
 
 from .scoping import staff_person
 
 SESSION_KEY = "time_zone"
+TIME_ZONE_MAX_LENGTH = UserSettings._meta.get_field("time_zone").max_length
+
+
+def clean_time_zone(value: str) -> str:
+    """``value`` as a user's time zone setting: an IANA name, or empty for the default. The one
+    check of the settings page's form and of ``user_settings_update`` (the API's)."""
+    value = (value or "").strip()
+    if len(value) > TIME_ZONE_MAX_LENGTH:
+        raise ValidationError(f"A time zone name has at most {TIME_ZONE_MAX_LENGTH} characters.", code="max_length")
+    if value and not validate_time_zone(value):
+        raise ValidationError(f"{value!r} is not a time zone name such as America/Denver.", code="invalid")
+    return value
 
 
 def time_zone_for(user) -> str:

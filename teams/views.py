@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.forms import add_service_errors
-from accountteam.notifications import mutable_notices_for, muted_after, user_settings
 
 from . import selectors, services
 from .forms import (
@@ -195,25 +194,31 @@ def my_availability(request):
 
 @login_required
 def my_settings(request):
-    prefs = user_settings(request.user)
-    # The notices apps above offer to mute (escalations: the customer's notices).
-    groups = mutable_notices_for(request.user)
+    current = selectors.user_settings_get(user=request.user)
     form = SettingsForm(
         request.POST or None,
         initial={
-            "time_zone": prefs.time_zone,
-            "notify_by_email": prefs.notify_by_email,
-            "notify_in_app": prefs.notify_in_app,
+            "time_zone": current.time_zone,
+            "notify_by_email": current.notify_by_email,
+            "notify_in_app": current.notify_in_app,
         },
-        notice_groups=groups,
-        muted=prefs.muted_notices or [],
+        # The notices apps above offer to mute (escalations: the customer's notices).
+        notice_groups=current.notice_groups,
+        muted=current.muted_notices,
     )
     if request.method == "POST" and form.is_valid():
-        for name in ("time_zone", "notify_by_email", "notify_in_app"):
-            setattr(prefs, name, form.cleaned_data[name])
-        prefs.muted_notices = muted_after(prefs.muted_notices, offered=groups, wanted=form.wanted_notices())
-        prefs.save()
-        remember_time_zone(request, request.user)
-        messages.success(request, "Your settings are saved.")
-        return redirect("my_settings")
+        try:
+            services.user_settings_update(
+                user=request.user,
+                time_zone=form.cleaned_data["time_zone"],
+                notify_by_email=form.cleaned_data["notify_by_email"],
+                notify_in_app=form.cleaned_data["notify_in_app"],
+                muted_notices=form.muted_notices(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            remember_time_zone(request, request.user)
+            messages.success(request, "Your settings are saved.")
+            return redirect("my_settings")
     return render(request, "notifications/settings.html", {"form": form})

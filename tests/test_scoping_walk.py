@@ -301,6 +301,7 @@ CUSTOMER_WRITES = {
     "api_token": "signing in for a token: the body is the credentials",
     "api_tokens_list": "anyone signed in makes their own API tokens",
     "api_token_detail": "and revokes their own",
+    "api:me-settings": "anyone signed in changes their own settings",
     "api:escalation-list": "customers raise escalations",
     "api:escalation-comment": "and comment on their items",
     "api:escalation-escalate": "and take them to the director (staff escalate too)",
