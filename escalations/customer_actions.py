@@ -18,14 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountteam import notifications
+from accountteam.clock import carrier_today
 from teams.models import Membership, Person
 from teams.scoping import display_name, staff_person
 
 from . import reopening, rules
 from .customer_notices import local_time
-from .models import Escalation, Event
+from .models import RAISED_ELSEWHERE, Escalation, Event
 from .notices import describe, item_notice
-from .services import _check_text, _escalate, _grace, _locked, _quoted, _save, _tell
+from .services import _check_text, _escalate, _grace, _locked, _quoted, _save, _tell, assignee_for
 
 # Where the item's frozen policy has no row any more (or never had one), the warning falls at
 # this share of the interval, as the guidelines' default.
@@ -61,6 +62,9 @@ def _refusal(user, item: Escalation, action: str, membership: Membership | None)
         return CUSTOMERS_ONLY
     if membership is None:
         return NO_RIGHT
+    if action in ("cancel", "reopen") and item.category in RAISED_ELSEWHERE:
+        # A post-mortem's tracking item follows its post-mortem (request, decline, publish).
+        return "This item tracks a post-mortem request: it follows the post-mortem, on the post-mortem's page."
     if action == "cancel" and item.raised_by_id != user.pk:
         return RAISER_ONLY
     return None
@@ -122,10 +126,11 @@ def customer_options(*, user, escalation: Escalation, now: dt.datetime | None = 
             business_days=settings.ESCALATION_REOPEN_BUSINESS_DAYS,
         )
         reopen_until = closes if now <= closes else None
+    tracked_elsewhere = item.category in RAISED_ELSEWHERE
     return CustomerOptions(
         escalate=director is not None,
-        cancel=item.is_open and item.raised_by_id == user.pk,
-        reopen=reopen_until is not None,
+        cancel=item.is_open and item.raised_by_id == user.pk and not tracked_elsewhere,
+        reopen=reopen_until is not None and not tracked_elsewhere,
         director=director,
         reopen_until=reopen_until,
     )
@@ -190,9 +195,11 @@ def escalation_customer_cancel(*, actor, escalation: Escalation, reason: str, no
 
 
 def frozen_interval(item: Escalation) -> rules.Interval:
-    """The interval the item was given when it arrived (``policy_*``), with its policy's warning
-    share where the policy still exists."""
-    warn_percent = item.policy.warn_percent if item.policy is not None else DEFAULT_WARN_PERCENT
+    """The interval the item was given when it arrived (``policy_*``, its warning share included;
+    items stored before the share was frozen take the default)."""
+    warn_percent = item.policy_warn_percent if item.policy_warn_percent is not None else DEFAULT_WARN_PERCENT
+    if item.policy_target:
+        warn_percent = None  # a range: its lower bound is the warning
     return rules.Interval(
         mode=item.policy_mode,
         target=item.policy_target,
@@ -229,6 +236,15 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
     if not reopening.reopen_window_open(resolved_at=item.resolved_at, now=now, calendar=calendar, business_days=days):
         closes = reopening.reopen_closes_at(resolved_at=item.resolved_at, calendar=calendar, business_days=days)
         raise rules.TransitionError(_window_closed(days, closes))
+    if not item.assignee.is_active:
+        # Whoever had it has left: it goes to whoever answers it on the account now.
+        assignment = assignee_for(
+            account=item.account, category=item.category, on=carrier_today(now), topic=item.topic
+        )
+        if assignment is None:
+            raise ValidationError({"reason": "Nobody is assigned to this account now; call the support line."})
+        item.assignee, item.assignee_role = assignment.person, assignment.role
+        calendar = item.assignee.calendar_spec
 
     deadlines = rules.response_deadlines(
         received_at=now, interval=frozen_interval(item), calendar=calendar, grace=_grace()

@@ -263,6 +263,7 @@ class Escalation(models.Model):
     policy_target = models.PositiveIntegerField(null=True, blank=True)
     policy_due = models.PositiveIntegerField(null=True, blank=True)
     policy_unit = models.CharField(max_length=10, choices=ResponsePolicy.Unit.choices, blank=True)
+    policy_warn_percent = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Response deadlines (moved out by time spent waiting on the customer).
     target_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])

@@ -20,6 +20,7 @@ from accountteam.queueing import enqueue_on_commit
 from dossiers import services as dossier_services
 from dossiers.models import Meeting
 from dossiers.tasks import send_meeting_invitation
+from teams.models import Membership
 from teams.scoping import display_name, staff_person
 
 from . import rules
@@ -70,7 +71,10 @@ def _guest(item: Escalation) -> list[str] | None:
     """[name, email] of the customer user who raised the item, when they have an e-mail address
     (staff who logged a customer's request are attendees' colleagues, not guests)."""
     raiser = item.raised_by
-    if raiser is None or not raiser.email or staff_person(raiser) is not None:
+    if raiser is None or not raiser.email or not raiser.is_active or staff_person(raiser) is not None:
+        return None
+    # Only while they may still see the item (a membership of its company with the escalation right).
+    if not Membership.objects.filter(user=raiser, company_id=item.company_id, can_escalate=True).exists():
         return None
     return [display_name(raiser), raiser.email]
 

@@ -102,6 +102,9 @@ def timeline(*, user, escalation: Escalation) -> list[Event]:
     for event in events.filter(internal=False):
         if "customer_text" in event.data:
             event.comment = event.data["customer_text"]
+            # A change of hands reads as the portal's: who moved it (the previous holder, often)
+            # is the staff's to know.
+            event.actor, event.actor_id, event.actor_name = None, None, ""
         event.data = {k: v for k, v in event.data.items() if k in CUSTOMER_EVENT_DATA}
         event.line = event_line(event, staff=False)
         shown.append(event)

@@ -113,14 +113,33 @@ def _require_staff(user) -> Person:
     return person
 
 
+def _require_answerable(item: Escalation, *, acknowledging: bool = False) -> None:
+    """A requested call or meeting is answered by scheduling it, and a new complaint by setting its
+    target date (acknowledging it with one): recording a response does not stop those clocks."""
+    if item.first_response_at is not None:
+        return
+    if item.policy_mode == "scheduled" and item.meeting_id is None:
+        raise rules.TransitionError(
+            f"A {item.get_channel_display().lower()} request is answered by scheduling it: use Schedule."
+        )
+    if item.policy_mode == "manager_sets" and not acknowledging:
+        raise rules.TransitionError(
+            "Set the complaint's target date first: acknowledge it with the date by which the customer will "
+            "have an answer."
+        )
+
+
 def _move(item: Escalation, person: Person, now: dt.datetime) -> Person:
     """Give the item to ``person``, carrying the business time left on each open deadline over
     onto their calendar; a promised follow-up keeps its day, on the new calendar. Returns the
     previous assignee."""
     previous, old, new = item.assignee, item.assignee.calendar_spec, person.calendar_spec
+    # While the item waits on the customer its clock stopped when the wait began: the time left
+    # then is what moves (resuming adds the wait, counted on the new calendar).
+    since = item.paused_at or now
     for field in ("target_at", "due_at", "auto_escalate_at"):
         if item.first_response_at is None:
-            setattr(item, field, rules.carry_over(getattr(item, field), now=now, old=old, new=new))
+            setattr(item, field, rules.carry_over(getattr(item, field), now=since, old=old, new=new))
     if item.follow_up_on and item.follow_up_done_at is None and item.meeting_id is None and not item.paused_at:
         target, due = rules.follow_up_deadlines(day=item.follow_up_on, calendar=new)
         if due > now:
@@ -326,6 +345,7 @@ def escalation_create(
         policy_target=interval.target,
         policy_due=interval.due,
         policy_unit=interval.unit,
+        policy_warn_percent=interval.warn_percent,
         target_at=deadlines.target_at,
         due_at=deadlines.due_at,
         auto_escalate_at=deadlines.auto_escalate_at,
@@ -462,10 +482,7 @@ def escalation_acknowledge(
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, "acknowledge")
-    if item.channel in rules.SCHEDULED_CHANNELS and item.meeting_id is None and item.policy_mode == "scheduled":
-        raise rules.TransitionError(
-            f"A {item.get_channel_display().lower()} request is answered by scheduling it: use Schedule."
-        )
+    _require_answerable(item, acknowledging=True)
     _promise(item, follow_up_on, now)
     _save(
         item,
@@ -524,6 +541,7 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
     _require_staff(actor)
     item = _locked(escalation)
     item.status = rules.next_status(item.status, "respond")
+    _require_answerable(item)
     item.first_response_at = item.first_response_at or now
     if item.follow_up_due_at and item.follow_up_done_at is None:
         item.follow_up_done_at = now

@@ -243,7 +243,7 @@ def test_a_reopened_item_is_answered_like_a_new_one(tenant, manager, carla, item
     assert kinds(item) == ["raised", "resolved", "reopened", "acknowledged"]
 
 
-def test_reopening_keeps_the_level_and_uses_the_policys_warning_share_now(tenant, manager, carla, director):
+def test_reopening_keeps_the_level_and_the_warning_share_the_item_arrived_with(tenant, manager, carla, director):
     item = raise_item(tenant, at=TUE_10, channel="email", category="delayed_order")
     services.escalation_escalate(actor=manager, escalation=item, reason="VIP", now=TUE_10 + MIN)
     resolved(item, director.user, TUE_10 + 2 * MIN)
@@ -252,11 +252,12 @@ def test_reopening_keeps_the_level_and_uses_the_policys_warning_share_now(tenant
     item = customer_actions.escalation_reopen(actor=carla, escalation=item, reason="Not fixed", now=now)
     assert (item.level, item.assignee) == (2, director)
     assert utc(item.due_at) == utc(denver(2026, 1, 14, 12, 0))
-    # Half of the 9 business hours from Tue 12:00 (the policy now warns at 50%).
-    assert utc(item.target_at) == utc(denver(2026, 1, 13, 16, 30))
+    # 75% of the 9 business hours from Tue 12:00, as frozen on arrival (the policy's 50% since is for
+    # new items): 5 h Tuesday, 1 h 45 Wednesday.
+    assert utc(item.target_at) == utc(denver(2026, 1, 14, 9, 45))
 
 
-def test_reopening_an_item_whose_policy_is_gone_warns_at_75_percent(tenant, manager, carla):
+def test_reopening_an_item_whose_policy_row_is_gone_keeps_its_frozen_share(tenant, manager, carla):
     item = raise_item(tenant, at=TUE_10, channel="email", category="delayed_order")
     resolved(item, manager, TUE_10 + MIN)
     Escalation.objects.filter(pk=item.pk).update(policy=None)

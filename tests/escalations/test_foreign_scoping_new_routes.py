@@ -1,5 +1,5 @@
-"""Probe (expected to pass): a customer of company A gets 404 on company B's item through every new
-endpoint and page, whatever the body."""
+"""A customer of company A gets 404 on company B's item through every route of the escalation loop
+(follow, unfollow, reopen, escalate, cancel, schedule, reschedule, timeline), whatever the body."""
 
 import pytest
 
@@ -13,7 +13,9 @@ TUE_10 = denver(2026, 1, 13, 10, 0)
 clock = clock_at(TUE_10, autouse=True)
 
 
-@pytest.mark.parametrize("action", ["follow", "unfollow", "reopen", "escalate", "cancel", "schedule", "reschedule", "timeline"])
+@pytest.mark.parametrize(
+    "action", ["follow", "unfollow", "reopen", "escalate", "cancel", "schedule", "reschedule", "timeline"]
+)
 def test_api_foreign_item_is_404(tenant, foreign, action):
     item = raise_item(foreign, at=TUE_10)
     services.escalation_resolve(actor=foreign.manager_user, escalation=item, now=TUE_10)

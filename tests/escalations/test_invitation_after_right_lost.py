@@ -1,8 +1,5 @@
-"""scheduling._guest invites the raiser by e-mail whatever their standing now: a customer user who
-lost the escalation right (or left the company, or was deactivated) after raising a call is still
-e-mailed the meeting's invitation (subject, time, dial-in) when staff schedule it, and the other
-followers' notice names them as invited. ``customer_notices.followers`` re-checks the right; the
-invitation does not."""
+"""A call's invitation goes to its raiser only while they may still see the item: not after they
+lost the escalation right, left the company or were deactivated (as ``customer_notices.followers``)."""
 
 import datetime as dt
 
@@ -26,8 +23,13 @@ def call(tenant):
     tenant.user.email = "hana@home.example"
     tenant.user.save()
     return raise_item(
-        tenant, at=TUE_10, channel="conference_call", category="outage", subject="Outage review",
-        requested_start=THU_10, requested_minutes=60,
+        tenant,
+        at=TUE_10,
+        channel="conference_call",
+        category="outage",
+        subject="Outage review",
+        requested_start=THU_10,
+        requested_minutes=60,
     )
 
 
@@ -43,7 +45,11 @@ def test_a_raiser_who_lost_access_is_not_emailed_the_invitation(tenant, call, ma
         tenant.user.save()
 
     scheduling.escalation_schedule(
-        actor=manager, escalation=call, starts_at=THU_10, duration_minutes=60, location="Bridge 555-0100, code 4471",
+        actor=manager,
+        escalation=call,
+        starts_at=THU_10,
+        duration_minutes=60,
+        location="Bridge 555-0100, code 4471",
         now=TUE_10 + dt.timedelta(minutes=5),
     )
 

@@ -1,6 +1,5 @@
-"""customer_actions.frozen_interval reads ``warn_percent`` from the live ResponsePolicy row: a reopen
-after someone edits the policy warns at the new share, although the item's interval is "frozen"
-(style.md §6: editing the policy later changes new items, not running ones)."""
+"""A reopened item keeps the warning share it arrived with: editing the policy afterwards changes new
+items only (the policy is frozen onto the item)."""
 
 import datetime as dt
 

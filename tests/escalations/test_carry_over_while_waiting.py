@@ -1,7 +1,4 @@
-"""services._move carries deadlines over from ``now`` even while the item waits on the customer
-(its clock stopped at ``paused_at``); escalation_resume then shifts them by the pause measured on the
-*new* calendar from ``paused_at``. Across two calendars the item loses the business time between the
-pause and the move, and a deadline whose instant passed during the wait comes back already overdue.
+"""A waiting item moved to another calendar keeps the time it had left when its clock stopped.
 
 Raised Tue 13 Jan 2026 10:00 MST (pager, in office: due 10:30), waiting from 10:05 (25 business
 minutes left), moved to a London manager (08:00-17:00 GMT; closed from 10:00 MST), resumed Wed 14
@@ -36,7 +33,9 @@ def londoner(db):
 def _waiting_item(tenant, manager):
     item = raise_item(tenant, at=denver(2026, 1, 13, 10, 0))
     assert utc(item.due_at) == utc(denver(2026, 1, 13, 10, 30))
-    services.escalation_wait(actor=manager, escalation=item, comment="Need the circuit id", now=denver(2026, 1, 13, 10, 5))
+    services.escalation_wait(
+        actor=manager, escalation=item, comment="Need the circuit id", now=denver(2026, 1, 13, 10, 5)
+    )
     return item
 
 
