@@ -144,12 +144,12 @@ def test_the_services_refusals_are_400s_with_field_messages(director_client, ten
 
 
 def test_an_account_not_held_by_the_outgoing_person_is_a_400_naming_it(tenant, incoming, role, admin):
-    elsewhere = AccountFactory(number="9876-0001")
+    elsewhere = AccountFactory(number="EL-9876-0001")
 
     response = post(login(admin.user), API, start_body(tenant, incoming, accounts=[elsewhere.pk]))
 
     assert response.status_code == 400
-    assert response.json() == {"accounts": ["Home Manager does not hold Service Manager on 9876-0001."]}
+    assert response.json() == {"accounts": ["Home Manager does not hold Service Manager on EL-9876-0001."]}
     assert not Handoff.objects.exists()
 
 
@@ -205,11 +205,12 @@ def three(tenant, director, incoming, role, handoff):
     for code in ("profile-contacts", "objectives", "network"):
         services.handoff_item_complete(actor=incoming.user, handoff=handoff, item=item(handoff, code))
     completed = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
-                              accounts=[second_account(tenant, role, "9101-0001")], effective_date=dt.date(2026, 3, 2))
+                              accounts=[second_account(tenant, role, "HT-9101-0001")],
+                              effective_date=dt.date(2026, 3, 2))
     ready_to_complete(completed, actor=director.user)
     services.handoff_complete(actor=director.user, handoff=completed)
     cancelled = start_handoff(actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role,
-                              accounts=[second_account(tenant, role, "9102-0001")])
+                              accounts=[second_account(tenant, role, "HT-9102-0001")])
     services.handoff_cancel(actor=director.user, handoff=cancelled, reason="Postponed.")
     return {"open": handoff, "completed": completed, "cancelled": cancelled}
 
@@ -249,7 +250,7 @@ def test_the_list_searches_people_accounts_and_companies(director_client, three,
 
     assert set(ids(director_client.get(API, {"status": "all", "q": "ivan"}))) == everything
     assert set(ids(director_client.get(API, {"status": "all", "q": "home manager"}))) == everything
-    assert ids(director_client.get(API, {"status": "all", "q": "9101"})) == [three["completed"].pk]
+    assert ids(director_client.get(API, {"status": "all", "q": "HT-9101"})) == [three["completed"].pk]
     assert ids(director_client.get(API, {"status": "all", "q": tenant.account.number})) == [three["open"].pk]
     assert set(ids(director_client.get(API, {"status": "all", "q": "Home Telecom"}))) == everything
     assert ids(director_client.get(API, {"status": "all", "q": "Nobody Such"})) == []

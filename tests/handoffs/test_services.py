@@ -663,7 +663,7 @@ def test_a_completion_with_a_conflicting_assignment_rolls_back_entirely(
 ):
     # On the second account Home Manager leaves at the end of June and Tara Third is already
     # booked from July: Ivan's open-ended assignment from 16 March would overlap hers.
-    second = held_account(tenant.manager, role, company=tenant.company, number="9999-0001",
+    second = held_account(tenant.manager, role, company=tenant.company, number="HT-9999-0001",
                           end_date=dt.date(2026, 6, 30))
     AssignmentFactory(account=second, role=role, person=PersonFactory(name="Tara Third"),
                       start_date=dt.date(2026, 7, 1))
@@ -678,7 +678,8 @@ def test_a_completion_with_a_conflicting_assignment_rolls_back_entirely(
     assert stored_state(handoff) == before
 
     assert caught.value.messages == [
-        "9999-0001: Service Manager on 9999-0001 is held by Tara Third from 2026-07-01; end that assignment first."
+        "HT-9999-0001: Service Manager on HT-9999-0001 is held by Tara Third from 2026-07-01; "
+        "end that assignment first."
     ]
     handoff.refresh_from_db()
     assert handoff.status == "open" and handoff.completed_at is None
