@@ -1,3 +1,6 @@
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -21,7 +24,19 @@ def _test_settings(settings, tmp_path):
     # Rate limits count in the cache: start every test from an empty one.
     if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    elif worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        # Each pytest-xdist process has its own Redis database, so one's FLUSHDB and rate-limit
+        # counters never reach the other: CACHE_URL's database for gw0, the next one for gw1.
+        default = settings.CACHES["default"]
+        settings.CACHES = {"default": default | {"LOCATION": worker_database(default["LOCATION"], worker)}}
     cache.clear()
+
+
+def worker_database(url: str, worker: str) -> str:
+    """``redis://host:port/1`` for worker ``gw2`` is ``redis://host:port/3``."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + int(worker.removeprefix('gw'))}"))
 
 
 @pytest.fixture
