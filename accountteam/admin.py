@@ -3,15 +3,34 @@ from django.db import models
 
 from .bounds import validate_date
 from .models import ApiToken, Notification, UserSettings
+from .notifications import kind_label
+
+
+class KindFilter(admin.SimpleListFilter):
+    """Notices by kind, under the kinds' names (the column holds their codes)."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.get_queryset(request).order_by("kind").values_list("kind", flat=True).distinct()
+        return [(kind, kind_label(kind)) for kind in kinds]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "kind", "recipient", "email", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind", "in_app", "email_due"]
+    list_display = ["subject", "kind_name", "recipient", "email", "created_at", "read_at", "emailed_at"]
+    list_filter = [KindFilter, "in_app", "email_due"]
     search_fields = ["subject", "email", "recipient__username", "key"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="kind", ordering="kind")
+    def kind_name(self, notice) -> str:
+        return kind_label(notice.kind)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # The portal writes these times itself; a hand edit stays within the bounds too.

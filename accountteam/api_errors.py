@@ -13,10 +13,12 @@ routes nowhere under ``/api/`` answers the same 404 (``not_found``), and ids rou
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.template import TemplateDoesNotExist, loader
 from django.views import defaults
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -196,3 +198,21 @@ def not_found(request, exception):
         # its boundary); that leaves the form empty, so the page renders the second time.
         return defaults.page_not_found(request, exception)
 
+
+
+def server_error(request):
+    """``handler500``: the API's JSON under ``/api/``, otherwise the portal's own page. Rendered from
+    settings alone, without the request's context processors or the database: either may be what
+    failed."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    try:
+        template = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
+    except TemplateDoesNotExist:
+        return defaults.server_error(request)
+    context = {
+        "carrier_name": settings.CARRIER_NAME,
+        "carrier_support_phone": settings.CARRIER_SUPPORT_PHONE,
+        "carrier_repair_phone": settings.CARRIER_REPAIR_PHONE,
+    }
+    return HttpResponseServerError(template.render(context))

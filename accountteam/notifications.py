@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from . import bounds
 from .models import Notification, UserSettings
 from .queueing import enqueue_on_commit
@@ -91,6 +93,14 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
 
 
+def notice_mark_read(*, notice: Notification, now=None) -> None:
+    """The recipient opened ``notice``: it is read from now on (the bell counts one fewer). Opening
+    it again keeps the first time it was read. The caller has checked that it is theirs."""
+    if notice.read_at is None:
+        notice.read_at = now or timezone.now()
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
+
+
 # --- Notices a user may mute ------------------------------------------------------------------------
 
 
@@ -124,6 +134,11 @@ def mutable_notices_register(group: MutableNotices) -> None:
 def mutable_notices_for(user) -> list[MutableNotices]:
     """The groups offered to ``user`` on their settings page."""
     return [group for group in _MUTABLE if group.offered_to(user)]
+
+
+def kind_label(kind: str) -> str:
+    """A notice's kind in words for the back office: "team_change" → "Team change"."""
+    return (kind or "").replace("_", " ").replace("-", " ").capitalize()
 
 
 def muted_after(muted: list[str], *, offered: list[MutableNotices], wanted: set[str]) -> list[str]:

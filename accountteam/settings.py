@@ -203,6 +203,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{CARRIER_NAME}] "
+# allauth's messages and e-mails name the person as colleagues know them, not by their username.
+ACCOUNT_USER_DISPLAY = "teams.scoping.display_name"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

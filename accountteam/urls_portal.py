@@ -7,6 +7,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("me/tokens/", views.api_tokens, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -10,9 +10,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from . import tokens
+from . import notifications, tokens
 from .forms import ApiTokenForm
 from .models import Notification
 
@@ -21,7 +22,24 @@ from .models import Notification
 def notification_list(request):
     items = Notification.objects.filter(recipient=request.user, in_app=True).order_by("-created_at")
     page = Paginator(items, 25).get_page(request.GET.get("page"))
+    for notice in page:
+        # The list quotes each notice; the page it links to has the whole text.
+        notice.excerpt = notifications.excerpt(notice.body)
     return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def notification_open(request, pk):
+    """Open one of the user's notices (the link in the list): it is read now, so the bell's count
+    drops, and the browser goes on to the page it is about. Someone else's notice is a 404; only a
+    relative address on this site is followed (anything else lands back on the list)."""
+    notice = get_object_or_404(Notification.objects.filter(recipient=request.user, in_app=True), pk=pk)
+    notifications.notice_mark_read(notice=notice)
+    url = notice.url
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return redirect(url)
+    return redirect("notification_list")
 
 
 @login_required

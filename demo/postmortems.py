@@ -1,5 +1,9 @@
 """Demo post-mortems for `seed_demo`: one published (with a preventive action still open) and one
-just requested, shorter than the threshold. Idempotent by ticket number."""
+just requested, shorter than the threshold. Idempotent by ticket number.
+
+The published one's story is told in the demo's zone (the portal's default, where the demo users
+are): the outage starts at 06:10 local time nine days ago and lasts 11 h 20 min, and its summary is
+written from those instants, so the summary and the event's times on the page always agree."""
 
 from __future__ import annotations
 
@@ -9,9 +13,29 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from postmortems import services
+from postmortems import rules, services
 from postmortems.models import PostMortem
 from teams.models import Account, Person
+
+OUTAGE_STARTS = dt.time(6, 10)  # local time in the demo's zone
+OUTAGE_LASTS = dt.timedelta(hours=11, minutes=20)
+
+
+def _local(instant: dt.datetime, zone) -> str:
+    """'06:10 MST on Tuesday 3 March' in ``zone``."""
+    at = instant.astimezone(zone)
+    return f"{at:%H:%M} {at.tzname()} on {at:%A} {at.day} {at:%B}"
+
+
+def outage_summary(start: dt.datetime, end: dt.datetime, zone) -> str:
+    """TR-88214's summary, from its event's start and end as the demo's zone reads them."""
+    local_end = end.astimezone(zone)
+    same_day = local_end.date() == start.astimezone(zone).date()
+    restored = f"{local_end:%H:%M} {local_end.tzname()}" if same_day else _local(end, zone)
+    return (
+        f"DS3 101 and its protect path failed together at {_local(start, zone)} and were restored at "
+        f"{restored}, {rules.format_duration(end - start)} later."
+    )
 
 
 @transaction.atomic
@@ -22,28 +46,37 @@ def seed_demo_postmortems() -> int:
     if account is None or manager is None or len(users) < 2:
         return 0
     now = timezone.now()
+    zone = timezone.get_default_timezone()
     created = 0
     if not PostMortem.objects.filter(ticket_number="TR-88214").exists():
-        start = now - dt.timedelta(days=9, hours=3)
+        day = timezone.localdate(now, zone) - dt.timedelta(days=9)
+        start = dt.datetime.combine(day, OUTAGE_STARTS, tzinfo=zone)
+        end = start + OUTAGE_LASTS
+        # Requested the next morning; the service manager accepts it two hours later (a first
+        # response the compliance report can measure, not one at the instant of the request).
+        requested = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(9, 40), tzinfo=zone)
+        accepted = requested + dt.timedelta(hours=2, minutes=5)
         pm = services.postmortem_request(
             actor=users["clec.user"], account=account, ticket_number="TR-88214", circuit_id="DS3 DNVRCO-BLDRCO 101",
-            event_start=start, event_end=start + dt.timedelta(hours=11, minutes=20),
-            impact="All voice and data to the Boulder collocation down for 11 hours; 1,900 end users affected.",
+            event_start=start, event_end=end,
+            impact=f"All voice and data to the Boulder collocation down for {rules.format_duration(end - start)}; "
+                   "1,900 end users affected.",
             questions="Why did the protect path not take over? What stops this from happening again?",
-            now=start + dt.timedelta(days=1),
+            now=requested,
         )
         actor = users["service.manager"]
-        services.postmortem_accept(actor=actor, postmortem=pm, complexity="medium", now=start + dt.timedelta(days=1))
+        services.postmortem_accept(actor=actor, postmortem=pm, complexity="medium", now=accepted)
         for offset, source, text in [
             (dt.timedelta(minutes=0), "noc", "Loss of signal alarms on DS3 101 and its protect path."),
             (dt.timedelta(minutes=25), "repair_centre", "Trouble report opened; technician dispatched to Boulder CO."),
             (dt.timedelta(hours=3), "field", "Fibre sheath cut found at a road crossing; both paths share the duct."),
-            (dt.timedelta(hours=11, minutes=20), "repair_centre", "Splicing complete; circuit tested clean."),
+            (OUTAGE_LASTS, "repair_centre", "Splicing complete; circuit tested clean."),
         ]:
-            services.postmortem_note_add(actor=actor, postmortem=pm, at=start + offset, source=source, text=text)
+            services.postmortem_note_add(actor=actor, postmortem=pm, at=start + offset, source=source, text=text,
+                                         now=accepted)
         services.postmortem_analysis_update(
             actor=actor, postmortem=pm,
-            summary="DS3 101 and its protect path failed together at 06:10 and were restored at 17:30.",
+            summary=outage_summary(start, end, zone),
             root_cause="A contractor's directional drill cut the fibre duct at the Arapahoe Road crossing. "
                        "The working and protect paths ran in the same duct for 300 m, so both failed.",
             restoration="The repair centre spliced 96 fibres on site and moved the protect path to a "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
-from . import services
+from . import rules, services
 from .models import AccountProfile, Amendment, CalendarFeed, Change, Contact, DossierFile, Meeting, Proposal
 
 
@@ -111,15 +111,32 @@ class DossierFileAdmin(RecordedAdmin):
     list_select_related = ["account__company", "added_by"]
 
 
+class PartFilter(admin.SimpleListFilter):
+    """The history by part, under the parts' names (the column holds their codes)."""
+
+    title = "part"
+    parameter_name = "part"
+
+    def lookups(self, request, model_admin):
+        return list(rules.PART_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(part=self.value()) if self.value() else queryset
+
+
 @admin.register(Change)
 class ChangeAdmin(admin.ModelAdmin):
     """The history: read-only, and never deleted by hand."""
 
-    list_display = ["at", "account", "part", "action", "label", "actor", "internal"]
-    list_filter = ["part", "action", "internal"]
+    list_display = ["at", "account", "part_name", "action", "label", "actor", "internal"]
+    list_filter = [PartFilter, "action", "internal"]
     search_fields = ["label", "account__number", "account__company__name", "actor__username"]
     list_select_related = ["account__company", "actor"]
     date_hierarchy = "at"
+
+    @admin.display(description="part", ordering="part")
+    def part_name(self, change) -> str:
+        return change.part_label
 
     def has_add_permission(self, request):
         return False

@@ -23,6 +23,8 @@ from accountteam.uploads import validate_upload
 from teams.models import Account, Person
 from teams.scoping import staff_person, team_visible_account_ids
 
+from . import rules
+
 
 class DossierQuerySet(models.QuerySet):
     """Rows that belong to an account through an ``account`` foreign key."""
@@ -290,7 +292,11 @@ class Change(models.Model):
         indexes = [models.Index(fields=["account", "-at"])]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.part} {self.label}"
+        return f"{self.get_action_display()} {rules.part_label(self.part).lower()} “{self.label}”"
+
+    @property
+    def part_label(self) -> str:
+        return rules.part_label(self.part)
 
 
 class CalendarFeed(models.Model):

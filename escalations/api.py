@@ -379,6 +379,16 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
     def resolve(self, request, pk=None):
         return self._simple(services.escalation_resolve)
 
+    @extend_schema(request=None, **_ACTION_DOC)
+    @action(detail=True, methods=["post"], url_path="undo-resolve", permission_classes=STAFF_WRITES)
+    def undo_resolve(self, request, pk=None):
+        """Undo your own resolution of the item within 10 minutes of it (staff): it is open again
+        with the status it had, its deadlines as the clock stood, and a public "resumed" event on
+        the timeline; the customer gets no notice. Someone else's resolution, an item that is not
+        resolved, or once 10 minutes have passed, answers 409. No body."""
+        item = self.get_object()
+        return self.detail_response(services.escalation_undo_resolve(actor=request.user, escalation=item))
+
     @extend_schema(request=EscalationCancelSerializer, **_ACTION_DOC)
     @action(detail=True, methods=["post"], permission_classes=STAFF_OR_CUSTOMER_ACTION)
     def cancel(self, request, pk=None):

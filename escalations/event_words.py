@@ -91,6 +91,8 @@ def event_line(event, *, staff: bool) -> str:
         if data.get("rescheduled_from"):
             return f"Moved by {actor} to {when}"
         return f"Scheduled by {actor} for {when}"
+    if kind == "resumed" and data.get("undone") == "resolved":
+        return f"Resolution undone by {actor}; the item is open again"
     if kind == "resumed":
         return f"Resumed by {actor}; the clock runs again"
     if kind == "comment":

@@ -134,8 +134,11 @@ class ResponsePolicy(models.Model):
 
     def __str__(self):
         who = self.company.name if self.company_id else "Carrier"
+        # Labels, never codes: the back office and its history read this.
         channel = self.get_channel_display() if self.channel else "any channel"
-        return f"{who}: {channel}, {self.category or 'any category'}, {self.availability or 'either'}"
+        category = self.get_category_display() if self.category else "any category"
+        availability = self.get_availability_display().lower() if self.availability else "in office or not"
+        return f"{who}: {channel}, {category}, {availability}"
 
     def interval(self) -> rules.Interval:
         return rules.Interval(
@@ -181,7 +184,10 @@ class RoutingRule(models.Model):
     def __str__(self):
         who = self.company.name if self.company_id else "Carrier"
         topic = f" ({self.get_topic_display()})" if self.topic else ""
-        return f"{who}: {self.get_category_display()}{topic} → {self.roles}"
+        # The roles in words without a query (an admin list shows many rules): "service manager,
+        # then duty manager".
+        roles = ", then ".join(code.replace("-", " ") for code in self.role_codes)
+        return f"{who}: {self.get_category_display()}{topic} → {roles}"
 
     @property
     def role_codes(self) -> tuple[str, ...]:

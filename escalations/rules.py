@@ -376,3 +376,47 @@ def time_left_words(deadline: dt.datetime | None, now: dt.datetime) -> str:
     else:
         text = "under a minute"
     return f"{text} left" if seconds > 0 else f"overdue by {text}"
+
+
+# --- Undoing a resolution (the queue's Undo) ----------------------------------------------------
+
+# How long the person who resolved an item may take it back (a slip of the finger in the queue).
+UNDO_RESOLVE_WINDOW = dt.timedelta(minutes=10)
+
+
+def undo_resolve_refusal(
+    *,
+    status: str,
+    resolved_at: dt.datetime | None,
+    resolved_by_id,
+    actor_id,
+    now: dt.datetime,
+    tracks_postmortem: bool = False,
+) -> str:
+    """Why ``actor_id`` may not undo the item's resolution at ``now``, in a sentence; '' when they
+    may: only a resolved item, resolved by them less than ``UNDO_RESOLVE_WINDOW`` ago, and not a
+    post-mortem's tracking item (publishing or declining the post-mortem resolves it)."""
+    if status != RESOLVED or resolved_at is None:
+        return f"Only a resolved item can have its resolution undone; this one is {status.replace('_', ' ')}."
+    if tracks_postmortem:
+        return "A post-mortem's tracking item follows its post-mortem: its resolution cannot be undone here."
+    if resolved_by_id is None or resolved_by_id != actor_id:
+        return "Only the person who resolved the item can undo the resolution."
+    if now - resolved_at >= UNDO_RESOLVE_WINDOW:
+        minutes = int(UNDO_RESOLVE_WINDOW.total_seconds() // 60)
+        return (
+            f"A resolution can be undone within {minutes} minutes only; this item was resolved longer ago."
+        )
+    return ""
+
+
+def status_before_resolution(*, answered: bool, responded: bool, waiting: bool) -> str:
+    """The status an item had when it was resolved, from what its row and timeline still show:
+    waiting on the customer (its status before the wait is still stored), else new while
+    unanswered, in progress once a response was recorded, acknowledged when it was answered by
+    an acknowledgement (or a scheduled meeting) only."""
+    if waiting:
+        return WAITING
+    if not answered:
+        return NEW
+    return IN_PROGRESS if responded else ACKNOWLEDGED

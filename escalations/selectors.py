@@ -85,7 +85,10 @@ def escalation_get(*, user, pk) -> Escalation:
 
 # What of an event's data a customer reads (the rest, e.g. who had the item before, is the staff's).
 # A scheduled call or meeting: when, how long and where, and the time it was moved from.
-CUSTOMER_EVENT_DATA = ("to", "level", "follow_up_on", "starts_at", "minutes", "location", "rescheduled_from")
+# An undone resolution says so ("undone").
+CUSTOMER_EVENT_DATA = (
+    "to", "level", "follow_up_on", "starts_at", "minutes", "location", "rescheduled_from", "undone",
+)
 
 
 def timeline(*, user, escalation: Escalation) -> list[Event]:
@@ -229,3 +232,17 @@ def queue_counts(*, user, filters: dict | None = None, now=None) -> dict[str, in
         all=Count("pk"), **{state: Count("pk", filter=Q(queue_state=state)) for state in rules.QUEUE_STATES}
     )
     return counts
+
+
+def queue_due_counts(*, user, due_before, now=None) -> dict[str, int]:
+    """For the home page, in one query: the caller's queue items due before ``due_before`` and not
+    overdue yet (their clock runs: waiting on the customer is not due), and the queue's items at
+    the director's level (``/queue/?level=2``)."""
+    items = queue_base(user=user, now=now)
+    return items.aggregate(
+        due_today=Count(
+            "pk",
+            filter=Q(queue_state__in=[rules.ON_TRACK, rules.AT_RISK], next_deadline_at__lt=due_before),
+        ),
+        escalated=Count("pk", filter=Q(level=rules.MAX_LEVEL)),
+    )

@@ -23,7 +23,7 @@ from teams.selectors import RAISE_RIGHTS, raisable_accounts
 from . import rules
 from .customer_notices import day_words, notify_customers
 from .handovers import items_handed_over
-from .models import Escalation, Event, ResponsePolicy, RoutingRule
+from .models import Category, Escalation, Event, ResponsePolicy, RoutingRule
 from .notices import describe, item_notice
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -902,3 +902,43 @@ def escalations_bulk_act(*, actor, escalations: list[Escalation], action: str, *
         transaction.set_rollback(True)
         raise ValidationError(problems)
     return done
+
+
+# --- Undoing a resolution (the queue) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_undo_resolve(*, actor, escalation: Escalation, now=None) -> Escalation:
+    """Staff take back their own resolution within ``rules.UNDO_RESOLVE_WINDOW`` (the queue's
+    Undo): the item is open again with the status it had (``rules.status_before_resolution``;
+    waiting on the customer again when it was resolved while waiting, its clock stopped since the
+    wait began), the resolution time cleared and the deadlines it still has rescheduled. The
+    timeline says so in a public "resumed" event; the customer gets no notice. TransitionError when
+    the item is not resolved, someone else resolved it, or the window has passed."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    resolution = Event.objects.filter(escalation=item, kind=Event.Kind.RESOLVED).order_by("-at", "-pk").first()
+    refusal = rules.undo_resolve_refusal(
+        status=item.status,
+        resolved_at=item.resolved_at,
+        resolved_by_id=resolution.actor_id if resolution else None,
+        actor_id=actor.pk,
+        now=now,
+        tracks_postmortem=item.category == Category.POSTMORTEM,
+    )
+    if refusal:
+        raise rules.TransitionError(refusal)
+    waiting = bool(item.status_before_wait)  # resolving does not clear it; resuming does
+    answered = item.first_response_at is not None
+    responded = answered and (
+        Event.objects.filter(escalation=item, kind=Event.Kind.RESPONDED, at__gte=item.first_response_at).exists()
+    )
+    item.status = rules.status_before_resolution(answered=answered, responded=responded, waiting=waiting)
+    if waiting:
+        began = Event.objects.filter(escalation=item, kind=Event.Kind.WAITING).order_by("-at", "-pk").first()
+        item.paused_at = began.at if began else item.resolved_at
+    # Points that fell due while it was resolved are the sweep's to handle from the resolution on.
+    item.next_action_at, item.resolved_at = item.resolved_at, None
+    _save(item, now, actor=actor, kind=Event.Kind.RESUMED, comment="Resolution undone.", undone="resolved")
+    return item

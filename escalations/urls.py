@@ -19,5 +19,7 @@ urlpatterns = [
     path("escalations/<int:pk>/<slug:action>/", views.escalation_action, name="escalation_action"),
     path("queue/", views.queue, name="queue"),
     path("queue/bulk/", views.queue_bulk, name="queue_bulk"),
+    # Before the actions' catch-all, which would take "panel" for an action.
+    path("queue/<int:pk>/panel/", views.queue_panel, name="queue_panel"),
     path("queue/<int:pk>/<slug:action>/", views.queue_action, name="queue_action"),
 ]

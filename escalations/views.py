@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.forms import add_service_errors
 from teams.models import Company, Person
@@ -295,7 +296,18 @@ def _require_staff_page(request):
     return person
 
 
-def _queue_context(request, filters, *, notice="", error=""):
+def _queue_people(request, *, also_not=None):
+    """Whom the queue offers to take items over: the active people the caller sees, never the
+    caller (nor ``also_not``: a single item's current assignee)."""
+    me = staff_person(request.user)
+    return (
+        Person.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .exclude(pk__in=[pk for pk in (me.pk if me else None, also_not) if pk is not None])
+    )
+
+
+def _queue_context(request, filters, *, notice="", error="", selected=()):
     now = timezone.now()
     items = selectors.queue_list(user=request.user, filters=filters, now=now)
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -307,13 +319,15 @@ def _queue_context(request, filters, *, notice="", error=""):
         "counts": selectors.queue_counts(user=request.user, filters=filters, now=now),
         "query": urlencode(params),
         "query_without_state": urlencode({k: v for k, v in params.items() if k != "state"}),
-        "people": Person.objects.visible_to(request.user).filter(is_active=True).only("pk", "name"),
+        "people": _queue_people(request).only("pk", "name"),
         "statuses": Status.choices,
         "channels": Channel.choices,
         "categories": Category.choices,
         "companies": Company.objects.visible_to(request.user).only("pk", "name"),
         "notice": notice,
         "error": error,
+        # After a refused bulk action the rows stay ticked, to correct and send again.
+        "selected": {str(pk) for pk in selected},
         "tabs": QUEUE_TABS,
     }
 
@@ -326,6 +340,9 @@ QUEUE_TABS = (
     ("on_track", "On track"),
     ("paused", "Waiting on customer"),
 )
+# The forms the side panel can open on (a row's menu names one: ``?act=reassign``).
+PANEL_FORMS = ("acknowledge", "respond", "reassign", "escalate", "comment")
+UNDO_RESOLVE = "undo-resolve"
 
 
 @login_required
@@ -340,55 +357,119 @@ def queue(request):
     return render(request, "escalations/queue.html", context)
 
 
+def _panel_context(request, item, *, now, act: str = "") -> dict:
+    """The side panel of one item: its facts, its place in my queue (or not), the actions its status
+    allows, the timeline, and the Undo of my own resolution while it may be taken back."""
+    events = selectors.timeline(user=request.user, escalation=item)
+    resolution = next((e for e in reversed(events) if e.kind == "resolved"), None)
+    undo_refusal = rules.undo_resolve_refusal(
+        status=item.status,
+        resolved_at=item.resolved_at,
+        resolved_by_id=resolution.actor_id if resolution else None,
+        actor_id=request.user.pk,
+        now=now,
+        tracks_postmortem=item.category == Category.POSTMORTEM,
+    )
+    return {
+        "item": item,
+        "row": selectors.queue_list(user=request.user, now=now).filter(pk=item.pk).first(),
+        "events": events,
+        "now": now,
+        "act": act if act in PANEL_FORMS else "",
+        "people": _queue_people(request, also_not=item.assignee_id).only("pk", "name", "title"),
+        "follow_up_required": rules.follow_up_required(item.channel, item.category),
+        "scheduled_channel": item.channel in rules.SCHEDULED_CHANNELS,
+        "undo_until": None if undo_refusal else item.resolved_at + rules.UNDO_RESOLVE_WINDOW,
+    }
+
+
+@login_required
+@require_GET
+def queue_panel(request, pk: int):
+    """The side panel of the queue: one item with its timeline and its action forms (htmx); without
+    script, the same on a page of its own."""
+    _require_staff_page(request)
+    item = selectors.escalation_get(user=request.user, pk=pk)
+    context = _panel_context(request, item, now=timezone.now(), act=request.GET.get("act", ""))
+    if request.htmx:
+        return render(request, "escalations/partials/_item_panel.html", context)
+    return render(request, "escalations/queue_item.html", context)
+
+
+def _queue_act(request, item, action: str) -> tuple[str, str]:
+    """Run one action of the queue on ``item``: (the sentence saying what was done, the refusal)."""
+    if action == UNDO_RESOLVE:
+        try:
+            services.escalation_undo_resolve(actor=request.user, escalation=item)
+        except rules.TransitionError as exc:
+            return "", str(exc)
+        return f"Escalation #{item.pk} is open again; its resolution was undone.", ""
+    people = _queue_people(request, also_not=item.assignee_id)
+    form = ActionForm(request.POST, action=action, people=people)
+    if not form.is_valid():
+        return "", form.error_text()
+    # A note added from the queue is the staff's own (the item page offers the choice).
+    extra = {"internal": True} if action == "comment" else {}
+    try:
+        done = ACTIONS[action](actor=request.user, escalation=item, **(form.service_kwargs() | extra))
+    except rules.TransitionError as exc:
+        return "", str(exc)
+    except ValidationError as exc:
+        return "", " ".join(exc.messages)
+    return _done_words(action, done, item=item, internal=action == "comment"), ""
+
+
 @login_required
 @require_POST
 def queue_action(request, pk: int, action: str):
-    """An action on one row, in place: answers the row again (or a note that it left the queue)."""
+    """An action on one item of the queue. From a row's menu (or its key) it answers the row again
+    (or a note that it left the queue) with the sentence in the queue's feedback line; from the side
+    panel, the panel with the sentence, and the row out of band; from the feedback line's Undo, the
+    line, and the queue refreshes. Without script: the message, on the item's panel page."""
     _require_staff_page(request)
     item = selectors.escalation_get(user=request.user, pk=pk)
-    service = ACTIONS.get(action)
-    if service is None:
+    if action not in ACTIONS and action != UNDO_RESOLVE:
         raise Http404("No such action.")
-    if action in ("reassign", "escalate"):
-        raise Http404("Use the item page or the bulk bar.")
-    form = _action_form(request, action)
-    error, done = "", None
-    if not form.is_valid():
-        error = form.error_text()
-    else:
-        # A note added from the queue is the staff's own (the item page offers the choice).
-        extra = {"internal": True} if action == "comment" else {}
-        try:
-            done = service(actor=request.user, escalation=item, **(form.service_kwargs() | extra))
-        except (rules.TransitionError, ValidationError) as exc:
-            error = str(exc) if isinstance(exc, rules.TransitionError) else " ".join(exc.messages)
+    done, error = _queue_act(request, item, action)
+    # Resolved by me just now: the sentence offers to take it back.
+    feedback = {"done": done, "error": error, "undo": item.pk if action == "resolve" and not error else None}
     now = timezone.now()
+    if not request.htmx:
+        (messages.error if error else messages.success)(request, error or done)
+        return redirect("queue_panel", pk=pk)
+    target = request.htmx.target
+    if target == "queue-feedback":
+        response = render(request, "escalations/partials/_queue_feedback.html", feedback)
+        response["HX-Trigger"] = "queue-changed"
+        return response
     row = selectors.queue_list(user=request.user, now=now).filter(pk=pk).first()
-    return render(
-        request,
-        "escalations/partials/_queue_row.html",
-        {
-            "item": row,
-            "gone": item if row is None else None,
-            "now": now,
-            "error": error,
-            "done": "" if error else _done_words(action, done, item=item, internal=action == "comment"),
-        },
-    )
+    rows = {"row": row, "gone": item if row is None else None}
+    if target == "queue-panel":
+        try:
+            item = selectors.escalation_get(user=request.user, pk=pk)
+            context = _panel_context(request, item, now=now)
+        except Http404:  # handed to someone whose items I do not see (a colleague's, while covering)
+            context = {"gone_from_view": item, "now": now}
+        return render(request, "escalations/partials/_item_panel.html", context | rows | feedback | {"oob_row": True})
+    return render(request, "escalations/partials/_queue_row_result.html", {"now": now} | rows | feedback)
 
 
 @login_required
 @require_POST
 def queue_bulk(request):
-    """Acknowledge or reassign the selected rows in one transaction."""
+    """Acknowledge or reassign the selected rows in one transaction. A refusal is said once, above
+    the list, naming the items; the rows stay ticked."""
     _require_staff_page(request)
     filters = {k: request.POST.get(k, "").strip() for k in selectors.QUEUE_FILTERS if request.POST.get(k)}
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     items = list(selectors.escalation_list(user=request.user).filter(pk__in=ids))
     action = request.POST.get("action", "")
-    form = _action_form(request, action, bulk=True)
+    form = ActionForm(request.POST, action=action, people=_queue_people(request), bulk=True)
+    if not form.is_valid() and not request.htmx:
+        messages.error(request, form.error_text())
+        return redirect(reverse("queue") + (f"?{urlencode(filters)}" if filters else ""))
     if not form.is_valid():
-        context = _queue_context(request, filters, error=form.error_text())
+        context = _queue_context(request, filters, error=form.error_text(), selected=ids)
         return render(request, "escalations/partials/_queue_body.html", context)
     kwargs = form.service_kwargs()
     notice = error = ""
@@ -398,9 +479,11 @@ def queue_bulk(request):
         error = "Nothing was changed. " + " ".join(exc.messages)
     else:
         notice = _bulk_done_words(action, done)
-    return render(
-        request, "escalations/partials/_queue_body.html", _queue_context(request, filters, notice=notice, error=error)
-    )
+    if not request.htmx:  # without script: the sentence on the queue again
+        (messages.error if error else messages.success)(request, error or notice)
+        return redirect(reverse("queue") + (f"?{urlencode(filters)}" if filters else ""))
+    context = _queue_context(request, filters, notice=notice, error=error, selected=ids if error else ())
+    return render(request, "escalations/partials/_queue_body.html", context)
 
 
 @login_required

@@ -6,14 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from dossiers.models import Meeting
 from teams.models import Person
 from teams.scoping import directs, staff_person
 
-from .models import ChecklistItem, Handoff, HandoffAccount
+from .models import ChecklistItem, Handoff, HandoffAccount, HandoffEvent
 from .rules import Progress
 
 
@@ -44,14 +44,21 @@ def handoff_list(*, user, status: str | None = Handoff.Status.OPEN, query: str =
 
 def handoff_get(*, user, pk, lock: bool = False) -> Handoff:
     """One handoff with its accounts and checklists prefetched; absent or not yours is a 404."""
-    items = ChecklistItem.objects.select_related("done_by", "meeting").order_by("sort_order", "pk")
+    items = ChecklistItem.objects.select_related("done_by__staff_profile", "meeting").order_by("sort_order", "pk")
     accounts = HandoffAccount.objects.select_related("account__company", "ending", "starting").prefetch_related(
         Prefetch("items", queryset=items)
     )
     return get_object_or_404(
         Handoff.objects.visible_to(user)
-        .select_related("role", "outgoing__reports_to", "incoming", "director", "started_by", "confirmed_by")
-        .prefetch_related(Prefetch("accounts", queryset=accounts), "events__actor"),
+        .select_related(
+            "role", "outgoing__reports_to", "incoming", "director", "started_by__staff_profile",
+            "confirmed_by__staff_profile",
+        )
+        .prefetch_related(
+            Prefetch("accounts", queryset=accounts),
+            # People by name on the page (``person_name``): their staff profile comes with them.
+            Prefetch("events", queryset=HandoffEvent.objects.select_related("actor__staff_profile")),
+        ),
         pk=pk,
     )
 
@@ -100,6 +107,29 @@ def team_changes(account_ids) -> dict[int, list[TeamChange]]:
             TeamChange(row.account_id, h.role.name, h.incoming.name, h.outgoing.name, h.effective_date)
         )
     return changes
+
+
+def handoff_home_counts(*, user, today: dt.date) -> dict[str, int]:
+    """For the home page, in one query: open handoffs the caller gives, receives or started, and
+    those they started that look ready to complete (confirmed, the effective date reached, every
+    checklist item done). Completing checks the open work again; this count does not."""
+    person = staff_person(user)
+    if person is None:
+        return {"open": 0, "ready": 0}
+    unchecked = ChecklistItem.objects.filter(handoff_account__handoff=OuterRef("pk"), done_at__isnull=True)
+    rows = (
+        Handoff.objects.visible_to(user)
+        .open()
+        .filter(Q(outgoing=person) | Q(incoming=person) | Q(started_by=user))
+        .annotate(unchecked=Exists(unchecked))
+    )
+    return rows.aggregate(
+        open=Count("pk"),
+        ready=Count(
+            "pk",
+            filter=Q(started_by=user, confirmed_at__isnull=False, effective_date__lte=today, unchecked=False),
+        ),
+    )
 
 
 # --- Permissions ----------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 """HTML pages for handoffs: the list for directors, the start form, and the handoff page with its
-checklists, open work, introduction meeting, confirmation and completion."""
+checklists, open work, introduction meeting, confirmation and completion.
+
+Every action on the handoff page answers with a redirect to the page (Post/Redirect/Get), refused
+or not: a refused form comes back filled in with its errors beside its fields, a refused completion
+with what stands in the way beside the button, anything else as a message. A reload never sends
+the action again."""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accountteam.clock import carrier_today
-from accountteam.forms import add_service_errors
+from accountteam.forms import add_service_errors, refusal_keep, refusal_take
 from teams.scoping import staff_person
 
 from . import selectors, services
@@ -72,11 +78,24 @@ def handoff_start(request):
     return render(request, "handoffs/start.html", {"form": form})
 
 
+def _page(pk: int) -> str:
+    """The key under which a refused form of handoff ``pk`` waits for its page (``refusal_keep``)."""
+    return f"handoff:{pk}"
+
+
+def _back(request, pk: int, anchor: str = "", *, forms: dict | None = None, **shown):
+    """Post/Redirect/Get: back to the handoff page (at ``anchor``), with a refused form as it was
+    filled in and anything else the page shows about the refusal."""
+    if forms or shown:
+        refusal_keep(request, _page(pk), forms=forms, **shown)
+    return redirect(reverse("handoff_detail", args=[pk]) + (f"#{anchor}" if anchor else ""))
+
+
 @login_required
-def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
+def handoff_detail(request, pk: int):
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
-    forms = forms or {}
+    refused = refusal_take(request, _page(pk))
     meetings = selectors.evidence_meetings(handoff)  # one query for every account of the handoff
     accounts = []
     for row in handoff.accounts.all():
@@ -92,15 +111,17 @@ def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
                         and selectors.can_act_as(request.user, handoff, i.owner),
                         "can_reopen": handoff.is_open and i.is_done and i.step != Step.TRANSFER
                         and selectors.can_act_as(request.user, handoff, i.owner),
-                        "form": forms.get(("item", i.pk))
+                        "form": refused.form(f"item{i.pk}", ItemForm, prefix=f"item{i.pk}",
+                                             meetings=meetings[row.account_id])
                         or ItemForm(prefix=f"item{i.pk}", meetings=meetings[row.account_id]),
                     }
                     for i in items
                 ],
                 "progress": selectors.progress(items),
                 "intro_form": None if intro_done or not handoff.is_open else (
-                    forms.get(("intro", row.account_id)) or IntroductionForm(account=row.account,
-                                                                              prefix=f"intro{row.account_id}")
+                    refused.form(f"intro{row.account_id}", IntroductionForm, account=row.account,
+                                 prefix=f"intro{row.account_id}")
+                    or IntroductionForm(account=row.account, prefix=f"intro{row.account_id}")
                 ),
             }
         )
@@ -113,25 +134,34 @@ def handoff_detail(request, pk: int, *, forms=None, blockers=None, status=200):
         "can_transfer": selectors.can_act_as(request.user, handoff, Owner.OUTGOING),
         "can_confirm": selectors.can_act_as(request.user, handoff, Owner.INCOMING),
         "is_incoming": staff_person(request.user).pk == handoff.incoming_id,
-        "blockers": blockers,
-        "cancel_form": forms.get("cancel") or CancelForm(),
+        "blockers": refused.shown.get("blockers"),
+        "cancel_form": refused.form("cancel", CancelForm) or CancelForm(),
     }
-    return render(request, "handoffs/detail.html", context, status=status)
+    return render(request, "handoffs/detail.html", context)
 
 
-def _run(request, pk, service, success: str, **kwargs):
-    """Call a service for the handoff page; errors re-render the page with the problem shown."""
+def _run(request, pk, service, success: str, *, form=None, key: str = "", anchor: str = "", **kwargs):
+    """Call a service for the handoff page, then back to the page (Post/Redirect/Get), refused or
+    not: a refusal's reason beside the form that was sent (``form``, kept under ``key`` and shown at
+    ``anchor``), else as a message; a refused completion lists what stands in the way."""
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     try:
         result = service(actor=request.user, handoff=handoff, **kwargs)
     except HandoffConflict as exc:
         messages.error(request, str(exc))
-        return handoff_detail(request, pk, blockers=exc.blockers, status=409)
-    except (ValidationError, PermissionDenied) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text or "You may not do this.")
-        return handoff_detail(request, pk, status=400 if isinstance(exc, ValidationError) else 403)
+        if exc.blockers:
+            return _back(request, pk, "finish-h", blockers=exc.blockers)
+        return _back(request, pk, anchor)
+    except ValidationError as exc:
+        if form is not None:
+            add_service_errors(form, exc)
+            return _back(request, pk, anchor, forms={key: form})
+        messages.error(request, " ".join(exc.messages))
+        return _back(request, pk, anchor)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "You may not do this.")
+        return _back(request, pk, anchor)
     messages.success(request, success.format(result=result))
     return redirect("handoff_detail", pk)
 
@@ -143,10 +173,14 @@ def item_complete(request, pk: int, item_id: int):
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     item = selectors.item_get(handoff=handoff, item_id=item_id)
     meetings = selectors.evidence_meetings(handoff)[item.handoff_account.account_id]
-    form = ItemForm(request.POST, request.FILES, prefix=f"item{item.pk}", meetings=meetings)
+    key = f"item{item.pk}"
+    form = ItemForm(request.POST, request.FILES, prefix=key, meetings=meetings)
     if not form.is_valid():
-        return handoff_detail(request, pk, forms={("item", item.pk): form}, status=400)
-    return _run(request, pk, services.handoff_item_complete, f"“{item.title}” done.", item=item, **form.cleaned_data)
+        return _back(request, pk, f"item-{item.pk}", forms={key: form})
+    return _run(
+        request, pk, services.handoff_item_complete, f"“{item.title}” done.", form=form, key=key,
+        anchor=f"item-{item.pk}", item=item, **form.cleaned_data,
+    )
 
 
 @login_required
@@ -155,7 +189,9 @@ def item_reopen(request, pk: int, item_id: int):
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     item = selectors.item_get(handoff=handoff, item_id=item_id)
-    return _run(request, pk, services.handoff_item_reopen, f"“{item.title}” reopened.", item=item)
+    return _run(
+        request, pk, services.handoff_item_reopen, f"“{item.title}” reopened.", anchor=f"item-{item.pk}", item=item
+    )
 
 
 @login_required
@@ -163,7 +199,7 @@ def item_reopen(request, pk: int, item_id: int):
 def transfer(request, pk: int):
     return _run(
         request, pk, services.handoff_transfer_open_items,
-        "Transferred {result[escalations]} escalation(s) and {result[proposals]} proposal(s).",
+        "Transferred {result[escalations]} escalation(s) and {result[proposals]} proposal(s).", anchor="work-h",
     )
 
 
@@ -175,28 +211,32 @@ def introduction(request, pk: int, account_id: int):
     row = next((r for r in handoff.accounts.all() if r.account_id == account_id), None)
     if row is None:
         raise Http404
-    form = IntroductionForm(request.POST, account=row.account, prefix=f"intro{account_id}")
+    key = f"intro{account_id}"
+    form = IntroductionForm(request.POST, account=row.account, prefix=key)
     if not form.is_valid():
-        return handoff_detail(request, pk, forms={("intro", account_id): form}, status=400)
+        return _back(request, pk, f"intro-{account_id}", forms={key: form})
     data = form.cleaned_data
     return _run(
         request, pk, services.handoff_schedule_introduction,
         "Introduction scheduled; the invitation is on its way to everyone invited.",
-        account=row.account, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"],
-        location=data["location"], contacts=list(data["contacts"]) or None,
+        form=form, key=key, anchor=f"intro-{account_id}", account=row.account, starts_at=data["starts_at"],
+        duration_minutes=data["duration_minutes"], location=data["location"], contacts=list(data["contacts"]) or None,
     )
 
 
 @login_required
 @require_POST
 def confirm(request, pk: int):
-    return _run(request, pk, services.handoff_confirm, "Confirmed.")
+    return _run(request, pk, services.handoff_confirm, "Confirmed.", anchor="finish-h")
 
 
 @login_required
 @require_POST
 def complete(request, pk: int):
-    return _run(request, pk, services.handoff_complete, "Handoff completed: the new assignments are in place.")
+    return _run(
+        request, pk, services.handoff_complete, "Handoff completed: the new assignments are in place.",
+        anchor="finish-h",
+    )
 
 
 @login_required
@@ -205,5 +245,9 @@ def cancel(request, pk: int):
     _require_staff(request)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        return handoff_detail(request, pk, forms={"cancel": form}, status=400)
-    return _run(request, pk, services.handoff_cancel, "Handoff cancelled.", reason=form.cleaned_data["reason"])
+        selectors.handoff_get(user=request.user, pk=pk)  # not yours: 404, before anything is kept
+        return _back(request, pk, "cancel", forms={"cancel": form})
+    return _run(
+        request, pk, services.handoff_cancel, "Handoff cancelled.", form=form, key="cancel", anchor="cancel",
+        reason=form.cleaned_data["reason"],
+    )

@@ -24,6 +24,8 @@ router.register("postmortems", postmortems_api.PostMortemViewSet, basename="post
 
 # A URL that routes nowhere: the API's JSON 404 under /api/, the page elsewhere.
 handler404 = "accountteam.api_errors.not_found"
+# The portal's own error page (or the API's JSON), rendered from settings only: no database.
+handler500 = "accountteam.api_errors.server_error"
 
 admin.site.site_header = "Account Team Portal back office"
 admin.site.site_title = "Account Team Portal"

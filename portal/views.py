@@ -1,15 +1,20 @@
 """The pages that compose the floors below: the home page and the account page show the
 team (teams), the response guidelines (escalations) and any handoff in progress (handoffs,
-through the team's change sources)."""
+through the team's change sources). The home page also says what needs the person now
+(``selectors``): for staff, counts that link into the queue, the handoffs, the post-mortems and
+the director's review; for customers, their open items with the next promised date."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from escalations.selectors import contact_reasons, guidelines_for, routing_rows
 from teams import selectors as team_selectors
 from teams.scoping import staff_person
+
+from . import selectors
 
 
 def _with_contact_reasons(teams, company) -> None:
@@ -33,10 +38,17 @@ def home(request):
         mine = team_selectors.account_list(user=request.user).filter(
             pk__in=person.assignments.current().values("account_id")
         )
-        return render(request, "teams/staff_home.html", {"my_accounts": mine[:50], "person": person})
+        summary = selectors.staff_summary(user=request.user, person=person)
+        return render(
+            request, "teams/staff_home.html", {"my_accounts": mine[:50], "person": person, "summary": summary}
+        )
     membership = request.membership
     if membership is None:
         return render(request, "teams/no_company.html")
+    # Items need the escalation right (``Escalation.objects.visible_to``), the team the view-team one.
+    open_items = None
+    if membership.can_escalate:
+        open_items = selectors.customer_open_items(user=request.user, company=membership.company, now=timezone.now())
     teams = []
     if membership.can_view_team:
         accounts = team_selectors.account_list(user=request.user, company=membership.company)
@@ -45,7 +57,12 @@ def home(request):
     return render(
         request,
         "teams/customer_home.html",
-        {"membership": membership, "teams": teams, "guidelines": guidelines_for(membership.company)},
+        {
+            "membership": membership,
+            "teams": teams,
+            "guidelines": guidelines_for(membership.company),
+            "open_items": open_items,
+        },
     )
 
 

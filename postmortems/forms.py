@@ -44,7 +44,7 @@ class PostMortemFiltersForm(ListFiltersForm):
 
 class AcceptForm(forms.Form):
     complexity = forms.ChoiceField(choices=Complexity.choices, initial=Complexity.MEDIUM)
-    comment = _text(bounds.COMMENT, 2, required=False, label="Comment to the customer (optional)")
+    comment = _text(bounds.COMMENT, 2, required=False, label="Comment to the customer")
 
 
 class DeclineForm(forms.Form):

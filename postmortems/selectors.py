@@ -4,7 +4,7 @@ customers never receive the draft: only published versions."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -39,16 +39,21 @@ def postmortem_list(*, user, status: str = "", query: str = "", company=None, ov
 
 def postmortem_get(*, user, pk) -> PostMortem:
     """One post-mortem with notes, actions and versions prefetched (customers: no internal notes)."""
-    notes = Note.objects.select_related("author").order_by("at", "pk")
+    # People by name on the page (``person_name``): their staff profile comes with them.
+    notes = Note.objects.select_related("author__staff_profile").order_by("at", "pk")
     if staff_person(user) is None:
         notes = notes.filter(internal=False)
     return get_object_or_404(
         PostMortem.objects.visible_to(user)
-        .select_related("account", "company", "manager__reports_to", "manager__calendar", "tracking", "requested_by")
+        .select_related(
+            "account", "company", "manager__reports_to", "manager__calendar", "tracking", "requested_by__staff_profile"
+        )
         .prefetch_related(
             Prefetch("notes", queryset=notes),
             Prefetch("actions", queryset=PreventiveAction.objects.select_related("owner").order_by("due_on", "pk")),
-            Prefetch("versions", queryset=Version.objects.select_related("published_by").order_by("-number")),
+            Prefetch(
+                "versions", queryset=Version.objects.select_related("published_by__staff_profile").order_by("-number")
+            ),
         ),
         pk=pk,
     )
@@ -73,6 +78,25 @@ def open_for_people(person_ids):
         .select_related("account", "company", "manager", "tracking")
         # Not yet accepted (no due date) after the dated ones, on SQLite as on PostgreSQL.
         .order_by(F("due_on").asc(nulls_last=True), "requested_at")
+    )
+
+
+def postmortem_home_counts(*, user) -> dict:
+    """For the home page, in one query: the caller's open post-mortems (they are the manager) with
+    the nearest due date (None while none is accepted), and the post-mortems of the people they
+    direct (two levels down) that wait in review."""
+    person = staff_person(user)
+    if person is None:
+        return {"mine": 0, "next_due": None, "to_review": 0}
+    mine = Q(manager=person)
+    to_review = (
+        Q(status=Status.IN_REVIEW)
+        & (Q(manager__reports_to=person) | Q(manager__reports_to__reports_to=person))
+        & ~Q(manager=person)
+    )
+    rows = PostMortem.objects.visible_to(user).open().filter(mine | to_review)
+    return rows.aggregate(
+        mine=Count("pk", filter=mine), next_due=Min("due_on", filter=mine), to_review=Count("pk", filter=to_review)
     )
 
 

@@ -4,8 +4,11 @@ carrier's staff), published versions and their PDF.
 
 Same services and selectors as the API: forms validate, services decide. Every page starts from
 ``selectors.postmortem_get`` (scoped), so "not yours" and "does not exist" are the same 404.
-Refusals re-render the page: 400 for bad input (the missing sections on publish), 409 for an
-action the state does not allow, 403 for an action the user may not take.
+Every action of the workspace answers with a redirect to the post-mortem page (Post/Redirect/Get),
+refused or not, so a reload never sends it again: a refused form comes back as it was filled in
+with its errors beside its fields, the sections a draft lacks beside the publish button, an action
+the state or the user's rights do not allow as a message. The request form, on its own page,
+shows its errors there (400).
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accountteam.forms import add_service_errors
+from accountteam.forms import Refusal, add_service_errors, refusal_keep, refusal_take
 from escalations.rules import TransitionError
 from teams.models import Person
 from teams.scoping import staff_person
@@ -144,7 +148,7 @@ def _published(pm: PostMortem, version) -> dict:
     }
 
 
-def _workspace(request, pm: PostMortem, forms: dict) -> dict:
+def _workspace(request, pm: PostMortem, refused: Refusal) -> dict:
     """What the staff see and may do on the page (customers get none of it)."""
     person = staff_person(request.user)
     can_work = selectors.can_work(request.user, pm)
@@ -156,7 +160,8 @@ def _workspace(request, pm: PostMortem, forms: dict) -> dict:
     def form(key, form_class, **kwargs):
         if key not in allowed:
             return None
-        return forms.get(key) or form_class(auto_id=f"{key}-%s", **kwargs)
+        kwargs["auto_id"] = f"{key}-%s"
+        return refused.form(key, form_class, **kwargs) or form_class(**kwargs)
 
     context = {
         "can_work": can_work,
@@ -192,8 +197,14 @@ def _workspace(request, pm: PostMortem, forms: dict) -> dict:
     }
 
 
-def _detail(request, pk, *, forms=None, status=200, missing=None):
+def _page(pk: int) -> str:
+    """The key under which a refused form of post-mortem ``pk`` waits for its page (``refusal_keep``)."""
+    return f"postmortem:{pk}"
+
+
+def _detail(request, pk):
     pm = selectors.postmortem_get(user=request.user, pk=pk)
+    refused = refusal_take(request, _page(pk))
     staff = staff_person(request.user) is not None
     versions = list(pm.versions.all())
     tracking = pm.tracking
@@ -207,11 +218,12 @@ def _detail(request, pk, *, forms=None, status=200, missing=None):
         "overdue": tracking.is_overdue(),
         "versions": versions,
         "published": _published(pm, versions[0]) if versions else None,
-        "missing": missing,
+        "missing": refused.shown.get("missing"),
+        "missing_text": refused.shown.get("missing_text"),
     }
     if staff:
-        context |= _workspace(request, pm, forms or {})
-    return render(request, "postmortems/detail.html", context, status=status)
+        context |= _workspace(request, pm, refused)
+    return render(request, "postmortems/detail.html", context)
 
 
 @login_required
@@ -219,27 +231,47 @@ def postmortem_detail(request, pk: int):
     return _detail(request, pk)
 
 
-def _run(request, pm: PostMortem, call, success: str, *, form=None, key: str = ""):
-    """Run a service for the page. Success: a message and back to the page (POST-redirect-GET).
-    Refusals re-render the page with the problem shown and the form as it was filled in."""
-    forms = {key: form} if form is not None else {}
+# Where on the page each action's form (and the reason it was refused) is.
+ANCHORS = {
+    "accept": "workspace-title", "decline": "workspace-title", "wait-on-customer": "workspace-title",
+    "resume": "workspace-title", "notes": "notes-title", "analysis": "draft-title",
+    "preventive-actions": "actions-title", "submit-for-review": "publish-title",
+    "return-to-preparation": "publish-title", "publish": "publish-title", "correct": "publish-title",
+}
+
+
+def _back(request, pm: PostMortem, anchor: str = "", *, forms: dict | None = None, **shown):
+    """Post/Redirect/Get: back to the post-mortem page (at ``anchor``), with a refused form as it
+    was filled in and anything else the page shows about the refusal."""
+    if forms or shown:
+        refusal_keep(request, _page(pm.pk), forms=forms, **shown)
+    return redirect(reverse("postmortem_detail", args=[pm.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _run(request, pm: PostMortem, call, success: str, *, form=None, key: str = "", anchor: str = ""):
+    """Run a service for the page, then back to the page (Post/Redirect/Get), refused or not. A
+    refusal shows once: beside the form's fields when the form was the problem (kept as it was
+    filled in), the missing sections beside the publish button, anything else as a message."""
+    anchor = anchor or ANCHORS.get(key, "")
     try:
         call()
     except (PostMortemConflict, TransitionError) as exc:
         messages.error(request, str(exc))
-        return _detail(request, pm.pk, forms=forms, status=409)
+        return _back(request, pm, anchor)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or "You may not do this.")
-        return _detail(request, pm.pk, forms=forms, status=403)
+        return _back(request, pm, anchor)
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {}
         if "sections" in errors:  # publishing or submitting an incomplete analysis
-            messages.error(request, " ".join(errors.get("missing", [])))
-            return _detail(request, pm.pk, forms=forms, status=400, missing=errors["sections"])
+            return _back(
+                request, pm, "missing-title", missing=errors["sections"], missing_text=errors.get("missing", [])
+            )
         if form is not None:
             add_service_errors(form, exc)
+            return _back(request, pm, anchor, forms={key: form})
         messages.error(request, " ".join(exc.messages))
-        return _detail(request, pm.pk, forms=forms, status=400)
+        return _back(request, pm, anchor)
     messages.success(request, success)
     return redirect("postmortem_detail", pk=pm.pk)
 
@@ -251,7 +283,7 @@ def _with_form(form_class, service, success, *, form_kwargs=None):
     def handle(request, pm, key):
         form = form_class(request.POST, auto_id=f"{key}-%s", **(form_kwargs(request) if form_kwargs else {}))
         if not form.is_valid():
-            return _detail(request, pm.pk, forms={key: form}, status=400)
+            return _back(request, pm, ANCHORS.get(key, ""), forms={key: form})
         return _run(
             request, pm, lambda: service(actor=request.user, postmortem=pm, **form.cleaned_data), success,
             form=form, key=key,
@@ -315,7 +347,7 @@ def preventive_action_change(request, pk: int, action_id: int, verb: str):
     if verb == "delete":
         return _run(
             request, pm, lambda: services.preventive_action_delete(actor=request.user, action=item),
-            "Preventive action deleted.",
+            "Preventive action deleted.", anchor="actions-title",
         )
     form = DoneForm(request.POST)
     form.is_valid()
@@ -325,7 +357,7 @@ def preventive_action_change(request, pk: int, action_id: int, verb: str):
         lambda: services.preventive_action_update(
             actor=request.user, action=item, done=done, done_note=form.cleaned_data.get("done_note", "")
         ),
-        "Preventive action marked done." if done else "Preventive action open again.",
+        "Preventive action marked done." if done else "Preventive action open again.", anchor=f"action-{item.pk}",
     )
 
 

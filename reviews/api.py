@@ -37,6 +37,8 @@ class CSVRenderer(BaseRenderer):
         if response is not None and response.status_code >= 400 or not_a_report:
             return exports.csv_text(("field", "message"), _error_rows(data))
         rows = data["results"] if isinstance(data, dict) else data
+        if getattr(view, "csv_row", None) is not None:  # the figures as a spreadsheet reads them
+            rows = [view.csv_row(row) for row in rows]
         columns = getattr(view, "csv_columns", None) or (list(rows[0]) if rows else [])
         if response is not None:
             response["Content-Disposition"] = f'attachment; filename="{getattr(view, "csv_filename", "report.csv")}"'
@@ -128,12 +130,14 @@ class ComplianceSerializer(serializers.Serializer):
         "its target/due time when answered (first response, else resolution) by it; unanswered past due "
         "is missed; not yet due, waiting on the customer or cancelled unanswered is not counted. Waiting "
         "on the customer moves target and due, so paused time never counts as late. `?format=csv` gives "
-        "the results as text/csv with the same columns."
+        "the results as text/csv: the same columns, except that the rates are percentages to one decimal "
+        "(`met_target_percent`, `met_due_percent`) and the times whole seconds; an empty cell for null."
     ),
 )
 class ComplianceReportView(APIView):
     renderer_classes = RENDERERS
-    csv_columns = compliance.COLUMNS
+    csv_columns = compliance.CSV_COLUMNS
+    csv_row = staticmethod(compliance.csv_row)
     csv_filename = "compliance.csv"
 
     def get(self, request):

@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, NullIf, TruncWeek
 from escalations import rules as escalation_rules
 from escalations.models import Category, Channel
 
-from . import rules
+from . import exports, rules
 from .selectors import ReviewScope, group_items
 
 DIMENSIONS = {
@@ -41,6 +41,18 @@ COUNT_COLUMNS = ("items", "with_target", "met_target", "missed_target", "met_due
 RATE_COLUMNS = ("met_target_rate", "met_due_rate")
 TIME_COLUMNS = ("median_first_response_seconds", "p90_first_response_seconds")
 COLUMNS = ("key", "label", *COUNT_COLUMNS, *RATE_COLUMNS, *TIME_COLUMNS)
+# The CSV's columns (pages and API): rates as percentages to one decimal, times in whole seconds;
+# an empty cell where there is no figure (nothing decided, nothing answered).
+CSV_RATE_COLUMNS = {"met_target_rate": "met_target_percent", "met_due_rate": "met_due_percent"}
+CSV_COLUMNS = ("key", "label", *COUNT_COLUMNS, *CSV_RATE_COLUMNS.values(), *TIME_COLUMNS)
+
+
+def csv_row(row: dict) -> dict:
+    """One row of figures (``Figures.as_dict()``, or the API's row) as the CSV writes it."""
+    out = {name: row.get(name) for name in ("key", "label", *COUNT_COLUMNS)}
+    out |= {csv_name: exports.percent(row.get(name)) for name, csv_name in CSV_RATE_COLUMNS.items()}
+    out |= {name: exports.whole_seconds(row.get(name)) for name in TIME_COLUMNS}
+    return out
 
 
 class Percentile(Aggregate):

@@ -26,6 +26,17 @@ def cell(value) -> str | int | float:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def whole_seconds(seconds: float | None) -> int | None:
+    """A duration for a spreadsheet: whole seconds (the column's name says "seconds")."""
+    return None if seconds is None else int(round(seconds))
+
+
+def percent(rate: float | None) -> float | None:
+    """A share between 0 and 1 as a percentage to one decimal (0.8333… → 83.3; the column's name
+    says "percent"); None, an empty cell, when nothing was decided."""
+    return None if rate is None else round(rate * 100, 1)
+
+
 def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -4,9 +4,9 @@ from django import forms
 
 
 class ReassignForm(forms.Form):
-    """Reassign one item of the reviewed group to another member of that group."""
+    """Reassign the ticked items of the reviewed group to one member of that group (the dashboard's
+    one reassign control; the view finds the items)."""
 
-    escalation = forms.IntegerField(min_value=1)
     assignee = forms.TypedChoiceField(
         coerce=int, error_messages={"invalid_choice": "Choose someone in the group.", "required": "Choose someone."}
     )

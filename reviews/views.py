@@ -10,13 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from escalations import rules as escalation_rules
 from escalations import services as escalation_services
 from escalations.models import Channel
 from postmortems import selectors as postmortem_selectors
@@ -191,26 +190,38 @@ def _dashboard_csv(request, scope, now, *, person_id, channel):
 @login_required
 @require_POST
 def review_reassign(request):
-    """Reassign an item of the group to another member, from the dashboard (htmx in place)."""
+    """Reassign the ticked items of the group to one member, from the dashboard's one control (htmx
+    in place): one POST, all or nothing (``escalations_bulk_act``), the refusal naming each item
+    that refuses. An item outside the group is not found (404), whatever else is ticked."""
     scope = _scope(request)
-    item = get_object_or_404(selectors.group_items(scope), pk=_int(request.POST.get("escalation")))
+    ticked = [_int(value) for value in request.POST.getlist("escalation")]
+    # What is not an id (or a number no row can have) is not found either, never a database error.
+    ids = {pk for pk in ticked if pk is not None and 0 < pk < 2**63}
+    items = list(selectors.group_items(scope).filter(pk__in=ids).order_by("pk"))
+    if len(items) != len(set(ticked)):
+        raise Http404("No such item in the group.")
     form = ReassignForm(request.POST, people=selectors.reassign_choices(scope))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    elif not items:
+        messages.error(request, "Tick the items to reassign first.")
     else:
         assignee = form.cleaned_data["assignee"]
         try:
-            escalation_services.escalation_reassign(
-                actor=request.user, escalation=item, assignee=assignee, reason=form.cleaned_data["reason"]
+            escalation_services.escalations_bulk_act(
+                actor=request.user,
+                escalations=items,
+                action="reassign",
+                assignee=assignee,
+                reason=form.cleaned_data["reason"],
             )
-        except escalation_rules.TransitionError as exc:
-            messages.error(request, str(exc))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            nothing = "Nothing was changed. " if len(items) > 1 else ""
+            messages.error(request, nothing + " ".join(exc.messages))
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or "You may not reassign this item.")
+            messages.error(request, str(exc) or "You may not reassign these items.")
         else:
-            messages.success(request, f"#{item.pk} “{item.subject}” is now with {assignee.name}.")
+            messages.success(request, _reassigned_words(items, assignee))
     person_id, channel = _drill_down(request.POST)
     if request.htmx:
         context = _dashboard_context(
@@ -225,9 +236,17 @@ def review_reassign(request):
     return redirect(reverse("review_dashboard") + _link(scope, person=person_id, channel=channel))
 
 
+def _reassigned_words(items, assignee) -> str:
+    """'#12 “T1 down” is now with Luis Ortega.', or '3 items are now with Luis Ortega: #12, #14 and #15.'"""
+    if len(items) == 1:
+        return f"#{items[0].pk} “{items[0].subject}” is now with {assignee.name}."
+    numbers = [f"#{item.pk}" for item in items]
+    return f"{len(items)} items are now with {assignee.name}: {', '.join(numbers[:-1])} and {numbers[-1]}."
+
+
 # --- Compliance ---------------------------------------------------------------------------------------
 
-TREND_COLUMNS = ("week", "monday", "met_due", "missed_due", "met_due_rate")
+TREND_COLUMNS = ("week", "monday", "met_due", "missed_due", "met_due_percent")
 CHART_MAX_BARS = 40
 
 
@@ -274,8 +293,8 @@ def _compliance_csv(request, scope, period, now):
     stamp = f"{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if table in rules.GROUP_BY:
         report = compliance.compliance_report(scope, period=period, now=now, group_bys=(table,), trend=False)
-        rows = [f.as_dict() for f in report.by[table]]
-        return exports.csv_response(f"compliance-{table}-{stamp}.csv", compliance.COLUMNS, rows)
+        rows = [compliance.csv_row(f.as_dict()) for f in report.by[table]]
+        return exports.csv_response(f"compliance-{table}-{stamp}.csv", compliance.CSV_COLUMNS, rows)
     if table == "trend":
         report = compliance.compliance_report(scope, period=period, now=now, group_bys=(), trend=True)
         rows = [
@@ -284,7 +303,7 @@ def _compliance_csv(request, scope, period, now):
                 "monday": p.monday.isoformat(),
                 "met_due": p.met_due,
                 "missed_due": p.missed_due,
-                "met_due_rate": p.met_due_rate,
+                "met_due_percent": exports.percent(p.met_due_rate),
             }
             for p in report.trend
         ]

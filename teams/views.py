@@ -26,7 +26,7 @@ from .forms import (
     SettingsForm,
 )
 from .models import Invitation, Membership
-from .scoping import staff_person
+from .scoping import display_name, staff_person
 from .tenancy import SESSION_KEY
 from .time_zones import remember_time_zone
 
@@ -94,7 +94,9 @@ def company_users(request, company_id: int):
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("company_users", company_id=company.pk)
-    members = Membership.objects.visible_to(request.user).filter(company=company).select_related("user")
+    members = (
+        Membership.objects.visible_to(request.user).filter(company=company).select_related("user__staff_profile")
+    )
     invitations = company.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:50]
     return render(
         request,
@@ -113,14 +115,14 @@ def membership_edit(request, company_id: int, membership_id: int):
     try:
         if request.POST.get("remove"):
             services.membership_remove(actor=request.user, membership=membership)
-            messages.success(request, f"{membership.user} was removed from {company}.")
+            messages.success(request, f"{display_name(membership.user)} was removed from {company}.")
         else:
             form = PermissionsForm(request.POST)
             form.is_valid()
             services.membership_update(
                 actor=request.user, membership=membership, permissions=form.permissions()
             )
-            messages.success(request, f"Permissions of {membership.user} saved.")
+            messages.success(request, f"Permissions of {display_name(membership.user)} saved.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("company_users", company_id=company.pk)

@@ -71,6 +71,7 @@ def foreign_kwargs(name, foreign):
         "escalation_schedule": {"pk": item.pk},
         "escalation_reschedule": {"pk": item.pk},
         "queue_action": {"pk": item.pk, "action": "respond"},
+        "queue_panel": {"pk": item.pk},
         "escalation_action": {"pk": item.pk, "action": "acknowledge"},
         "account_detail": {"account_id": account.pk},
         "company_users": {"company_id": company.pk},
@@ -95,6 +96,8 @@ def foreign_kwargs(name, foreign):
         # API tokens are their user's own: another user's token is "not found".
         "api_token_detail": {"pk": foreign.api_token.pk},
         "api_token_revoke": {"pk": foreign.api_token.pk},
+        # A notice is its recipient's own: opening another user's is "not found".
+        "notification_open": {"pk": foreign.notice.pk},
     }
     return table.get(name)
 
@@ -150,6 +153,12 @@ def foreign(foreign):
 
     foreign.api_token, _ = api_token_create(user=foreign.user, name="Foreign script")
     calendar_feed_get_or_create(user=foreign.user, rotate=True)
+    from accountteam.models import Notification
+
+    foreign.notice = Notification.objects.create(
+        key="foreign:notice", kind="team_change", recipient=foreign.user, subject="Foreign notice", body="Foreign",
+        url="/",
+    )
     _foreign_handoff(foreign)
     _foreign_postmortem(foreign)
     return foreign

@@ -9,7 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from teams.models import Company
 from teams.scoping import display_name
 
-from .. import services
+from .. import rules, services
 from ..models import AccountProfile, Amendment, Contact, DossierFile, Meeting, Proposal
 
 register = template.Library()
@@ -23,15 +23,6 @@ _PART_MODELS = {
     services.PROPOSALS: Proposal,
     services.FILES: DossierFile,
 }
-_PART_LABELS = {
-    services.PROFILE: "Profile",
-    services.COMPANY: "Corporate profile",
-    services.CONTACTS: "Contact",
-    services.AMENDMENTS: "Agreement",
-    services.MEETINGS: "Meeting",
-    services.PROPOSALS: "Proposal",
-    services.FILES: "File",
-}
 EMPTY = "—"
 
 
@@ -43,7 +34,7 @@ def who(user) -> str:
 
 @register.filter
 def part_label(part: str) -> str:
-    return _PART_LABELS.get(part, part.replace("_", " ").capitalize())
+    return rules.part_label(part)
 
 
 def _show(field, value) -> str:

@@ -1,6 +1,8 @@
 // The post-mortem request form: a live hint of the event's duration and whether it is shorter
 // than the eligibility threshold (a flag for the service manager, never a refusal). The server
 // checks everything again on submit.
+// After a refused submit (data-paused) the server's errors speak alone: the hint stays quiet until
+// a date is changed, and then the server's errors on the two dates (about the old values) go.
 (function () {
   "use strict";
   var hint = document.getElementById("duration-hint");
@@ -9,6 +11,15 @@
   if (!hint || !start || !end) return;
   var threshold = parseFloat(hint.dataset.thresholdHours || "8");
   var initial = hint.textContent;
+  var paused = hint.hasAttribute("data-paused");
+
+  function clearServerDateErrors() {
+    [start, end].forEach(function (input) {
+      var error = document.querySelector('[data-testid="error-' + input.name + '"]');
+      if (error) error.remove();
+      input.removeAttribute("aria-invalid");
+    });
+  }
 
   function label(minutes) {
     var days = Math.floor(minutes / 1440);
@@ -19,6 +30,7 @@
   }
 
   function update() {
+    if (paused) return;
     if (!start.value || !end.value) {
       hint.textContent = initial;
       hint.className = "muted";
@@ -40,9 +52,18 @@
     hint.dataset.minutes = String(minutes);
   }
 
-  start.addEventListener("input", update);
-  end.addEventListener("input", update);
-  start.addEventListener("change", update);
-  end.addEventListener("change", update);
+  function edited() {
+    if (paused) {
+      paused = false;
+      hint.removeAttribute("data-paused");
+      clearServerDateErrors();
+    }
+    update();
+  }
+
+  start.addEventListener("input", edited);
+  end.addEventListener("input", edited);
+  start.addEventListener("change", edited);
+  end.addEventListener("change", edited);
   update();
 })();

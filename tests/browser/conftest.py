@@ -12,6 +12,8 @@ from escalations.policies import seed_guidelines, seed_routing
 from handoffs.checklist import seed_checklist
 from handoffs.models import ChecklistTemplateItem
 
+from .watch import Watcher, add_page, install, watch
+
 # Playwright's sync API keeps an event loop running in the main thread; without this Django
 # refuses ORM calls made from the test itself (SynchronousOnlyOperation).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -27,6 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 HERE = Path(__file__).resolve().parent
+# The two widths every journey runs at: a laptop and a phone.
+SCREENS = {
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,21 +59,50 @@ def browser():
         browser.close()
 
 
+def pytest_generate_tests(metafunc):
+    """A journey (``pytest.mark.journey``) runs on a laptop and on a phone."""
+    if metafunc.definition.get_closest_marker("journey") and "screen" in metafunc.fixturenames:
+        metafunc.parametrize("screen", list(SCREENS), indirect=True)
+
+
 @pytest.fixture
-def new_page(browser):
+def screen(request):
+    """The width a test's pages open at: "desktop" unless it is a journey's phone run."""
+    return getattr(request, "param", "desktop")
+
+
+@pytest.fixture
+def new_page(browser, screen, request, monkeypatch):
     """Pages in fresh browser contexts: each starts without another one's cookies, so two people can
-    be signed in at the same time. Keyword arguments go to ``browser.new_context``."""
+    be signed in at the same time. Keyword arguments go to ``browser.new_context``.
+
+    In a journey every page it visits is audited (``watch.py``): the test fails on a serious
+    accessibility violation or a page wider than the window, wherever the journey went."""
     contexts = []
+    journey = request.node.get_closest_marker("journey") is not None
+    watcher = Watcher()
+    if journey:
+        watch(monkeypatch, watcher)
 
     def make(**options):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+        context = browser.new_context(**(SCREENS[screen] | options))
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        if journey:
+            install(context)
+        page = context.new_page()
+        if journey:
+            add_page(watcher, page)
+        return page
 
     yield make
-    for context in contexts:
-        context.close()
+    try:
+        if journey:
+            watcher.settle_all()
+            watcher.check()
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """The character counter in a real browser: every text box with a limit shows how much of it is
 used ("45 / 20,000"), updates as one types, is announced politely, and stops at the limit."""
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.journey
 
 
 def test_the_request_form_counts_characters_as_the_customer_types(demo, live_server, page, sign_in):

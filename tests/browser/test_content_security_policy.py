@@ -114,7 +114,7 @@ def test_the_account_search_swaps_results_in_place(demo, live_server, watched, s
     assert violations(page) == []
 
 
-def test_a_queue_rows_timeline_opens_in_place(demo, live_server, watched, sign_in):
+def test_a_queue_items_panel_opens_in_place_with_its_timeline(demo, live_server, watched, sign_in):
     account = Account.objects.get(number="7001-0001")
     item = services.escalation_create(
         actor=User.objects.get(username="clec.user"), account=account, channel="pager", category="expedite",
@@ -123,8 +123,8 @@ def test_a_queue_rows_timeline_opens_in_place(demo, live_server, watched, sign_i
     page = watched()
     sign_in(page, "service.manager")
     page.goto(f"{live_server.url}/queue/")
-    page.locator(f"#row-{item.pk}").get_by_role("button", name="Timeline").click()
-    timeline = page.locator(f"#tl-{item.pk}")
+    page.locator(f"#row-{item.pk}").get_by_role("link", name=f"#{item.pk} Circuit down").click()
+    timeline = page.locator("#queue-panel .timeline")
     expect(timeline).to_be_visible()
     expect(timeline).to_contain_text("Raised")
     assert violations(page) == []

@@ -9,11 +9,16 @@ service manager is Dana, on the "US Mountain" calendar.
 import datetime as dt
 import re
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from escalations.models import Escalation
 from teams.models import Person
+
+from .nav import menu
+
+pytestmark = pytest.mark.journey
 
 SUBJECT = "Order 4471-A missed its due date"
 
@@ -63,7 +68,7 @@ def test_customer_finds_the_promised_date_under_the_bell_and_in_the_email(
 
     # --- clec.user: the bell counts it, the notice names the date and links to the item ---------
     page.goto(f"{live_server.url}/")
-    bell = page.locator("a.bell")
+    bell = menu(page).locator("a.bell")
     expect(bell).to_have_attribute("aria-label", re.compile(r"Notifications, [1-9]\d* unread"))
     bell.click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()

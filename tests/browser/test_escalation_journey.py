@@ -5,12 +5,17 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.conf import settings
 from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
 from escalations.models import Escalation
 from teams.models import Account
+
+from .nav import menu
+
+pytestmark = pytest.mark.journey
 
 SCREENSHOT = settings.BASE_DIR / "var" / "screenshots" / "escalation-item.png"
 SUBJECT = "T1 to Golden CO down since 09:00"
@@ -56,7 +61,7 @@ def test_customer_raises_manager_acknowledges_customer_comments(demo, live_serve
     assert item.status == "new" and item.channel == "voicemail" and item.category == "expedite"
 
     # Signing out through the user menu ends the session.
-    page.locator("details.dropdown > summary").click()
+    menu(page).locator("details.dropdown > summary").click()
     page.get_by_role("button", name="Sign out").click()
     response = page.goto(item_url)
     assert response is not None

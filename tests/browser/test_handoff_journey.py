@@ -17,6 +17,8 @@ from escalations.models import Escalation
 from handoffs.models import ChecklistItem, Handoff, Step
 from teams.models import Account, Person
 
+pytestmark = pytest.mark.journey
+
 
 @pytest.fixture
 def customer_page(new_page, sign_in):

@@ -17,6 +17,10 @@ from playwright.sync_api import expect
 from postmortems.models import PostMortem
 from teams.models import Account
 
+from .nav import menu
+
+pytestmark = pytest.mark.journey
+
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 DENVER = ZoneInfo(settings.TIME_ZONE)  # the demo users' zone (the portal default, Dana's "US Mountain")
 ROOT_CAUSE = "A contractor's backhoe cut the 144-count fibre at Pearl St and 28th"
@@ -41,7 +45,7 @@ def test_customer_requests_manager_publishes_customer_downloads_the_pdf(
 
     # --- The customer requests it ------------------------------------------------------------------------
     sign_in(page, "clec.user")
-    page.get_by_role("link", name="Post-mortems").click()
+    menu(page).get_by_role("link", name="Post-mortems").click()
     expect(page.get_by_role("heading", name="Post-mortems", exact=True)).to_be_visible()
     page.get_by_test_id("request-postmortem").click()
     expect(page.get_by_role("heading", name="Request a post-mortem")).to_be_visible()
@@ -67,7 +71,7 @@ def test_customer_requests_manager_publishes_customer_downloads_the_pdf(
     # --- The service manager works it --------------------------------------------------------------------
     manager = second_page
     sign_in(manager, "service.manager")
-    manager.get_by_role("link", name="Post-mortems").click()
+    menu(manager).get_by_role("link", name="Post-mortems").click()
     manager.get_by_role("link", name="FRF-88231").click()
     expect(manager).to_have_url(detail)
     accept = manager.get_by_test_id("accept-form")

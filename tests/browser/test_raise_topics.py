@@ -1,10 +1,13 @@
 """The raise form's sub-topic in a real browser: it appears only for a category that has
 sub-topics, lists only that category's, and routes the item (static/js/raise.js, no inline script)."""
 
+import pytest
 from playwright.sync_api import expect
 
 from escalations.models import Escalation, RoutingRule
 from escalations.policies import seed_routing
+
+pytestmark = pytest.mark.journey
 
 SUBJECT = "OC48 ring to our new Golden switch"
 

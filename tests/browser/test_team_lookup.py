@@ -2,10 +2,13 @@
 
 import re
 
+import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from teams.models import Account
+
+pytestmark = pytest.mark.journey
 
 SCREENSHOT = settings.BASE_DIR / "var" / "screenshots" / "team-lookup.png"
 

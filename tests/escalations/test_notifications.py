@@ -136,7 +136,9 @@ def test_notifications_page_lists_the_users_own_notices_newest_first(tenant, for
     reminder = page.index(">Reminder: Circuit 12345 down</a>")
     assigned = page.index(">New pager: Circuit 12345 down</a>")
     assert reminder < assigned
-    assert f'href="/escalations/{item.pk}/"' in page
+    # Each notice opens through its own address (marked read there), which leads to the item.
+    opened = re.search(r'href="(/notifications/\d+/open/)">Reminder: Circuit 12345 down</a>', page).group(1)
+    assert staff.get(opened)["Location"] == f"/escalations/{item.pk}/"
     assert "Someone else" not in page
     assert page.count('class="notification unread"') == 2
 

@@ -512,8 +512,10 @@ def test_queue_page_for_staff(world, manager, clock):
     assert [t.name for t in response.templates][:2] == ["escalations/queue.html", "base.html"]
     html = response.content.decode()
     assert "<html" in html and 'id="queue-body"' in html
-    assert 'hx-trigger="every 30s"' in html  # queue.js skips a refresh while someone types or selects
-    assert "js/queue.js" in html
+    # queue.js skips a refresh while someone types or selects; an Undo refreshes it at once.
+    assert 'hx-trigger="every 30s, queue-changed from:body"' in html
+    assert "js/queue.js" in html and "css/queue.css" in html
+    assert 'id="queue-panel"' in html and 'id="queue-feedback"' in html
 
 
 def test_queue_page_is_404_for_customers_and_asks_anonymous_users_to_sign_in(world, tenant):
@@ -571,15 +573,23 @@ def test_timeline_opens_in_place_with_internal_notes_for_staff_only(world, manag
 
 
 def act(client, item, action, data=None):
-    return client.post(f"/queue/{item.pk}/{action}/", data or {}, HTTP_HX_REQUEST="true")
+    url = f"/queue/{item.pk}/{action}/"
+    return client.post(url, data or {}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"row-{item.pk}")
 
 
-def row_html(response) -> str:
+FEEDBACK_OOB = '<template><div id="queue-feedback" hx-swap-oob="innerHTML">'
+
+
+def row_result(response) -> tuple[str, str]:
+    """A row's action answers the row again (or a note that it left the queue) and, out of band,
+    the sentence for the queue's feedback line: (the row, the sentence)."""
     assert response.status_code == 200, response.content[:500]
-    assert [t.name for t in response.templates][0] == "escalations/partials/_queue_row.html"
+    assert [t.name for t in response.templates][0] == "escalations/partials/_queue_row_result.html"
     html = response.content.decode()
     assert "<html" not in html
-    return html
+    row, oob, feedback = html.partition(FEEDBACK_OOB)
+    assert oob, "no sentence for the feedback line"
+    return row, feedback
 
 
 @pytest.fixture
@@ -594,10 +604,11 @@ def pager_item(tenant):
 
 def test_acknowledging_an_email_without_a_follow_up_date_returns_the_row_with_the_reason(email_item, staff, clock):
     before = stored_state(email_item)
-    html = row_html(act(staff, email_item, "acknowledge"))
-    assert f'id="row-{email_item.pk}"' in html
-    assert '<small class="error" role="alert">' in html and "must name the date" in html
-    assert 'type="date" name="follow_up_on" required' in html  # the date input is offered again
+    row, feedback = row_result(act(staff, email_item, "acknowledge"))
+    assert f'id="row-{email_item.pk}"' in row
+    assert 'role="alert"' in feedback and "must name the date" in feedback
+    # The row's menu opens the side panel's form, which asks for the date.
+    assert f"/queue/{email_item.pk}/panel/?act=acknowledge" in row
     stored = reload(email_item)
     assert (stored.status, stored.first_response_at, stored.follow_up_on) == ("new", None, None)
     assert kinds(email_item) == ["raised"]
@@ -605,44 +616,65 @@ def test_acknowledging_an_email_without_a_follow_up_date_returns_the_row_with_th
 
 
 def test_acknowledging_an_email_with_a_follow_up_date_updates_the_row(email_item, staff, clock):
-    html = row_html(act(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-15"}))
-    assert '<span class="status status-acknowledged">Acknowledged</span>' in html
+    row, feedback = row_result(act(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-15"}))
+    assert '<span class="status status-acknowledged">Acknowledged</span>' in row
     told = "the customer was told you will reply by Thursday 15 January."
-    assert f"Escalation #{email_item.pk} acknowledged; {told}" in html
-    assert "Thu 15 Jan 17:00" in html  # the promised follow-up is the next deadline
-    assert f"/queue/{email_item.pk}/acknowledge/" not in html  # no second acknowledgement
+    assert f"Escalation #{email_item.pk} acknowledged; {told}" in feedback
+    assert "Due Thu 15 Jan 17:00" in row  # the promised follow-up is the next deadline
+    assert f"/queue/{email_item.pk}/acknowledge/" not in row and "act=acknowledge" not in row  # once only
     stored = reload(email_item)
     assert (stored.status, stored.follow_up_on) == ("acknowledged", dt.date(2026, 1, 15))
     assert kinds(email_item) == ["raised", "acknowledged"]
 
 
+def test_a_pager_item_is_acknowledged_straight_from_the_rows_menu(pager_item, staff, clock):
+    html = login_html(staff)
+    assert f'hx-post="/queue/{pager_item.pk}/acknowledge/"' in html  # nothing to ask: it posts
+    row, feedback = row_result(act(staff, pager_item, "acknowledge"))
+    assert f"Escalation #{pager_item.pk} acknowledged." in feedback
+    assert reload(pager_item).status == "acknowledged"
+
+
+def login_html(client) -> str:
+    response = client.get(QUEUE)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_a_follow_up_date_in_the_past_is_refused_in_the_row(email_item, staff, clock):
     before = stored_state(email_item)
-    html = row_html(act(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-12"}))
-    assert "The follow-up date is in the past." in html
+    row, feedback = row_result(act(staff, email_item, "acknowledge", {"follow_up_on": "2026-01-12"}))
+    assert "The follow-up date is in the past." in feedback
     assert reload(email_item).status == "new"
     assert stored_state(email_item) == before
 
 
 def test_respond_wait_and_resume_from_the_row(pager_item, staff, clock):
-    html = row_html(act(staff, pager_item, "respond", {"comment": "Called back"}))
-    assert '<span class="status status-in_progress">In progress</span>' in html
-    assert f"Response to escalation #{pager_item.pk} recorded." in html
-    html = row_html(act(staff, pager_item, "wait"))
-    assert 'class="q-row state-paused"' in html and "clock stopped" in html
-    assert f"Escalation #{pager_item.pk} is waiting on the customer; its clock is stopped." in html
-    assert f"/queue/{pager_item.pk}/resume/" in html and f"/queue/{pager_item.pk}/wait/" not in html
-    html = row_html(act(staff, pager_item, "resume"))
-    assert '<span class="status status-in_progress">In progress</span>' in html
-    assert f"Escalation #{pager_item.pk} resumed; its clock runs again." in html
+    row, feedback = row_result(act(staff, pager_item, "respond", {"comment": "Called back"}))
+    assert '<span class="status status-in_progress">In progress</span>' in row
+    assert f"Response to escalation #{pager_item.pk} recorded." in feedback
+    row, feedback = row_result(act(staff, pager_item, "wait"))
+    assert 'class="q-row state-paused"' in row and "clock stopped" in row
+    assert "Paused" in row  # the state in words (and a symbol), not only a colour
+    assert f"Escalation #{pager_item.pk} is waiting on the customer; its clock is stopped." in feedback
+    assert f"/queue/{pager_item.pk}/resume/" in row and f"/queue/{pager_item.pk}/wait/" not in row
+    row, feedback = row_result(act(staff, pager_item, "resume"))
+    assert '<span class="status status-in_progress">In progress</span>' in row
+    assert f"Escalation #{pager_item.pk} resumed; its clock runs again." in feedback
     assert kinds(pager_item) == ["raised", "responded", "waiting", "resumed"]
     assert Event.objects.get(escalation=pager_item, kind="responded").comment == "Called back"
 
 
 def test_resolving_from_the_row_replaces_it_with_a_note_that_it_left_the_queue(pager_item, staff, clock):
-    html = row_html(act(staff, pager_item, "resolve"))
-    assert f'<tr id="row-{pager_item.pk}" class="q-row gone">' in html
-    assert f"Escalation #{pager_item.pk} resolved. “{pager_item.subject}” has left your queue." in html
+    page = login_html(staff)
+    # The menu asks before it resolves.
+    assert f'data-confirm="Resolve escalation #{pager_item.pk}? The customer is told it is resolved."' in page
+    row, feedback = row_result(act(staff, pager_item, "resolve"))
+    assert f'<tr id="row-{pager_item.pk}" class="q-row gone">' in row
+    assert f"#{pager_item.pk} “{pager_item.subject}” has left your queue." in row
+    assert f"Escalation #{pager_item.pk} resolved." in feedback
+    # ... with its Undo, which answers the feedback line (and the list refreshes).
+    assert f'hx-post="/queue/{pager_item.pk}/undo-resolve/" hx-target="#queue-feedback"' in feedback
     assert reload(pager_item).status == "resolved"
     assert pager_item.pk not in queue_ids(staff_user_of(pager_item))
 
@@ -652,8 +684,8 @@ def staff_user_of(item):
 
 
 def test_a_note_from_the_row_is_an_internal_note(pager_item, staff, tenant, clock):
-    html = row_html(act(staff, pager_item, "comment", {"comment": "Vendor ticket 8812", "internal": ""}))
-    assert f"Internal note added to escalation #{pager_item.pk}." in html
+    row, feedback = row_result(act(staff, pager_item, "comment", {"comment": "Vendor ticket 8812", "internal": ""}))
+    assert f"Internal note added to escalation #{pager_item.pk}." in feedback
     note = Event.objects.get(escalation=pager_item, kind="note")
     assert (note.comment, note.internal, note.actor) == ("Vendor ticket 8812", True, tenant.manager_user)
     assert reload(pager_item).status == "new"  # a note changes nothing else
@@ -661,26 +693,29 @@ def test_a_note_from_the_row_is_an_internal_note(pager_item, staff, tenant, cloc
 
 def test_an_empty_note_is_refused_in_the_row(pager_item, staff, clock):
     before = stored_state(pager_item)
-    html = row_html(act(staff, pager_item, "comment", {"comment": "  "}))
-    assert "Write something first." in html
+    row, feedback = row_result(act(staff, pager_item, "comment", {"comment": "  "}))
+    assert "Write something first." in feedback
     assert kinds(pager_item) == ["raised"]
     assert stored_state(pager_item) == before
 
 
 def test_a_refused_transition_returns_the_row_with_the_reason(pager_item, staff, clock):
     before = stored_state(pager_item)
-    html = row_html(act(staff, pager_item, "resume"))
-    assert "An item that is new cannot be resumed." in html
+    row, feedback = row_result(act(staff, pager_item, "resume"))
+    assert f'id="row-{pager_item.pk}"' in row
+    assert "An item that is new cannot be resumed." in feedback
     assert kinds(pager_item) == ["raised"]
     assert stored_state(pager_item) == before
 
 
-def test_row_actions_that_are_not_offered_in_place_are_404(pager_item, staff):
+def test_unknown_row_actions_are_404_and_reassigning_needs_someone(pager_item, staff, clock):
     before = stored_state(pager_item)
-    assert staff.post(f"/queue/{pager_item.pk}/reassign/").status_code == 404
-    assert staff.post(f"/queue/{pager_item.pk}/escalate/", {"reason": "x"}).status_code == 404
     assert staff.post(f"/queue/{pager_item.pk}/explode/").status_code == 404
     assert staff.get(f"/queue/{pager_item.pk}/respond/").status_code == 405
+    row, feedback = row_result(act(staff, pager_item, "reassign"))
+    assert "Choose who takes the item over." in feedback
+    row, feedback = row_result(act(staff, pager_item, "escalate", {"reason": "Repeat outage"}))
+    assert "has no director to escalate to" in feedback
     assert kinds(pager_item) == ["raised"]
     assert stored_state(pager_item) == before
 
@@ -695,12 +730,21 @@ def test_row_actions_are_404_for_customers_and_for_items_out_of_reach(pager_item
 
 
 def test_a_refused_action_on_an_item_already_gone_shows_the_reason_not_done(pager_item, staff, clock):
-    row_html(act(staff, pager_item, "resolve"))
+    row_result(act(staff, pager_item, "resolve"))
     before = stored_state(pager_item)
-    html = row_html(act(staff, pager_item, "resolve"))  # e.g. a second tab still showing the row
-    assert "An item that is resolved cannot be resolved." in html
-    assert "done" not in html
+    row, feedback = row_result(act(staff, pager_item, "resolve"))  # e.g. a second tab still showing the row
+    assert "An item that is resolved cannot be resolved." in feedback
+    assert f"Escalation #{pager_item.pk} resolved." not in feedback and "undo-resolve" not in feedback
     assert stored_state(pager_item) == before
+
+
+def test_a_row_action_without_script_comes_back_to_the_items_panel_page(pager_item, staff, clock):
+    response = staff.post(f"/queue/{pager_item.pk}/respond/", {"comment": "Called back"})
+    assert response.status_code == 302 and response["Location"] == f"/queue/{pager_item.pk}/panel/"
+    page = staff.get(response["Location"])
+    assert [t.name for t in page.templates][:2] == ["escalations/queue_item.html", "base.html"]
+    assert f"Response to escalation #{pager_item.pk} recorded." in page.content.decode()
+    assert reload(pager_item).status == "in_progress"
 
 
 # --- Bulk --------------------------------------------------------------------------------------------

@@ -591,3 +591,9 @@ def test_seeding_the_routing_twice_changes_nothing(carrier_routing, tenant):
 def test_a_staff_user_with_a_portal_sign_in_sees_the_same_reasons(tenant, staffed):
     html = signed_in(tenant.manager_user).get(f"/accounts/{tenant.account.pk}/").content.decode()
     assert "Contact for: Billing." in _text(_card(html, BCC))
+
+
+def test_a_rule_reads_as_words_in_the_back_office_lists():
+    rule = RoutingRule(category="repair", roles="service-manager duty-manager")
+
+    assert str(rule) == "Carrier: Maintenance and repair escalation → service manager, then duty manager"

@@ -372,8 +372,9 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
 
     # A note in the future is refused on its field.
     before = stored_state(pm)
-    response = staff.post(action_url(pm, "notes"), {"at": "2026-01-14T09:00", "source": "noc", "text": "Later"})
-    assert response.status_code == 400
+    response = staff.post(action_url(pm, "notes"), {"at": "2026-01-14T09:00", "source": "noc", "text": "Later"},
+                          follow=True)
+    assert response.redirect_chain == [(f"{detail_url(pm)}#notes-title", 302)]
     assert "cannot be in the future" in text_of(response)
     assert stored_state(pm) == before
 
@@ -384,14 +385,14 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     pm.refresh_from_db()
     assert (pm.status, pm.summary, pm.root_cause) == ("in_preparation", "Fibre cut.", "")
 
-    # Publishing now names what is missing, with a 400, and changes nothing.
+    # Publishing now names what is missing, beside the publish button, and changes nothing.
     before = stored_state(pm)
-    response = staff.post(action_url(pm, "publish"), {})
-    assert response.status_code == 400
+    response = staff.post(action_url(pm, "publish"), {}, follow=True)
+    assert response.redirect_chain == [(f"{detail_url(pm)}#missing-title", 302)]
     page = text_of(response)
     assert 'data-testid="missing-sections"' in page
     assert "Root cause" in page and "At least one preventive action" in page
-    assert "Cannot publish without: root cause, at least one preventive action." in messages_text(response)
+    assert page.count("Cannot publish without: root cause, at least one preventive action.") == 1
     assert not Version.objects.exists()
     assert stored_state(pm) == before
 
@@ -406,8 +407,8 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     assert (action.owner, action.due_on) == (owner, dt.date(2026, 2, 2))
     before = stored_state(pm)
     response = staff.post(action_url(pm, "preventive-actions"), {"description": "", "owner": owner.pk,
-                                                                 "due_on": "2026-02-02"})
-    assert response.status_code == 400
+                                                                 "due_on": "2026-02-02"}, follow=True)
+    assert response.redirect_chain == [(f"{detail_url(pm)}#actions-title", 302)]
     assert 'data-testid="error-description"' in text_of(response)
     assert stored_state(pm) == before
 
@@ -427,9 +428,9 @@ def test_manager_works_a_post_mortem_from_request_to_correction(tenant, staff, c
     staff.post(action_url(pm, "analysis"), {"summary": "Fibre cut.", "restoration": "Spliced at 06:00.",
                                             "root_cause": "Backhoe at Walnut St", "recommendations": ""})
     before = stored_state(pm)
-    response = staff.post(action_url(pm, "publish"), {"correction_note": ""})
-    assert response.status_code == 400
-    assert "Say what this version corrects." in text_of(response)
+    response = staff.post(action_url(pm, "publish"), {"correction_note": ""}, follow=True)
+    assert response.redirect_chain == [(f"{detail_url(pm)}#publish-title", 302)]
+    assert text_of(response).count("Say what this version corrects.") == 1
     assert stored_state(pm) == before
     response = staff.post(action_url(pm, "publish"), {"correction_note": "The street was wrong."})
     assert response.status_code == 302
@@ -461,7 +462,7 @@ def test_with_director_review_the_manager_submits_and_the_director_returns_or_pu
     page = text_of(manager.get(detail_url(pm)))
     assert "Submit for review" in page and 'data-testid="publish-form"' not in page
     before = stored_state(pm)
-    assert manager.post(action_url(pm, "publish")).status_code == 409  # not reviewed yet
+    assert manager.post(action_url(pm, "publish")).status_code == 302  # refused: not reviewed yet
     assert stored_state(pm) == before
     manager.post(action_url(pm, "submit-for-review"))
     page = text_of(reviewer.get(detail_url(pm)))
@@ -478,20 +479,21 @@ def test_with_director_review_the_manager_submits_and_the_director_returns_or_pu
 def test_decline_needs_a_reason_and_tells_the_customer_why(tenant, staff, customer):
     pm = request_pm(tenant, hours=3)
     before = stored_state(pm)
-    response = staff.post(action_url(pm, "decline"), {"reason": ""})
-    assert response.status_code == 400
+    response = staff.post(action_url(pm, "decline"), {"reason": ""}, follow=True)
+    assert response.redirect_chain == [(f"{detail_url(pm)}#workspace-title", 302)]
+    assert 'data-testid="error-reason"' in text_of(response)
     assert stored_state(pm) == before
     staff.post(action_url(pm, "decline"), {"reason": "A planned maintenance window."})
     page = text_of(customer.get(detail_url(pm)))
     assert "Declined" in page and "A planned maintenance window." in page
 
 
-def test_an_action_the_state_does_not_allow_answers_409_with_the_reason_on_the_page(tenant, staff):
+def test_an_action_the_state_does_not_allow_redirects_with_the_reason_on_the_page(tenant, staff):
     pm = request_pm(tenant)
     staff.post(action_url(pm, "accept"), {"complexity": "low"})
     before = stored_state(pm)
-    response = staff.post(action_url(pm, "accept"), {"complexity": "high"})
-    assert response.status_code == 409
+    response = staff.post(action_url(pm, "accept"), {"complexity": "high"}, follow=True)
+    assert response.redirect_chain == [(f"{detail_url(pm)}#workspace-title", 302)]
     assert "Not possible while the post-mortem is accepted." in messages_text(response)
     assert staff.post(action_url(pm, "nonsense")).status_code == 404
     assert stored_state(pm) == before
@@ -524,13 +526,15 @@ def test_the_owner_of_a_preventive_action_marks_it_done_without_being_the_manage
     assert item.state == "done"
     before = stored_state(pm)
     # The owner may not delete it; staff on the account who neither own nor manage it may not touch it.
-    assert client.post(reverse("postmortem_preventive_action", args=[pm.pk, item.pk, "delete"])).status_code == 403
+    refused = client.post(reverse("postmortem_preventive_action", args=[pm.pk, item.pk, "delete"]), follow=True)
+    assert refused.redirect_chain == [(f"{detail_url(pm)}#actions-title", 302)]
+    assert messages_text(refused)  # the reason, on the page
     colleague = PersonFactory(name="Sam Sales", user=UserFactory(username="sam"))
     AssignmentFactory(account=tenant.account, person=colleague, role=RoleFactory(code="sales-executive"))
     reopen = reverse("postmortem_preventive_action", args=[pm.pk, item.pk, "reopen"])
     assert "Mark done" not in text_of(login(colleague.user).get(detail_url(pm)))
-    assert login(colleague.user).post(reopen).status_code == 403
-    assert login(tenant.user).post(reopen).status_code == 403
+    assert login(colleague.user).post(reopen)["Location"] == f"{detail_url(pm)}#action-{item.pk}"
+    assert login(tenant.user).post(reopen)["Location"] == f"{detail_url(pm)}#action-{item.pk}"
     item.refresh_from_db()
     assert item.state == "done"
     assert stored_state(pm) == before

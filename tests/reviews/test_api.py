@@ -97,7 +97,7 @@ def test_compliance_groups_by_each_dimension(items, director, group_by, labels):
     assert sum(r["items"] for r in body["results"]) == body["total"]["items"] == 4
 
 
-def test_compliance_as_csv_has_the_same_columns(items, director):
+def test_compliance_as_csv_has_the_same_columns_with_rates_in_percent(items, director):
     response = api(director.user).get(f"/api/v1/reports/compliance/?group_by=channel&{WEEK}&format=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -113,8 +113,8 @@ def test_compliance_as_csv_has_the_same_columns(items, director):
         "met_due",
         "missed_due",
         "escalated",
-        "met_target_rate",
-        "met_due_rate",
+        "met_target_percent",
+        "met_due_percent",
         "median_first_response_seconds",
         "p90_first_response_seconds",
     ]
@@ -123,8 +123,8 @@ def test_compliance_as_csv_has_the_same_columns(items, director):
         ("pager", "3", "1", "2"),
         ("voicemail", "1", "1", "0"),
     ]
-    assert rows[1]["met_target_rate"] == ""  # no target: nothing decided
-    assert float(rows[0]["met_due_rate"]) == pytest.approx(1 / 3)
+    assert rows[1]["met_target_percent"] == ""  # no target: nothing decided
+    assert rows[0]["met_due_percent"] == "33.3"
 
 
 def test_csv_also_answers_to_the_accept_header(items, director):

@@ -102,7 +102,7 @@ def test_signup_page_offers_no_form(db):
     response = Client().get("/auth/signup/")
 
     html = response.content.decode()
-    assert "Sign Up Closed" in html
+    assert "Sign-up is by invitation" in html
     assert 'name="password1"' not in html
     assert 'name="username"' not in html
 
@@ -114,7 +114,7 @@ def test_posting_to_signup_creates_no_user(db):
          "password1": "Granite-Harbor-4817", "password2": "Granite-Harbor-4817"},
     )
 
-    assert "Sign Up Closed" in response.content.decode()
+    assert "Sign-up is by invitation" in response.content.decode()
     assert not User.objects.filter(username="intruder").exists()
     assert not User.objects.exists()
     assert mail.outbox == []
@@ -206,7 +206,7 @@ def test_totp_activation_asks_to_confirm_the_password_then_opens(user):
     activate = client.get(TOTP_ACTIVATE)
     assert activate.status_code == 200
     html = activate.content.decode()
-    assert "Activate Authenticator App" in html
+    assert "Set up an authenticator app" in html
     totp_url = activate.context["totp_url"]
     assert totp_url.startswith("otpauth://totp/")
     assert f"issuer={quote(settings.CARRIER_NAME)}" in totp_url
