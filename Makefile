@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_FLAGS := --disable-pip-version-check --quiet
 
-.PHONY: run test lint migrate seed clean check-deploy
+.PHONY: run test lint migrate seed clean check-deploy messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Merge the code's messages into locale/ (needs GNU gettext: apt install gettext) and compile them.
+# The compiled files are committed: make run needs no gettext.
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py translations update
 
 check-deploy: $(VENV)/.installed
 	APP_ENV=production SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .bounds import validate_date
 from .models import ApiToken, Notification, UserSettings
@@ -9,7 +10,8 @@ from .notifications import kind_label
 class KindFilter(admin.SimpleListFilter):
     """Notices by kind, under the kinds' names (the column holds their codes)."""
 
-    title = "kind"
+    # Translators: the kind of a notification (an escalation's reminder, a team change...).
+    title = _("kind")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
@@ -28,7 +30,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
 
-    @admin.display(description="kind", ordering="kind")
+    @admin.display(description=_("kind"), ordering="kind")
     def kind_name(self, notice) -> str:
         return kind_label(notice.kind)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
@@ -142,7 +143,7 @@ class ObtainTokenView(APIView):
         if isinstance(exc, CACHE_UNREACHABLE):
             logger.error("Token sign-in unavailable: the rate-limit cache cannot be reached (%s)", exc)
             return Response(
-                {"detail": UNAVAILABLE_MESSAGE},
+                {"detail": _(UNAVAILABLE_MESSAGE)},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseServerError, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template import TemplateDoesNotExist, loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -37,7 +39,7 @@ class Conflict(APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = "Not allowed in the current state."
+    default_detail = gettext_lazy("Not allowed in the current state.")
 
     def __init__(self, detail: str, extra: dict | None = None):
         super().__init__(detail)
@@ -205,7 +207,7 @@ def server_error(request):
     settings alone, without the request's context processors or the database: either may be what
     failed."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return JsonResponse({"detail": _("Server error.")}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     try:
         template = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
     except TemplateDoesNotExist:

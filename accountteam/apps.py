@@ -6,5 +6,6 @@ class AccountteamConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        # A changed password revokes API tokens; the schema documents the token header.
-        from . import schema, signals  # noqa: F401
+        # A changed password revokes API tokens; the schema documents the token header; sign-in
+        # keeps the user's language.
+        from . import languages, schema, signals  # noqa: F401

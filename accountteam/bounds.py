@@ -20,13 +20,30 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 # --- Dates and times ---------------------------------------------------------------------------
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
-DATE_MESSAGE = f"Enter a date between {EARLIEST.day} {EARLIEST:%b %Y} and {LATEST.day} {LATEST:%b %Y}."
+
+
+def date_message() -> str:
+    """The refusal of a date outside the bounds, in the current language ("1 Jan 2000")."""
+    # Translators: the first and last dates the portal accepts, written like "1 Jan 2000".
+    return _("Enter a date between %(earliest)s and %(latest)s.") % {
+        "earliest": date_format(EARLIEST, "j M Y"),
+        "latest": date_format(LATEST, "j M Y"),
+    }
+
+
+# The same, read in the language current wherever it is shown.
+DATE_MESSAGE = lazy(date_message, str)()
 
 # Attributes of the browser's date pickers (they refuse what the server would refuse).
 DATE_INPUT_ATTRS = {"type": "date", "min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
@@ -52,12 +69,12 @@ def within(value: dt.date | dt.datetime) -> bool:
 def validate_date(value) -> None:
     """The validator of every date and time field (None and blanks are for ``required`` to judge)."""
     if isinstance(value, dt.date) and not within(value):
-        raise ValidationError(DATE_MESSAGE, code="date_out_of_bounds")
+        raise ValidationError(date_message(), code="date_out_of_bounds")
 
 
 def date_errors(**values) -> dict[str, str]:
     """A message per named date or time outside the bounds (None passes)."""
-    return {name: DATE_MESSAGE for name, value in values.items() if isinstance(value, dt.date) and not within(value)}
+    return {name: date_message() for name, value in values.items() if isinstance(value, dt.date) and not within(value)}
 
 
 def date_input(**attrs) -> forms.DateInput:
@@ -98,8 +115,21 @@ DESCRIPTION = 20_000  # a description, a post-mortem's impact and analysis secti
 EXCERPT = 500  # how much of a person's text a notice quotes
 
 
+def grouped(number: int) -> str:
+    """A whole number with thousands separators, as the current language writes them ("4,000" in
+    English, "4.000" in Portuguese); with no language active (translations off), as in English."""
+    return number_format(number, force_grouping=True) if get_language() else f"{number:,}"
+
+
 def too_long(limit: int, length: int) -> str:
-    return f"At most {limit:,} characters (this has {length:,})."
+    """The refusal of a text of ``length`` characters over ``limit`` ("At most 4,000 characters
+    (this has 4,001)."), numbers grouped as the current language groups them."""
+    return ngettext(
+        # Translators: a text refused as too long; "this" is the text that was given.
+        "At most %(limit)s character (this has %(length)s).",
+        "At most %(limit)s characters (this has %(length)s).",
+        limit,
+    ) % {"limit": grouped(limit), "length": grouped(length)}
 
 
 def text_errors(limit: int, **values) -> dict[str, str]:

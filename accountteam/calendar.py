@@ -14,6 +14,8 @@ from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -34,29 +36,39 @@ def validate_weekly_hours(value) -> list[str]:
     non-overlapping [open, close) intervals in local time, "24:00" allowed as a close.
     """
     if not isinstance(value, dict):
-        return ["Weekly hours must be an object keyed by weekday (mon..sun)."]
+        # Translators: "mon..sun" are the weekday keys of the JSON value; keep them as they are.
+        return [_("Weekly hours must be an object keyed by weekday (mon..sun).")]
     problems = []
     unknown = set(value) - set(WEEKDAYS)
     if unknown:
-        problems.append(f"Unknown weekdays: {', '.join(sorted(unknown))}.")
+        # Translators: a list of the JSON value's keys that are not weekday keys (mon..sun).
+        problems.append(_("Unknown weekdays: %(days)s.") % {"days": ", ".join(sorted(unknown))})
     for day in WEEKDAYS:
         intervals = value.get(day, [])
         if not isinstance(intervals, list):
-            problems.append(f"{day}: expected a list of [open, close] pairs.")
+            # Translators: %(day)s is a weekday key (mon..sun); [open, close] is the JSON shape of
+            # an interval, two times such as ["08:00", "17:00"].
+            problems.append(_("%(day)s: expected a list of [open, close] pairs.") % {"day": day})
             continue
         previous_close = -1
         for pair in sorted(intervals, key=lambda p: str(p[0]) if isinstance(p, list) and p else ""):
             if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)):
-                problems.append(f"{day}: {pair!r} is not an [open, close] pair.")
+                # Translators: %(day)s is a weekday key (mon..sun), %(pair)s the value given.
+                problems.append(_("%(day)s: %(pair)s is not an [open, close] pair.") % {"day": day, "pair": repr(pair)})
                 continue
             if not all(_HHMM.match(t) for t in pair):
-                problems.append(f"{day}: times must be HH:MM, got {pair!r}.")
+                # Translators: %(day)s is a weekday key (mon..sun), %(pair)s the value given.
+                problems.append(_("%(day)s: times must be HH:MM, got %(pair)s.") % {"day": day, "pair": repr(pair)})
                 continue
             start, end = _minutes(pair[0]), _minutes(pair[1])
             if start >= end:
-                problems.append(f"{day}: {pair[0]} is not before {pair[1]}.")
+                problems.append(
+                    # Translators: %(day)s is a weekday key (mon..sun); %(start)s and %(end)s are times (HH:MM).
+                    _("%(day)s: %(start)s is not before %(end)s.") % {"day": day, "start": pair[0], "end": pair[1]}
+                )
             elif start < previous_close:
-                problems.append(f"{day}: intervals overlap at {pair[0]}.")
+                # Translators: %(day)s is a weekday key (mon..sun); %(time)s is a time (HH:MM).
+                problems.append(_("%(day)s: intervals overlap at %(time)s.") % {"day": day, "time": pair[0]})
             previous_close = max(previous_close, end)
     return problems
 
@@ -76,7 +88,8 @@ def validate_holiday_region(country: str, subdivision: str = "") -> list[str]:
     try:
         holidays.country_holidays(country, subdiv=subdivision or None)
     except (NotImplementedError, KeyError):
-        return [f"The holidays package has no country {country!r}."]
+        # Translators: %(country)s is the country code that was given, in quotes ('XX').
+        return [_("The holidays package has no country %(country)s.") % {"country": repr(country)}]
     except ValueError as exc:
         return [str(exc)]
     return []
@@ -106,7 +119,8 @@ class CalendarSpec:
 
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.closures:
-            return "Closed"
+            # Translators: the name shown for a day the calendar is closed on (not a holiday).
+            return pgettext("business calendar day", "Closed")
         # ``.get`` fills the year lazily; testing the (still empty) holiday object for truth first
         # would answer None for a holiday until some other lookup had loaded its year.
         return self._holidays.get(day)

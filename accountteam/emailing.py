@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification
 
@@ -43,13 +43,14 @@ def send_emails(ids: list[int]) -> int:
             if row is None:
                 continue
             context = {"notification": row, "link": _absolute(row.url), "carrier_name": settings.CARRIER_NAME}
-            message = EmailMultiAlternatives(
-                subject=f"[{settings.CARRIER_NAME}] {row.subject}",
-                body=render_to_string("notifications/email.txt", context),
-                to=[row.email],
-                headers={"Message-ID": message_id(row.key)},
-            )
-            message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+            with translation.override(row.language or settings.LANGUAGE_CODE):  # the recipient's
+                message = EmailMultiAlternatives(
+                    subject=f"[{settings.CARRIER_NAME}] {row.subject}",
+                    body=render_to_string("notifications/email.txt", context),
+                    to=[row.email],
+                    headers={"Message-ID": message_id(row.key), "Content-Language": translation.get_language()},
+                )
+                message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
             message.send()
             row.emailed_at = timezone.now()
             row.email_due = False

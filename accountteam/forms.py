@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -105,6 +106,7 @@ class ApiTokenForm(forms.Form):
     """The API tokens page: make a named token."""
 
     name = forms.CharField(
+        label=_("Name"),
         max_length=100,
-        help_text="What the token is for, to recognise it in the list (a script, a server).",
+        help_text=_("What the token is for, to recognise it in the list (a script, a server)."),
     )

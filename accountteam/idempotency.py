@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -43,7 +45,8 @@ def _fingerprint(data) -> str:
 
 def _replay(row: IdempotentRequest, fingerprint: str) -> Response:
     if row.fingerprint != fingerprint:
-        raise ValidationError({HEADER: ["This key was used for a request with another body."]})
+        # Translators: the key is the request's Idempotency-Key header.
+        raise ValidationError({HEADER: [_("This key was used for a request with another body.")]})
     return Response(row.response, status=row.status_code, headers={"Idempotent-Replayed": "true"})
 
 
@@ -56,7 +59,13 @@ def idempotent(create):
         if key is None:
             return create(self, request, *args, **kwargs)
         if not key or len(key) > MAX_LENGTH or not key.isprintable():
-            raise ValidationError({HEADER: [f"Send at most {MAX_LENGTH} printable characters."]})
+            refusal = ngettext(
+                # Translators: about the request's Idempotency-Key header.
+                "Send at most %(count)s printable character.",
+                "Send at most %(count)s printable characters.",
+                MAX_LENGTH,
+            ) % {"count": MAX_LENGTH}
+            raise ValidationError({HEADER: [refusal]})
         endpoint, fingerprint = request.path, _fingerprint(request.data)
         mine = IdempotentRequest.objects.filter(user=request.user, endpoint=endpoint, key=key)
         row = mine.first()

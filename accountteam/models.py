@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
@@ -13,6 +14,9 @@ from knox.settings import CONSTANTS
 class UserSettings(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_settings")
     time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the portal's default.")
+    # Empty: the browser's (Accept-Language), until the user chooses. Notices and e-mails to the user
+    # are written in it; the choices are settings.LANGUAGES.
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
     notify_by_email = models.BooleanField("email me", default=True)
     notify_in_app = models.BooleanField("show in the portal (bell)", default=True)
     # The kinds of item notices (escalations' customer notices) the user chose not to receive.
@@ -37,6 +41,8 @@ class Notification(models.Model):
     email = models.EmailField(blank=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # The recipient's language when it was recorded: the e-mail around the notice is written in it.
+    language = models.CharField(max_length=10, blank=True)
     url = models.CharField(max_length=300, blank=True)
     in_app = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -62,7 +68,7 @@ class IdempotentRequest(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     endpoint = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
+    fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of the request body."))
     status_code = models.PositiveSmallIntegerField()
     response = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -87,12 +93,12 @@ class ApiToken(AbstractAuthToken):
     id = models.BigAutoField(primary_key=True)
     digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
     name = models.CharField(max_length=100)
-    last_used_at = models.DateTimeField(null=True, blank=True, help_text="Updated at most once a minute.")
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text=_("Updated at most once a minute."))
 
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["user", "expiry"], name="api_token_user_expiry")]
-        verbose_name = "API token"
+        verbose_name = _("API token")
 
     def __str__(self):
         return f"{self.name} ({self.user})"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from . import bounds
@@ -73,6 +74,7 @@ def record(notices: list[Notice]) -> set[str]:
                 email=n.email,
                 subject=bounds.clip(n.subject, SUBJECT_LIMIT),
                 body=bounds.clip(n.body, BODY_LIMIT),
+                language=(pref.language if pref else "") or settings.LANGUAGE_CODE,
                 url=n.url,
                 in_app=in_app,
                 email_due=by_email,

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "accountteam.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language, or the footer's choice in a cookie) for everyone;
+    # a signed-in user's own setting replaces it (accountteam.languages, after authentication).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check reads a form: a file over the limit gets a page that says so.
     "accountteam.uploads.UploadLimitMiddleware",
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "teams.tenancy.ActiveCompanyMiddleware",
     "teams.time_zones.UserTimeZoneMiddleware",
+    "accountteam.languages.UserLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -100,6 +104,8 @@ TEMPLATES = [
                 "accountteam.context_processors.portal",
                 "teams.tenancy.company_context",
             ],
+            # ``|date`` in the reader's language (accountteam/templatetags/local_dates.py).
+            "builtins": ["accountteam.templatetags.local_dates"],
         },
     },
 ]
@@ -147,7 +153,15 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-LANGUAGE_CODE = "en-us"
+# English is the source; Spanish as written in Latin America and Brazilian Portuguese are complete
+# translations (locale/, compiled files included; tests/test_translations.py keeps them whole).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("pt-br", "Português (Brasil)")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="America/Denver")
 USE_I18N = True
 USE_TZ = True

@@ -24,23 +24,28 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 # Errors of the cache that holds the rate-limit counters, meaning "cannot reach it now".
 CACHE_UNREACHABLE = (RedisError,)
-UNAVAILABLE_MESSAGE = "Sign-in is briefly unavailable; try again in a minute."
+# The messages below stay English text (marked for translation only): whoever shows one translates
+# it then, in the reader's language (``gettext(UNAVAILABLE_MESSAGE)``).
+UNAVAILABLE_MESSAGE = gettext_noop("Sign-in is briefly unavailable; try again in a minute.")
 RETRY_AFTER_SECONDS = 60
 
 LOCKED = "too_many_login_attempts"  # allauth's error code for its lockout
-LOCKED_MESSAGE = "Too many failed sign-in attempts. Try again later."
-CODE_REQUIRED_MESSAGE = (
+LOCKED_MESSAGE = gettext_noop("Too many failed sign-in attempts. Try again later.")
+CODE_REQUIRED_MESSAGE = gettext_noop(
+    # Translators: an answer of the API's token sign-in; `code` is the name of the request's field: keep it.
     "This account uses two-factor sign-in: send the code from the authenticator app, or a recovery code, in `code`."
 )
-CODE_INCORRECT_MESSAGE = "The two-factor code is not correct."
-INACTIVE_MESSAGE = "This account is inactive."
-UNVERIFIED_MESSAGE = (
+CODE_INCORRECT_MESSAGE = gettext_noop("The two-factor code is not correct.")
+INACTIVE_MESSAGE = gettext_noop("This account is inactive.")
+UNVERIFIED_MESSAGE = gettext_noop(
     "Confirm your email address first: sign in on the portal's sign-in page, which sends the confirmation email."
 )
 
@@ -82,25 +87,25 @@ def credentials_check(*, request, login: str, password: str, code: str = ""):
     form = LoginForm(data={"login": login, "password": password}, request=request)
     if not form.is_valid():
         if form.has_error(NON_FIELD_ERRORS, LOCKED):
-            raise SignInLocked(LOCKED_MESSAGE)
+            raise SignInLocked(_(LOCKED_MESSAGE))
         messages = [message for errors in form.errors.values() for message in errors]
         raise CredentialsIncorrect(" ".join(messages))
     user = form.user
     if not user.is_active:
         # allauth's backend lets an inactive user through for its page to say so; so does this.
-        raise CredentialsIncorrect(INACTIVE_MESSAGE)
+        raise CredentialsIncorrect(_(INACTIVE_MESSAGE))
     if account_settings.EMAIL_VERIFICATION == EmailVerificationMethod.MANDATORY and not has_verified_email(user):
         # The page would send a confirmation email and stop here; the API only says so.
-        raise CredentialsIncorrect(UNVERIFIED_MESSAGE)
+        raise CredentialsIncorrect(_(UNVERIFIED_MESSAGE))
     if not is_mfa_enabled(user, CODE_TYPES):
         return user
     if not code:
-        raise CodeRequired(CODE_REQUIRED_MESSAGE)
+        raise CodeRequired(_(CODE_REQUIRED_MESSAGE))
     second_step = AuthenticateForm(user=user, data={"code": code})
     if not second_step.is_valid():
         if second_step.has_error("code", LOCKED):
-            raise SignInLocked(LOCKED_MESSAGE)
-        raise CodeIncorrect(CODE_INCORRECT_MESSAGE)
+            raise SignInLocked(_(LOCKED_MESSAGE))
+        raise CodeIncorrect(_(CODE_INCORRECT_MESSAGE))
     # As allauth's page does (its record in the session aside: a token sign-in has no session).
     second_step.authenticator.record_usage()
     return user
@@ -126,7 +131,7 @@ class SignInUnavailableMiddleware:
             return None
         logger.error("Sign-in page unavailable: the rate-limit cache cannot be reached (%s)", exception)
         response = render(
-            request, "account/sign_in_unavailable.html", {"message": UNAVAILABLE_MESSAGE}, status=503
+            request, "account/sign_in_unavailable.html", {"message": _(UNAVAILABLE_MESSAGE)}, status=503
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

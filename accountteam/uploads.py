@@ -29,7 +29,12 @@ from django.db.models.fields.files import FieldFile
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
+from .bounds import grouped
 
 # A file's request carries the rest of its form too (other fields, the multipart framing).
 FORM_ALLOWANCE = 64 * 1024
@@ -39,7 +44,7 @@ _CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class FileType:
-    label: str
+    label: str  # with its article, as ``validate_upload`` completes "The file's content is not …"
     extensions: tuple[str, ...]
     magic: str = ""  # what ``filetype`` must recognise in the first bytes
     part: str = ""  # Office Open XML: a part the package must hold
@@ -47,39 +52,61 @@ class FileType:
     text: bool = False  # UTF-8 text without NUL
 
 
+# Each label carries its indefinite article: it completes "The file's content is not …, as its name
+# says." (the context tells translators so).
 FILE_TYPES = (
-    FileType("PDF document", ("pdf",), magic="pdf"),
-    FileType("Word document", ("docx",), part="word/document.xml"),
-    FileType("Excel workbook", ("xlsx",), part="xl/workbook.xml"),
-    FileType("PowerPoint presentation", ("pptx",), part="ppt/presentation.xml"),
-    FileType("OpenDocument text", ("odt",), odf="application/vnd.oasis.opendocument.text"),
-    FileType("OpenDocument spreadsheet", ("ods",), odf="application/vnd.oasis.opendocument.spreadsheet"),
-    FileType("OpenDocument presentation", ("odp",), odf="application/vnd.oasis.opendocument.presentation"),
-    FileType("plain text file", ("txt",), text=True),
-    FileType("CSV file", ("csv",), text=True),
-    FileType("saved email", ("eml",), text=True),
-    FileType("PNG image", ("png",), magic="png"),
-    FileType("JPEG image", ("jpg", "jpeg"), magic="jpg"),
-    FileType("GIF image", ("gif",), magic="gif"),
-    FileType("WebP image", ("webp",), magic="webp"),
+    FileType(pgettext_lazy("file type, with its article", "a PDF document"), ("pdf",), magic="pdf"),
+    FileType(pgettext_lazy("file type, with its article", "a Word document"), ("docx",), part="word/document.xml"),
+    FileType(pgettext_lazy("file type, with its article", "a Excel workbook"), ("xlsx",), part="xl/workbook.xml"),
+    FileType(
+        pgettext_lazy("file type, with its article", "a PowerPoint presentation"),
+        ("pptx",),
+        part="ppt/presentation.xml",
+    ),
+    FileType(
+        pgettext_lazy("file type, with its article", "a OpenDocument text"),
+        ("odt",),
+        odf="application/vnd.oasis.opendocument.text",
+    ),
+    FileType(
+        pgettext_lazy("file type, with its article", "a OpenDocument spreadsheet"),
+        ("ods",),
+        odf="application/vnd.oasis.opendocument.spreadsheet",
+    ),
+    FileType(
+        pgettext_lazy("file type, with its article", "a OpenDocument presentation"),
+        ("odp",),
+        odf="application/vnd.oasis.opendocument.presentation",
+    ),
+    FileType(pgettext_lazy("file type, with its article", "a plain text file"), ("txt",), text=True),
+    FileType(pgettext_lazy("file type, with its article", "a CSV file"), ("csv",), text=True),
+    FileType(pgettext_lazy("file type, with its article", "a saved email"), ("eml",), text=True),
+    FileType(pgettext_lazy("file type, with its article", "a PNG image"), ("png",), magic="png"),
+    FileType(pgettext_lazy("file type, with its article", "a JPEG image"), ("jpg", "jpeg"), magic="jpg"),
+    FileType(pgettext_lazy("file type, with its article", "a GIF image"), ("gif",), magic="gif"),
+    FileType(pgettext_lazy("file type, with its article", "a WebP image"), ("webp",), magic="webp"),
 )
 BY_EXTENSION = {ext: kind for kind in FILE_TYPES for ext in kind.extensions}
-ALLOWED_WORDS = (
+ALLOWED_WORDS = gettext_lazy(
+    # Translators: the file types the portal accepts; keep the extensions (.docx, ...) as they are.
     "PDF; Word, Excel and PowerPoint (.docx, .xlsx, .pptx); OpenDocument (.odt, .ods, .odp); "
     "plain text (.txt), CSV and saved emails (.eml); PNG, JPEG, GIF and WebP images"
 )
 
 
 def size_words(size: int) -> str:
-    """25 MB, 500 KB, 900 bytes."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+    """25 MB, 1.5 MB, 500 KB, 900 bytes (numbers as the current language writes them)."""
+    for factor, words in ((1024 * 1024, _("%(size)s MB")), (1024, _("%(size)s KB"))):
         if size >= factor:
-            return f"{size / factor:.4g} {unit}"
-    return f"{size:,} bytes"
+            return words % {"size": f"{size / factor:.4g}".replace(".", get_format("DECIMAL_SEPARATOR"))}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": grouped(size)}
 
 
 def too_large_message() -> str:
-    return f"The file is larger than {size_words(settings.UPLOAD_MAX_BYTES)}, the most the portal keeps."
+    # Translators: %(size)s is the upload limit, such as "25 MB".
+    return _("The file is larger than %(size)s, the most the portal keeps.") % {
+        "size": size_words(settings.UPLOAD_MAX_BYTES)
+    }
 
 
 def _new_upload(value):
@@ -142,14 +169,28 @@ def validate_upload(value) -> None:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = BY_EXTENSION.get(extension)
     if kind is None:
-        shown = f"“.{extension}” files are" if extension else "Files without an extension are"
-        raise ValidationError(f"{shown} not accepted. Allowed: {ALLOWED_WORDS}.", code="file_type")
+        if extension:
+            # Translators: %(extension)s is the file name's extension, such as "exe"; %(allowed)s
+            # the list of the file types the portal accepts.
+            refusal = _("“.%(extension)s” files are not accepted. Allowed: %(allowed)s.") % {
+                "extension": extension,
+                "allowed": ALLOWED_WORDS,
+            }
+        else:
+            # Translators: %(allowed)s is the list of the file types the portal accepts.
+            refusal = _("Files without an extension are not accepted. Allowed: %(allowed)s.") % {
+                "allowed": ALLOWED_WORDS
+            }
+        raise ValidationError(refusal, code="file_type")
     size = getattr(upload, "size", None) or 0
     if size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(too_large_message(), code="file_too_large")
     if not _content_matches(kind, upload):
         raise ValidationError(
-            f"The file's content is not a {kind.label}, as its name “{name}” says.", code="file_content"
+            # Translators: %(kind)s is a file type with its article ("a PDF document"), %(name)s the
+            # file's name.
+            _("The file's content is not %(kind)s, as its name “%(name)s” says.") % {"kind": kind.label, "name": name},
+            code="file_content",
         )
 
 

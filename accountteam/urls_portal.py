@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import languages, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -10,4 +11,6 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("me/tokens/", views.api_tokens, name="api_tokens"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("language/", languages.language_switch, name="language_switch"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import notifications, tokens
@@ -46,7 +47,7 @@ def notification_open(request, pk):
 @require_POST
 def notifications_mark_read(request):
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    messages.success(request, "All notices marked as read.")
+    messages.success(request, _("All notices marked as read."))
     return redirect("notification_list")
 
 
@@ -76,7 +77,11 @@ def api_tokens(request):
 def api_token_revoke(request, pk):
     token = get_object_or_404(tokens.api_token_list(user=request.user), pk=pk)
     tokens.api_token_revoke(token=token)
-    messages.success(request, f"The token “{token.name}” is revoked: clients that send it are refused from now on.")
+    messages.success(
+        request,
+        # Translators: %(name)s is the name the user gave the API token.
+        _("The token “%(name)s” is revoked: clients that send it are refused from now on.") % {"name": token.name},
+    )
     return redirect("api_tokens")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import rules, services
 from .models import AccountProfile, Amendment, CalendarFeed, Change, Contact, DossierFile, Meeting, Proposal
@@ -114,7 +115,7 @@ class DossierFileAdmin(RecordedAdmin):
 class PartFilter(admin.SimpleListFilter):
     """The history by part, under the parts' names (the column holds their codes)."""
 
-    title = "part"
+    title = _("part")
     parameter_name = "part"
 
     def lookups(self, request, model_admin):
@@ -134,7 +135,7 @@ class ChangeAdmin(admin.ModelAdmin):
     list_select_related = ["account__company", "actor"]
     date_hierarchy = "at"
 
-    @admin.display(description="part", ordering="part")
+    @admin.display(description=_("part"), ordering="part")
     def part_name(self, change) -> str:
         return change.part_label
 

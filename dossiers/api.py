@@ -10,6 +10,8 @@ import json
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -50,7 +52,7 @@ class StrictFieldsMixin:
         known = set(self.fields)
         unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - known - self.IGNORED)
         if unknown:
-            raise ValidationError({name: "Unknown field." for name in unknown})
+            raise ValidationError({name: _("Unknown field.") for name in unknown})
         return attrs  # read-only fields are ignored, so a GET's body can be sent back with a PUT
 
 
@@ -168,7 +170,7 @@ class ProposalSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         if self.instance is None and "owner" not in attrs:
             owner = staff_person(self.context["request"].user)
             if owner is None:
-                raise ValidationError({"owner": "Name the proposal's owner."})
+                raise ValidationError({"owner": _("Name the proposal's owner.")})
             attrs["owner"] = owner
         return attrs
 
@@ -283,7 +285,7 @@ class MayEditPartForWrites(permissions.BasePermission):
     """A write to the view's part of the dossier is refused (403) before the body is read unless
     the caller may change that part; the account is looked up first (404 outside their scope)."""
 
-    message = "You may not change this part of the dossier."
+    message = gettext_lazy("You may not change this part of the dossier.")
 
     def has_permission(self, request, view):
         # A method the route does not serve answers 405.

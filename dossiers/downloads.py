@@ -10,16 +10,17 @@ from __future__ import annotations
 import os
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 
 
 def file_response(stored) -> FileResponse:
     """The stored file (a FieldFile) as a download; 404 when the row has none or it is missing."""
     if not stored:
-        raise Http404("No file is attached.")
+        raise Http404(_("No file is attached."))
     try:
         handle = stored.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("The file is missing from storage.") from exc
+        raise Http404(_("The file is missing from storage.")) from exc
     return FileResponse(handle, as_attachment=True, filename=os.path.basename(stored.name))
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
 from teams.models import Person
 from teams.scoping import staff_person
 
+from . import rules
 from .models import AccountProfile, Amendment, Contact, DossierFile, Meeting, Proposal
 
 DATE = bounds.date_input()
@@ -35,6 +37,11 @@ class DossierForm(forms.ModelForm):
         self.user = user
         self.account = account
         super().__init__(*args, **kwargs)
+        # The fields' names as the reader's language says them (the Meta's own labels first).
+        own = self._meta.labels or {}
+        for name, field in self.fields.items():
+            if name in rules.FIELD_LABELS and name not in own:
+                field.label = rules.FIELD_LABELS[name]
 
     def values(self) -> tuple[dict, dict]:
         """(field values, many-to-many values) as ``dossier_save`` takes them.
@@ -85,8 +92,8 @@ class MeetingForm(DossierForm):
             "people": forms.SelectMultiple(attrs={"size": 6}),
             "contacts": forms.SelectMultiple(attrs={"size": 6}),
         }
-        labels = {"starts_at": "Starts at (your time zone)", "duration_minutes": "Duration (minutes)"}
-        help_texts = {"people": "Ctrl/⌘-click to choose several.", "contacts": "Ctrl/⌘-click to choose several."}
+        labels = {"starts_at": _("Starts at (your time zone)"), "duration_minutes": _("Duration (minutes)")}
+        help_texts = {"people": _("Ctrl/⌘-click to choose several."), "contacts": _("Ctrl/⌘-click to choose several.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +112,7 @@ class ProposalForm(DossierForm):
             "title", "stage", "value", "owner", "due_date", "next_step", "parties", "background", "commitments",
         ]
         widgets = {"due_date": DATE, "background": _text(4), "commitments": _text(3)}
-        labels = {"value": "Value (USD)"}
+        labels = {"value": _("Value (USD)")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,15 +129,15 @@ class DossierFileForm(DossierForm):
         model = DossierFile
         fields = ["title", "kind", "section", "file", "internal"]
         widgets = {"file": StoredFileInput}
-        labels = {"internal": "Internal (carrier staff only)"}
+        labels = {"internal": _("Internal (carrier staff only)")}
 
 
 class ProfileForm(DossierForm):
     """The account profile, and the corporate profile held on the company."""
 
     company_profile = forms.CharField(
-        required=False, widget=_text(5), label="Corporate profile", max_length=bounds.DESCRIPTION,
-        help_text="Shown in the dossier of each of the company's accounts.",
+        required=False, widget=_text(5), label=_("Corporate profile"), max_length=bounds.DESCRIPTION,
+        help_text=_("Shown in the dossier of each of the company's accounts."),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from .models import Meeting
@@ -38,7 +39,8 @@ def _calendar(method: str | None = None) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("x-wr-calname", f"{settings.CARRIER_NAME} account meetings")
+    # Translators: the name of the calendar a user subscribes to; %(carrier)s is the carrier's name.
+    cal.add("x-wr-calname", _("%(carrier)s account meetings") % {"carrier": settings.CARRIER_NAME})
     return cal
 
 
@@ -51,7 +53,14 @@ def _event(meeting: Meeting, *, stamp: dt.datetime, organizer_email: str = "") -
     event.add("dtend", max(_utc(meeting.ends_at), start))
     event.add("sequence", meeting.sequence)
     event.add("summary", f"{meeting.title} ({meeting.account.number})")
-    description = [f"{meeting.get_kind_display()} · {meeting.account.company.name}, account {meeting.account.number}"]
+    # Translators: the first line of a calendar event's description, e.g. "Service review · Mesa
+    # Telecom, account 4501".
+    heading = _("%(kind)s · %(company)s, account %(number)s") % {
+        "kind": meeting.get_kind_display(),
+        "company": meeting.account.company.name,
+        "number": meeting.account.number,
+    }
+    description = [heading]
     if meeting.notes:
         description.append(meeting.notes)
     event.add("description", "\n\n".join(description))

@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .ical import attendees, invitation_ics
 from .models import Meeting
@@ -55,7 +56,7 @@ def _send(meeting: Meeting) -> int:
         return 0
     context = {"meeting": meeting, "carrier_name": settings.CARRIER_NAME, "attendees": invited}
     message = EmailMultiAlternatives(
-        subject=f"[{settings.CARRIER_NAME}] Invitation: {meeting.title}",
+        subject=_("[%(carrier)s] Invitation: %(title)s") % {"carrier": settings.CARRIER_NAME, "title": meeting.title},
         body=render_to_string("dossiers/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,

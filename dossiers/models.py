@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
@@ -45,16 +47,16 @@ class AccountProfile(models.Model):
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="profile")
     sales_objectives = text_field(bounds.DESCRIPTION, blank=True)
     service_objectives = text_field(bounds.DESCRIPTION, blank=True)
-    network_summary = text_field(bounds.DESCRIPTION, blank=True, help_text="The network in plain words.")
-    switches = text_field(bounds.DESCRIPTION, blank=True, help_text="One switch per line (CLLI, type, location).")
-    points_of_interconnection = text_field(bounds.DESCRIPTION, blank=True, help_text="One POI per line.")
-    key_locations = text_field(bounds.DESCRIPTION, blank=True, help_text="One location per line.")
+    network_summary = text_field(bounds.DESCRIPTION, blank=True, help_text=_("The network in plain words."))
+    switches = text_field(bounds.DESCRIPTION, blank=True, help_text=_("One switch per line (CLLI, type, location)."))
+    points_of_interconnection = text_field(bounds.DESCRIPTION, blank=True, help_text=_("One POI per line."))
+    key_locations = text_field(bounds.DESCRIPTION, blank=True, help_text=_("One location per line."))
     updated_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
 
     def __str__(self):
-        return f"Profile of {self.account.number}"
+        return gettext("Profile of %(number)s") % {"number": self.account.number}
 
 
 class Contact(models.Model):
@@ -62,11 +64,11 @@ class Contact(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True, help_text="Their role at the customer.")
+    role = models.CharField(max_length=200, blank=True, help_text=_("Their role at the customer."))
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     cell = models.CharField(max_length=40, blank=True)
-    is_primary = models.BooleanField("primary contact", default=False)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = DossierQuerySet.as_manager()
@@ -82,13 +84,13 @@ class Amendment(models.Model):
     """The Interconnection Agreement and each of its amendments."""
 
     class Kind(models.TextChoices):
-        AGREEMENT = "agreement", "Interconnection Agreement"
-        AMENDMENT = "amendment", "Amendment"
+        AGREEMENT = "agreement", _("Interconnection Agreement")
+        AMENDMENT = "amendment", _("Amendment")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        IN_NEGOTIATION = "in_negotiation", "In negotiation"
-        SIGNED = "signed", "Signed"
+        PENDING = "pending", _("Pending")
+        IN_NEGOTIATION = "in_negotiation", _("In negotiation")
+        SIGNED = "signed", _("Signed")
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="amendments")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AMENDMENT)
@@ -116,9 +118,9 @@ class Amendment(models.Model):
     def clean(self):
         errors = {}
         if self.expires_on and self.effective_on and self.expires_on < self.effective_on:
-            errors["expires_on"] = "The expiry date cannot be before the effective date."
+            errors["expires_on"] = gettext("The expiry date cannot be before the effective date.")
         if self.signed_on and self.status != self.Status.SIGNED:
-            errors["signed_on"] = "Only a signed agreement has a signing date; set the status to Signed."
+            errors["signed_on"] = gettext("Only a signed agreement has a signing date; set the status to Signed.")
         if errors:
             raise ValidationError(errors)
 
@@ -127,18 +129,18 @@ class Meeting(models.Model):
     """A meeting in the account's schedule, one-off or recurring."""
 
     class Kind(models.TextChoices):
-        SERVICE_REVIEW = "service_review", "Service review"
-        EXECUTIVE_REVIEW = "executive_review", "Executive review"
-        INFRASTRUCTURE_REVIEW = "infrastructure_review", "Quarterly infrastructure review"
-        INTRODUCTION = "introduction", "Introduction"
-        OTHER = "other", "Other"
+        SERVICE_REVIEW = "service_review", _("Service review")
+        EXECUTIVE_REVIEW = "executive_review", _("Executive review")
+        INFRASTRUCTURE_REVIEW = "infrastructure_review", _("Quarterly infrastructure review")
+        INTRODUCTION = "introduction", _("Introduction")
+        OTHER = "other", _("Other")
 
     class Recurrence(models.TextChoices):
-        NONE = "", "One-off"
-        WEEKLY = "WEEKLY", "Weekly"
-        MONTHLY = "MONTHLY", "Monthly"
-        QUARTERLY = "QUARTERLY", "Quarterly"
-        YEARLY = "YEARLY", "Yearly"
+        NONE = "", _("One-off")
+        WEEKLY = "WEEKLY", _("Weekly")
+        MONTHLY = "MONTHLY", _("Monthly")
+        QUARTERLY = "QUARTERLY", _("Quarterly")
+        YEARLY = "YEARLY", _("Yearly")
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.SERVICE_REVIEW)
@@ -147,16 +149,18 @@ class Meeting(models.Model):
     duration_minutes = models.PositiveIntegerField(
         default=60, validators=[MaxValueValidator(bounds.MAX_MEETING_MINUTES)]
     )
-    location = models.CharField(max_length=300, blank=True, help_text="Room, address or dial-in.")
+    location = models.CharField(max_length=300, blank=True, help_text=_("Room, address or dial-in."))
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices, blank=True, default="")
     repeat_until = models.DateField(null=True, blank=True, validators=[validate_date])
-    people = models.ManyToManyField(Person, blank=True, related_name="meetings", verbose_name="carrier attendees")
-    contacts = models.ManyToManyField(Contact, blank=True, related_name="meetings", verbose_name="customer attendees")
+    people = models.ManyToManyField(Person, blank=True, related_name="meetings", verbose_name=_("carrier attendees"))
+    contacts = models.ManyToManyField(
+        Contact, blank=True, related_name="meetings", verbose_name=_("customer attendees")
+    )
     notes = text_field(bounds.NOTE, blank=True)
     # Invited besides the attendees: customer users (a requested call or meeting's raiser), by e-mail.
     guests = models.JSONField(default=list, blank=True, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar revision number.")
+    sequence = models.PositiveIntegerField(default=0, help_text=_("iCalendar revision number."))
     # An emailed invitation (a handoff's introduction): due until sent, so a lost task is caught up.
     invitation_due = models.BooleanField(default=False, editable=False)
     invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -183,14 +187,16 @@ class Meeting(models.Model):
     def clean(self):
         errors = {}
         if not self.duration_minutes:
-            errors["duration_minutes"] = "A meeting lasts at least one minute."
+            errors["duration_minutes"] = gettext("A meeting lasts at least one minute.")
         if self.repeat_until and not self.recurrence:
-            errors["repeat_until"] = "Only a recurring meeting repeats until a date; choose how often it repeats."
+            errors["repeat_until"] = gettext(
+                "Only a recurring meeting repeats until a date; choose how often it repeats."
+            )
         elif (
             self.repeat_until and self.starts_at and bounds.within(self.starts_at)
             and self.repeat_until < timezone.localdate(self.starts_at)
         ):
-            errors["repeat_until"] = "The series cannot end before its first meeting."
+            errors["repeat_until"] = gettext("The series cannot end before its first meeting.")
         if errors:
             raise ValidationError(errors)
 
@@ -199,22 +205,22 @@ class Proposal(models.Model):
     """An open (or closed) sales proposal to the customer."""
 
     class Stage(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PRESENTED = "presented", "Presented"
-        NEGOTIATING = "negotiating", "Negotiating"
-        WON = "won", "Won"
-        LOST = "lost", "Lost"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", _("Draft")
+        PRESENTED = "presented", _("Presented")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     OPEN_STAGES = (Stage.DRAFT, Stage.PRESENTED, Stage.NEGOTIATING)
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(max_length=200)
-    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text="Value in USD.")
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("Value in USD."))
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.DRAFT)
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="proposals")
     background = text_field(bounds.DESCRIPTION, blank=True)
-    parties = models.CharField(max_length=300, blank=True, help_text="Who is involved on both sides.")
+    parties = models.CharField(max_length=300, blank=True, help_text=_("Who is involved on both sides."))
     commitments = text_field(bounds.DESCRIPTION, blank=True)
     next_step = models.CharField(max_length=300, blank=True)
     due_date = models.DateField(null=True, blank=True, validators=[validate_date])
@@ -238,20 +244,20 @@ class DossierFile(models.Model):
     """A document or email kept with the account, with who added it."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        EMAIL = "email", "Email"
+        DOCUMENT = "document", _("Document")
+        EMAIL = "email", _("Email")
 
     class Section(models.TextChoices):
-        GENERAL = "general", "General"
-        NETWORK = "network", "Network"
-        AGREEMENT = "agreement", "Agreement"
+        GENERAL = "general", _("General")
+        NETWORK = "network", _("Network")
+        AGREEMENT = "agreement", _("Agreement")
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="dossier_files")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
     section = models.CharField(max_length=20, choices=Section.choices, default=Section.GENERAL)
     file = models.FileField(upload_to="dossiers/files/%Y/%m/", validators=[validate_upload])
-    internal = models.BooleanField(default=False, help_text="Carrier staff only.")
+    internal = models.BooleanField(default=False, help_text=_("Carrier staff only."))
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
@@ -268,9 +274,10 @@ class Change(models.Model):
     """One change to a dossier: who, when, and what changed (field → [before, after])."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Added"
-        UPDATED = "updated", "Changed"
-        DELETED = "deleted", "Removed"
+        # Translators: what a change to the dossier did (the back office's column, a filter).
+        CREATED = "created", pgettext_lazy("dossier change", "Added")
+        UPDATED = "updated", pgettext_lazy("dossier change", "Changed")
+        DELETED = "deleted", pgettext_lazy("dossier change", "Removed")
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="dossier_changes")
     part = models.CharField(max_length=30)
@@ -292,7 +299,16 @@ class Change(models.Model):
         indexes = [models.Index(fields=["account", "-at"])]
 
     def __str__(self):
-        return f"{self.get_action_display()} {rules.part_label(self.part).lower()} “{self.label}”"
+        values = {"part": rules.part_label(self.part).lower(), "label": self.label}
+        # Translators: %(part)s is the lower-case name of a part of the dossier ("contact",
+        # "meeting"), %(label)s the name of the row that changed.
+        if self.action == self.Action.CREATED:
+            return gettext("Added %(part)s “%(label)s”") % values
+        if self.action == self.Action.UPDATED:
+            return gettext("Changed %(part)s “%(label)s”") % values
+        if self.action == self.Action.DELETED:
+            return gettext("Removed %(part)s “%(label)s”") % values
+        return f"{self.get_action_display()} {values['part']} “{self.label}”"
 
     @property
     def part_label(self) -> str:
@@ -307,4 +323,4 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     def __str__(self):
-        return f"Calendar feed of {self.user}"
+        return gettext("Calendar feed of %(user)s") % {"user": self.user}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teams.models import Account, Membership, Person
 from teams.scoping import can_view_team, staff_person
@@ -32,7 +33,7 @@ def dossier_account_get(*, user, pk) -> Account:
     they see it but lack the view-team right (a customer user; like the team on the account page)."""
     account = account_get(user=user, pk=pk)
     if not can_view_team(user, account.company):
-        raise PermissionDenied("You do not have the right to view this company's account team and dossier.")
+        raise PermissionDenied(_("You do not have the right to view this company's account team and dossier."))
     return account
 
 

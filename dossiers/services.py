@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accountteam import bounds
 from teams.models import Account
@@ -25,7 +26,7 @@ _SKIP = {"id", "account", "created_at", "updated_at", "uid", "sequence", "added_
 
 def _require_edit(user, account: Account, part: str) -> None:
     if not can_edit(user=user, account=account, part=part):
-        raise PermissionDenied("You may not change this part of the dossier.")
+        raise PermissionDenied(_("You may not change this part of the dossier."))
 
 
 def _plain(value):
@@ -120,7 +121,9 @@ def dossier_save(*, actor, account: Account, part: str, instance: models.Model, 
             other.save(update_fields=["is_primary"])
             _record(
                 account=account, part=part, instance=other, action=Change.Action.UPDATED,
-                changes={"is_primary": [True, False]}, actor=actor, note=f"{instance} is now the primary contact.",
+                changes={"is_primary": [True, False]}, actor=actor,
+                # Stored with the change: in the language of whoever made the new primary contact.
+                note=_("%(name)s is now the primary contact.") % {"name": instance},
             )
     return instance
 

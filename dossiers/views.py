@@ -18,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accountteam.forms import add_service_errors
@@ -32,11 +34,45 @@ MY_CALENDAR_ROWS = 25
 
 # part → (a row, the section's title)
 PART_NAMES = {
-    services.CONTACTS: ("contact", "Contacts"),
-    services.AMENDMENTS: ("agreement or amendment", "Interconnection Agreement and amendments"),
-    services.MEETINGS: ("meeting", "Meeting schedule"),
-    services.PROPOSALS: ("proposal", "Proposals"),
-    services.FILES: ("file", "Files"),
+    # Translators: a row's name ("contact", "meeting"...) goes into the pages' "Add %(noun)s",
+    # "Edit %(noun)s “%(name)s”" and "Remove %(noun)s" as it is, in lower case.
+    services.CONTACTS: (gettext_lazy("contact"), gettext_lazy("Contacts")),
+    services.AMENDMENTS: (
+        gettext_lazy("agreement or amendment"), gettext_lazy("Interconnection Agreement and amendments")
+    ),
+    services.MEETINGS: (gettext_lazy("meeting"), gettext_lazy("Meeting schedule")),
+    services.PROPOSALS: (gettext_lazy("proposal"), gettext_lazy("Proposals")),
+    services.FILES: (gettext_lazy("file"), gettext_lazy("Files")),
+}
+
+# part → what the page says once a row is added, saved or removed: a sentence each, as the
+# participle agrees with the row's name in some languages.
+PART_DONE = {
+    services.CONTACTS: {
+        "added": gettext_lazy("Contact “%(name)s” added."),
+        "saved": gettext_lazy("Contact “%(name)s” saved."),
+        "removed": gettext_lazy("Contact “%(name)s” removed."),
+    },
+    services.AMENDMENTS: {
+        "added": gettext_lazy("Agreement or amendment “%(name)s” added."),
+        "saved": gettext_lazy("Agreement or amendment “%(name)s” saved."),
+        "removed": gettext_lazy("Agreement or amendment “%(name)s” removed."),
+    },
+    services.MEETINGS: {
+        "added": gettext_lazy("Meeting “%(name)s” added."),
+        "saved": gettext_lazy("Meeting “%(name)s” saved."),
+        "removed": gettext_lazy("Meeting “%(name)s” removed."),
+    },
+    services.PROPOSALS: {
+        "added": gettext_lazy("Proposal “%(name)s” added."),
+        "saved": gettext_lazy("Proposal “%(name)s” saved."),
+        "removed": gettext_lazy("Proposal “%(name)s” removed."),
+    },
+    services.FILES: {
+        "added": gettext_lazy("File “%(name)s” added."),
+        "saved": gettext_lazy("File “%(name)s” saved."),
+        "removed": gettext_lazy("File “%(name)s” removed."),
+    },
 }
 
 
@@ -46,7 +82,7 @@ def _account(request, account_id: int):
 
 def _require_edit(request, account, part: str) -> None:
     if not selectors.can_edit(user=request.user, account=account, part=part):
-        raise PermissionDenied("You may not change this part of the dossier.")
+        raise PermissionDenied(_("You may not change this part of the dossier."))
 
 
 def _dossier_url(account, part: str = "") -> str:
@@ -85,7 +121,7 @@ def dossier_profile_edit(request, account_id: int):
         initial={"company_profile": account.company.profile},
     )
     if request.method == "POST" and form.is_valid():
-        values, _ = form.values()
+        values, _m2m = form.values()
         try:
             with transaction.atomic():
                 if values:
@@ -98,7 +134,7 @@ def dossier_profile_edit(request, account_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The profile is saved.")
+            messages.success(request, _("The profile is saved."))
             return redirect(_dossier_url(account, "profile"))
     return render(request, "dossiers/profile_form.html", {"account": account, "form": form})
 
@@ -125,8 +161,8 @@ def part_edit(request, account_id: int, part: str, pk: int | None = None):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            noun = PART_NAMES[part][0]
-            messages.success(request, f"{noun.capitalize()} “{saved}” {'added' if pk is None else 'saved'}.")
+            done = PART_DONE[part]["added" if pk is None else "saved"]
+            messages.success(request, done % {"name": saved})
             return redirect(_dossier_url(account, part))
     return render(
         request,
@@ -143,7 +179,7 @@ def part_delete(request, account_id: int, part: str, pk: int):
     noun = PART_NAMES[part][0]
     if request.method == "POST":
         services.dossier_delete(actor=request.user, account=account, part=part, instance=instance)
-        messages.success(request, f"{noun.capitalize()} “{instance}” removed.")
+        messages.success(request, PART_DONE[part]["removed"] % {"name": instance})
         return redirect(_dossier_url(account, part))
     return render(
         request, "dossiers/part_delete.html", {"account": account, "part": part, "noun": noun, "instance": instance}
@@ -182,7 +218,7 @@ def calendar_feed(request, token: str):
     the address's owner may see now (a right withdrawn empties it; a rotated address 404s)."""
     feed = selectors.calendar_feed_get(token=token)
     if feed is None:
-        raise Http404("No such calendar.")
+        raise Http404(_("No such calendar."))
     meetings = selectors.feed_meetings(user=feed.user)
     response = ics_response(meetings_ics(meetings, stamp=timezone.now()), filename="meetings.ics", attachment=False)
     response["Cache-Control"] = "private, max-age=300"
@@ -196,9 +232,9 @@ def my_calendar(request):
         existed = selectors.calendar_feed_of(user=request.user) is not None
         services.calendar_feed_get_or_create(user=request.user, rotate=True)
         if existed:
-            messages.success(request, "Your calendar has a new address: the old one no longer works.")
+            messages.success(request, _("Your calendar has a new address: the old one no longer works."))
         else:
-            messages.success(request, "Your calendar address is ready.")
+            messages.success(request, _("Your calendar address is ready."))
         return redirect("my_calendar")
     feed = selectors.calendar_feed_of(user=request.user)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else ""

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from teams.models import Role
 
@@ -15,7 +17,7 @@ class ResponsePolicyAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
 
 
-ROUTING_EXPLAINED = (
+ROUTING_EXPLAINED = gettext_lazy(
     "A row without a company is the carrier's routing for everyone; a row with a company replaces the "
     "carrier's row of the same category and sub-topic for that company only (a contract can name other "
     "contacts). A row for a sub-topic beats the category's row for any sub-topic. The first role of the "
@@ -32,7 +34,9 @@ class RoutingRuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         codes = ", ".join(f"{code} ({name})" for code, name in Role.objects.values_list("code", "name"))
-        self.fields["roles"].help_text = f"{self.fields['roles'].help_text} Role codes: {codes}."
+        # Translators: %(codes)s lists each role's code and, in brackets, its name.
+        known = _("Role codes: %(codes)s.") % {"codes": codes}
+        self.fields["roles"].help_text = f"{self.fields['roles'].help_text} {known}"
 
 
 @admin.register(RoutingRule)
@@ -52,19 +56,22 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         # The catalogue's names read once per page, not once per row.
         names = dict(Role.objects.values_list("code", "name"))
 
-        @admin.display(description="answered by (most preferred first)")
+        @admin.display(description=_("answered by (most preferred first)"))
         def answered_by(rule):
-            return " → ".join(names.get(code, f"{code} (no such role)") for code in rule.role_codes)
+            return " → ".join(
+                names[code] if code in names else _("%(code)s (no such role)") % {"code": code}
+                for code in rule.role_codes
+            )
 
         return ["category", "sub_topic", answered_by, "applies_to", "sort_order"]
 
-    @admin.display(description="sub-topic", ordering="topic")
+    @admin.display(description=gettext_lazy("sub-topic"), ordering="topic")
     def sub_topic(self, rule):
-        return rule.get_topic_display() if rule.topic else "any sub-topic"
+        return rule.get_topic_display() if rule.topic else _("any sub-topic")
 
-    @admin.display(description="applies to", ordering="company__name")
+    @admin.display(description=gettext_lazy("applies to"), ordering="company__name")
     def applies_to(self, rule):
-        return rule.company.name if rule.company_id else "Carrier (everyone)"
+        return rule.company.name if rule.company_id else _("Carrier (everyone)")
 
 
 class EventInline(admin.TabularInline):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -284,7 +286,7 @@ class IsCustomerForWrites(IsCarrierStaffForWrites):
     """Following is for the customer's users: staff are refused (403) once the item is found in
     their scope (404 first), before anything else is read."""
 
-    message = STAFF_DO_NOT_FOLLOW
+    message = gettext_lazy(STAFF_DO_NOT_FOLLOW)  # the message id is marked in ``following``
 
     def may_write(self, user, obj) -> bool:
         return staff_person(user) is None
@@ -537,7 +539,7 @@ class QueueItemSerializer(EscalationSerializer):
 
     def get_time_left(self, obj) -> str:
         if obj.queue_state == rules.PAUSED:
-            return "clock stopped"
+            return _("clock stopped")
         return rules.time_left_words(obj.next_deadline_at, self.context["now"])
 
 
@@ -555,7 +557,7 @@ class QueueView(generics.ListAPIView):
 
     def get_queryset(self):
         if staff_person(self.request.user) is None:
-            raise PermissionDenied("The queue is for the carrier's staff.")
+            raise PermissionDenied(_("The queue is for the carrier's staff."))
         params = QueueParamsSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return selectors.queue_list(user=self.request.user, filters=params.validated_data, now=self._now)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EscalationsConfig(AppConfig):
     name = "escalations"
-    verbose_name = "Escalations"
+    verbose_name = _("Escalations")
 
     def ready(self):
         from accountteam.notifications import mutable_notices_register

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accountteam import notifications
 from accountteam.clock import carrier_today
@@ -34,13 +36,15 @@ DEFAULT_WARN_PERCENT = 75
 
 ACTIONS = ("escalate", "cancel", "reopen")
 
-CUSTOMERS_ONLY = "This is for the customer's users; the carrier's staff use the staff actions."
-NO_RIGHT = "You need the right to raise and follow escalations for this company."
-RAISER_ONLY = "Only the person who raised this item can cancel it. Comment on the item to ask your team to close it."
+CUSTOMERS_ONLY = gettext_lazy("This is for the customer's users; the carrier's staff use the staff actions.")
+NO_RIGHT = gettext_lazy("You need the right to raise and follow escalations for this company.")
+RAISER_ONLY = gettext_lazy(
+    "Only the person who raised this item can cancel it. Comment on the item to ask your team to close it."
+)
 REASON_REQUIRED = {
-    "escalate": "Say why the item should go to the director.",
-    "cancel": "Say why you cancel the item.",
-    "reopen": "Say what is still not solved.",
+    "escalate": gettext_lazy("Say why the item should go to the director."),
+    "cancel": gettext_lazy("Say why you cancel the item."),
+    "reopen": gettext_lazy("Say what is still not solved."),
 }
 
 
@@ -64,7 +68,7 @@ def _refusal(user, item: Escalation, action: str, membership: Membership | None)
         return NO_RIGHT
     if action in ("cancel", "reopen") and item.category in RAISED_ELSEWHERE:
         # A post-mortem's tracking item follows its post-mortem (request, decline, publish).
-        return "This item tracks a post-mortem request: it follows the post-mortem, on the post-mortem's page."
+        return _("This item tracks a post-mortem request: it follows the post-mortem, on the post-mortem's page.")
     if action == "cancel" and item.raised_by_id != user.pk:
         return RAISER_ONLY
     return None
@@ -140,7 +144,8 @@ def customer_options(*, user, escalation: Escalation, now: dt.datetime | None = 
 
 
 def _who(actor, membership: Membership) -> str:
-    return f"{display_name(actor)} of {membership.company.name}"
+    # Translators: a customer's user and their company: “Carla Mendes of Acme Telecom”.
+    return _("%(name)s of %(company)s") % {"name": display_name(actor), "company": membership.company.name}
 
 
 @transaction.atomic
@@ -151,7 +156,10 @@ def escalation_customer_escalate(*, actor, escalation: Escalation, reason: str, 
     over); the timeline and the followers read who asked and why, and so does the director."""
     now = now or timezone.now()
     membership = _require(actor, escalation, "escalate", reason)
-    asked = f"{_who(actor, membership)} took it to the director: {reason.strip()}"
+    asked = _("%(who)s took it to the director: %(reason)s") % {
+        "who": _who(actor, membership),
+        "reason": reason.strip(),
+    }
     item = _escalate(_locked(escalation), actor=actor, reason=asked, now=now, automatic=False, tell_customer=True)
     # The item keeps the reason in the customer's words (the timeline says who asked).
     item.escalation_reason = reason
@@ -178,8 +186,10 @@ def escalation_customer_cancel(*, actor, escalation: Escalation, reason: str, no
                 item.assignee,
                 "cancelled",
                 now,
-                f"Cancelled by the customer: {item.subject}",
-                f"{describe(item)}\n{_who(actor, membership)} cancelled it: {notifications.excerpt(reason)}",
+                _("Cancelled by the customer: %(subject)s") % {"subject": item.subject},
+                f"{describe(item)}\n"
+                + _("%(who)s cancelled it: %(reason)s")
+                % {"who": _who(actor, membership), "reason": notifications.excerpt(reason)},
             )
         ]
     )
@@ -188,8 +198,8 @@ def escalation_customer_cancel(*, actor, escalation: Escalation, reason: str, no
         "cancelled",
         now,
         actor=actor,
-        subject="Cancelled",
-        body=f"{display_name(actor)} cancelled it." + _quoted(reason),
+        subject=_("Cancelled"),
+        body=_("%(name)s cancelled it.") % {"name": display_name(actor)} + _quoted(reason),
     )
     return item
 
@@ -211,11 +221,14 @@ def frozen_interval(item: Escalation) -> rules.Interval:
 
 
 def _window_closed(days: int, closes: dt.datetime) -> str:
-    return (
-        f"It can no longer be reopened: the {days} business day{'s' if days != 1 else ''} after it was resolved "
-        f"ended on "
-        f"{local_time(closes, timezone.get_current_timezone())}. Raise a new item instead."
-    )
+    return ngettext(
+        # Translators: %(end)s is a day and time in words, e.g. “Friday 4 December, 14:30 MST”.
+        "It can no longer be reopened: the %(days)s business day after it was resolved ended on %(end)s. "
+        "Raise a new item instead.",
+        "It can no longer be reopened: the %(days)s business days after it was resolved ended on %(end)s. "
+        "Raise a new item instead.",
+        days,
+    ) % {"days": days, "end": local_time(closes, timezone.get_current_timezone())}
 
 
 @transaction.atomic
@@ -229,8 +242,9 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
     membership = _require(actor, escalation, "reopen", reason)
     item = _locked(escalation)
     if item.status != rules.RESOLVED:
-        label = item.get_status_display().lower()
-        raise rules.TransitionError(f"Only a resolved item can be reopened; this one is {label}.")
+        # Translators: %(status)s is the item's status in lower case, e.g. “new”, “cancelled”.
+        message = _("Only a resolved item can be reopened; this one is %(status)s.")
+        raise rules.TransitionError(message % {"status": rules.status_words(item.status)})
     calendar = item.assignee.calendar_spec
     days = settings.ESCALATION_REOPEN_BUSINESS_DAYS
     if not reopening.reopen_window_open(resolved_at=item.resolved_at, now=now, calendar=calendar, business_days=days):
@@ -242,7 +256,7 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
             account=item.account, category=item.category, on=carrier_today(now), topic=item.topic
         )
         if assignment is None:
-            raise ValidationError({"reason": "Nobody is assigned to this account now; call the support line."})
+            raise ValidationError({"reason": _("Nobody is assigned to this account now; call the support line.")})
         item.assignee, item.assignee_role = assignment.person, assignment.role
         calendar = item.assignee.calendar_spec
 
@@ -265,7 +279,16 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
     )
 
     assignee = item.assignee
-    due_words = f" Due {timezone.localtime(item.due_at, calendar.zone):%a %d %b %H:%M %Z}." if item.due_at else ""
+    due_words = ""
+    if item.due_at:
+        # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+        due_words = " " + _("Due %(when)s.") % {
+            "when": rules.short_time_words(timezone.localtime(item.due_at, calendar.zone))
+        }
+    reopened = _("%(who)s reopened it: %(reason)s") % {
+        "who": _who(actor, membership),
+        "reason": notifications.excerpt(reason),
+    }
     notifications.record(
         [
             item_notice(
@@ -273,20 +296,19 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
                 assignee,
                 "reopened",
                 now,
-                f"Reopened: {item.subject}",
-                f"{describe(item)}\n{_who(actor, membership)} reopened it: {notifications.excerpt(reason)}\n"
-                f"It is new again, on a fresh clock.{due_words}",
+                _("Reopened: %(subject)s") % {"subject": item.subject},
+                f"{describe(item)}\n{reopened}\n{_('It is new again, on a fresh clock.')}{due_words}",
             )
         ]
     )
 
     def body(zone) -> str:
+        names = {"name": display_name(actor), "assignee": assignee.name}
         if item.due_at is None:
-            return f"{display_name(actor)} reopened it; {assignee.name} has it again." + _quoted(reason)
-        return (
-            f"{display_name(actor)} reopened it. {assignee.name} will answer by {local_time(item.due_at, zone)}."
-            + _quoted(reason)
-        )
+            return _("%(name)s reopened it; %(assignee)s has it again.") % names + _quoted(reason)
+        # Translators: %(when)s is a day and time in words, e.g. “Friday 4 December, 14:30 MST”.
+        text = _("%(name)s reopened it. %(assignee)s will answer by %(when)s.")
+        return text % (names | {"when": local_time(item.due_at, zone)}) + _quoted(reason)
 
-    _tell(item, "reopened", now, actor=actor, subject="Open again", body=body)
+    _tell(item, "reopened", now, actor=actor, subject=_("Open again"), body=body)
     return item

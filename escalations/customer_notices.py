@@ -7,31 +7,55 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accountteam import notifications
 from accountteam.notifications import Notice
 from teams.models import Membership
 from teams.scoping import staff_person
 
+from . import rules
 from .notices import item_url, point_key
 
+
+class _Labels(Mapping):
+    """Kind → label, each label translated when it is read (in the language active then): plain
+    strings for whoever reads them, like a dict's."""
+
+    def __init__(self, labels: dict[str, str]):
+        self._labels = labels
+
+    def __getitem__(self, kind: str) -> str:
+        return _(self._labels[kind])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
 # The kinds a customer can receive (and mute), in the order the settings page lists them.
-KINDS = {
-    "acknowledged": "Acknowledged, with the date by which you will be contacted",
-    "reply": "A reply or a comment from the carrier's team",
-    "waiting": "Waiting on you: something is needed from you",
-    "scheduled": "Your call or meeting is scheduled",
-    "escalated": "Taken to the director",
-    "reassigned": "A new contact for the item",
-    "resolved": "Resolved",
-    "reopened": "Reopened",
-    "cancelled": "Cancelled",
-}
+KINDS = _Labels(
+    {
+        "acknowledged": gettext_noop("Acknowledged, with the date by which you will be contacted"),
+        "reply": gettext_noop("A reply or a comment from the carrier's team"),
+        "waiting": gettext_noop("Waiting on you: something is needed from you"),
+        "scheduled": gettext_noop("Your call or meeting is scheduled"),
+        "escalated": gettext_noop("Taken to the director"),
+        "reassigned": gettext_noop("A new contact for the item"),
+        "resolved": gettext_noop("Resolved"),
+        "reopened": gettext_noop("Reopened"),
+        "cancelled": gettext_noop("Cancelled"),
+    }
+)
 
 Body = str | Callable[[zoneinfo.ZoneInfo], str]
 
@@ -44,10 +68,12 @@ def receives_notices(user) -> bool:
 
 # The settings page's "Escalation notices" (registered in ``EscalationsConfig.ready``).
 SETTINGS_GROUP = notifications.MutableNotices(
-    title="Escalation notices",
+    title=gettext_lazy("Escalation notices"),
     kinds=KINDS,
     offered_to=receives_notices,
-    help="About your company's items you raised or follow. Untick those you do not want, by email or under the bell.",
+    help=gettext_lazy(
+        "About your company's items you raised or follow. Untick those you do not want, by email or under the bell."
+    ),
 )
 
 
@@ -82,14 +108,11 @@ def is_following(item, user) -> bool:
 
 
 def local_time(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
-    """'Friday 4 December, 14:30 MST' in the reader's zone."""
-    local = timezone.localtime(instant, zone)
-    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M %Z}"
-
-
-def day_words(day: dt.date) -> str:
-    """'Friday 4 December'."""
-    return f"{day:%A} {day.day} {day:%B}"
+    """'Friday 4 December, 14:30 MST' in the reader's zone (and the active language)."""
+    # Translators: a day and time in words inside a sentence, as a Django date format (l: the weekday,
+    # j: the day of the month, F: the month, H:i: the 24-hour time, T: the time zone): “Friday 4
+    # December, 14:30 MST”. Escape literal letters: "l j \d\e F, H:i T".
+    return rules.date_words(timezone.localtime(instant, zone), _("l j F, H:i T"))
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -100,10 +123,11 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def notify_customers(
-    item, kind: str, *, at: dt.datetime, subject: str, body: Body, actor=None, ref: str = ""
+    item, kind: str, *, at: dt.datetime, subject: str | Callable[[], str], body: Body, actor=None, ref: str = ""
 ) -> set[str]:
     """Notice ``kind`` of ``item`` to its followers (not to ``actor``, who did it). ``body`` may
-    take the reader's zone. Keyed by (item, kind, instant, user): a retried change sends once."""
+    take the reader's zone; given as functions, ``subject`` and ``body`` are written in each
+    reader's language. Keyed by (item, kind, instant, user): a retried change sends once."""
     if kind not in KINDS:
         raise ValueError(f"Unknown customer notice {kind!r}.")
     point = point_key(item.pk, f"customer_{kind}", at.isoformat()) + (f"#{ref}" if ref else "")
@@ -112,15 +136,19 @@ def notify_customers(
         pref = getattr(user, "portal_settings", None)
         if pref is not None and kind in (pref.muted_notices or []):
             continue
-        text = body(_zone(pref.time_zone if pref else "")) if callable(body) else body
-        notices.append(
-            Notice.to_user(
-                user,
-                key=f"{point}:u{user.pk}",
-                kind=f"customer_{kind}",
-                subject=f"#{item.pk} {subject}",
-                body=f"“{item.subject}” (account {item.account.number})\n{text}",
-                url=item_url(item),
+        with translation.override((pref.language if pref else "") or settings.LANGUAGE_CODE):
+            text = body(_zone(pref.time_zone if pref else "")) if callable(body) else body
+            title = subject() if callable(subject) else subject
+            notices.append(
+                Notice.to_user(
+                    user,
+                    key=f"{point}:u{user.pk}",
+                    kind=f"customer_{kind}",
+                    subject=f"#{item.pk} {title}",
+                    # Translators: the first line names the item (its subject) and its account; then the news.
+                    body=_("“%(subject)s” (account %(account)s)\n%(text)s")
+                    % {"subject": item.subject, "account": item.account.number, "text": text},
+                    url=item_url(item),
+                )
             )
-        )
     return notifications.record(notices)

@@ -18,20 +18,24 @@ import datetime as dt
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import rules
 from .customer_notices import local_time
 
 # The reason a reassignment handoff gives the items it moves (``handoffs.services``).
 _HANDOFF_REASON = re.compile(r"^Handoff #\d+:")
 
-# Kind → what happened, said of the actor: "<did> by <actor>".
+# Kind → what happened, said of the actor.
 _DONE_BY = {
-    "acknowledged": "Acknowledged",
-    "responded": "Response recorded",
-    "resolved": "Resolved",
-    "cancelled": "Cancelled",
-    "reopened": "Reopened",
-    "scheduled": "Scheduled",
+    # Translators: a timeline line; %(actor)s is the name of the person who acted.
+    "acknowledged": gettext_lazy("Acknowledged by %(actor)s"),
+    "responded": gettext_lazy("Response recorded by %(actor)s"),
+    "resolved": gettext_lazy("Resolved by %(actor)s"),
+    "cancelled": gettext_lazy("Cancelled by %(actor)s"),
+    "reopened": gettext_lazy("Reopened by %(actor)s"),
+    "scheduled": gettext_lazy("Scheduled by %(actor)s"),
 }
 
 
@@ -41,7 +45,7 @@ def _day(value) -> str:
         day = dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return f"{day:%A} {day.day} {day:%B}"
+    return rules.day_words(day)
 
 
 def _when(value) -> str:
@@ -65,44 +69,62 @@ def event_line(event, *, staff: bool) -> str:
     moved, a customer who has it now."""
     data = event.data or {}
     kind = event.kind
-    actor = event.actor_name or "Portal"
+    # Translators: who acted when no person did (the portal itself).
+    actor = event.actor_name or _("Portal")
     to, previous = data.get("to") or "", data.get("from") or ""
     if kind == "escalated":
         if not staff:
-            return f"Escalated to {to}" if to else "Escalated"
+            # Translators: a timeline line; %(to)s is the name of the person who has the item now.
+            return _("Escalated to %(to)s") % {"to": to} if to else _("Escalated")
         if data.get("automatic"):
-            return f"Escalated automatically to {to}"
-        return f"Escalated to {to} by {actor}"
+            return _("Escalated automatically to %(to)s") % {"to": to}
+        return _("Escalated to %(to)s by %(actor)s") % {"to": to, "actor": actor}
     if kind == "reassigned":
         if not staff:
-            return f"Reassigned to {to}" if to else "Reassigned"
+            return _("Reassigned to %(to)s") % {"to": to} if to else _("Reassigned")
         if is_handoff_move(event):
-            return f"{to} took over from {previous} (handoff by {actor})"
-        return f"Reassigned from {previous} to {to} by {actor}"
+            # Translators: a timeline line; %(to)s took the item over from %(previous)s in a handoff.
+            return _("%(to)s took over from %(previous)s (handoff by %(actor)s)") % {
+                "to": to,
+                "previous": previous,
+                "actor": actor,
+            }
+        return _("Reassigned from %(previous)s to %(to)s by %(actor)s") % {
+            "previous": previous,
+            "to": to,
+            "actor": actor,
+        }
     if kind == "raised":
         assignee = data.get("assignee") if staff else ""
-        return f"Raised by {actor}" + (f"; assigned to {assignee}" if assignee else "")
+        if assignee:
+            return _("Raised by %(actor)s; assigned to %(assignee)s") % {"actor": actor, "assignee": assignee}
+        return _("Raised by %(actor)s") % {"actor": actor}
     if kind == "acknowledged" and data.get("follow_up_on"):
-        return f"Acknowledged by {actor}; follow-up by {_day(data['follow_up_on'])}"
+        # Translators: a timeline line; %(day)s is a day in words, e.g. “Friday 4 December”.
+        return _("Acknowledged by %(actor)s; follow-up by %(day)s") % {
+            "actor": actor,
+            "day": _day(data["follow_up_on"]),
+        }
     if kind == "waiting":
-        return f"{actor} stopped the clock to wait on the customer"
+        return _("%(actor)s stopped the clock to wait on the customer") % {"actor": actor}
     if kind == "scheduled" and data.get("starts_at"):
         when = _when(data["starts_at"])
         if data.get("rescheduled_from"):
-            return f"Moved by {actor} to {when}"
-        return f"Scheduled by {actor} for {when}"
+            # Translators: a timeline line; %(when)s is a day and time, e.g. “Friday 4 December, 14:30 MST”.
+            return _("Moved by %(actor)s to %(when)s") % {"actor": actor, "when": when}
+        return _("Scheduled by %(actor)s for %(when)s") % {"actor": actor, "when": when}
     if kind == "resumed" and data.get("undone") == "resolved":
-        return f"Resolution undone by {actor}; the item is open again"
+        return _("Resolution undone by %(actor)s; the item is open again") % {"actor": actor}
     if kind == "resumed":
-        return f"Resumed by {actor}; the clock runs again"
+        return _("Resumed by %(actor)s; the clock runs again") % {"actor": actor}
     if kind == "comment":
-        return f"Comment from {actor}"
+        return _("Comment from %(actor)s") % {"actor": actor}
     if kind == "note":
-        return f"Internal note from {actor}"
+        return _("Internal note from %(actor)s") % {"actor": actor}
     if kind == "reminder":
-        return "Reminder sent by the portal"
+        return _("Reminder sent by the portal")
     if kind == "overdue":
-        return "Overdue; the portal told the assignee and their director"
+        return _("Overdue; the portal told the assignee and their director")
     if kind in _DONE_BY:
-        return f"{_DONE_BY[kind]} by {actor}"
+        return _DONE_BY[kind] % {"actor": actor}
     return event.get_kind_display() if hasattr(event, "get_kind_display") else kind

@@ -11,13 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from teams.scoping import staff_person
 
 from .models import Escalation, Follow
 
-STAFF_DO_NOT_FOLLOW = "Only the customer's users follow items; staff get the item's notices as its assignee."
-NOT_YOURS = "This item is not one of your company's."
+# The English texts (message ids, translated where they are raised: ``gettext(STAFF_DO_NOT_FOLLOW)``).
+STAFF_DO_NOT_FOLLOW = gettext_noop(
+    "Only the customer's users follow items; staff get the item's notices as its assignee."
+)
+NOT_YOURS = gettext_noop("This item is not one of your company's.")
 
 
 @transaction.atomic
@@ -27,9 +32,9 @@ def escalation_follow(*, user, escalation: Escalation, following: bool, now: dt.
     (PermissionDenied), and so is a user who cannot see the item."""
     now = now or timezone.now()
     if staff_person(user) is not None:
-        raise PermissionDenied(STAFF_DO_NOT_FOLLOW)
+        raise PermissionDenied(_(STAFF_DO_NOT_FOLLOW))
     if not Escalation.objects.visible_to(user).filter(pk=escalation.pk).exists():
-        raise PermissionDenied(NOT_YOURS)
+        raise PermissionDenied(_(NOT_YOURS))
     follow, _created = Follow.objects.update_or_create(
         escalation_id=escalation.pk,
         user=user,

@@ -1,6 +1,8 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accountteam import bounds
 from accountteam.forms import ListFiltersForm
@@ -15,56 +17,63 @@ from .selectors import LIST_SORTS
 class EscalationFiltersForm(ListFiltersForm):
     """The escalation list's filters and search (query parameters)."""
 
-    status = forms.ChoiceField(choices=[("", "Any"), *Status.choices], required=False, label="Status")
-    channel = forms.ChoiceField(choices=[("", "Any"), *Channel.choices], required=False, label="Channel")
-    category = forms.ChoiceField(choices=[("", "Any"), *Category.choices], required=False, label="Category")
-    q = forms.CharField(required=False, label="Search")
-    overdue = forms.BooleanField(required=False, label="Overdue only")
+    status = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any")), *Status.choices], required=False, label=gettext_lazy("Status")
+    )
+    channel = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any")), *Channel.choices], required=False, label=gettext_lazy("Channel")
+    )
+    category = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any")), *Category.choices], required=False, label=gettext_lazy("Category")
+    )
+    q = forms.CharField(required=False, label=gettext_lazy("Search"))
+    overdue = forms.BooleanField(required=False, label=gettext_lazy("Overdue only"))
     # The column links set it; empty: most urgent first.
     sort = forms.ChoiceField(
-        choices=[("", "Most urgent first")] + [(f"{d}{c}", f"{d}{c}") for c in LIST_SORTS for d in ("", "-")],
+        choices=[("", gettext_lazy("Most urgent first"))]
+        + [(f"{d}{c}", f"{d}{c}") for c in LIST_SORTS for d in ("", "-")],
         required=False,
-        label="Sort",
+        label=gettext_lazy("Sort"),
     )
 
 
 class RaiseForm(forms.Form):
-    account = forms.ModelChoiceField(queryset=Account.objects.none())
-    channel = forms.ChoiceField(choices=Channel.choices, label="How are you contacting us?")
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), label=gettext_lazy("Account"))
+    channel = forms.ChoiceField(choices=Channel.choices, label=gettext_lazy("How are you contacting us?"))
     # A call or meeting says when; static/js/raise_schedule.js shows these for those channels only.
     requested_start = bounds.datetime_form_field(
         required=False,
-        label="When would you like it? (your time zone)",
+        label=gettext_lazy("When would you like it? (your time zone)"),
         widget=bounds.datetime_input(**{"data-channels": " ".join(sorted(rules.SCHEDULED_CHANNELS))}),
     )
     requested_minutes = forms.IntegerField(
         required=False,
         min_value=15,
         max_value=bounds.MAX_MEETING_MINUTES,
-        label="How long, in minutes?",
+        label=gettext_lazy("How long, in minutes?"),
         widget=forms.NumberInput(
             attrs={"data-channels": " ".join(sorted(rules.SCHEDULED_CHANNELS)), "step": 15, "placeholder": "60"}
         ),
     )
-    category = forms.ChoiceField(choices=RAISABLE_CATEGORIES, label="What is it about?")
+    category = forms.ChoiceField(choices=RAISABLE_CATEGORIES, label=gettext_lazy("What is it about?"))
     # Where the seeds split a category between sales and service. Grouped by category so the list
     # reads well without script; static/js/raise.js shows only the chosen category's sub-topics.
     topic = forms.ChoiceField(
-        choices=[("", "Not sure, or neither")]
+        choices=[("", gettext_lazy("Not sure, or neither"))]
         + [
             (Category(category).label, [(topic, Topic(topic).label) for topic in topics])
             for category, topics in rules.TOPICS.items()
         ],
         required=False,
-        label="Sub-topic",
+        label=gettext_lazy("Sub-topic"),
         widget=forms.Select(attrs={"data-topics-of": json.dumps(rules.TOPICS)}),
     )
-    subject = forms.CharField(max_length=bounds.SUBJECT)
+    subject = forms.CharField(max_length=bounds.SUBJECT, label=gettext_lazy("Subject"))
     description = bounds.text_form_field(
         bounds.DESCRIPTION,
         rows=5,
         required=False,
-        label="Details (order or ticket numbers, circuits, what you need)",
+        label=gettext_lazy("Details (order or ticket numbers, circuits, what you need)"),
     )
 
     def __init__(self, *args, accounts, staff=False, people=None, **kwargs):
@@ -73,15 +82,15 @@ class RaiseForm(forms.Form):
         if staff:
             self.fields["received_at"] = bounds.datetime_form_field(
                 required=False,
-                label="Received at (if earlier, e.g. a voicemail heard later)",
+                label=_("Received at (if earlier, e.g. a voicemail heard later)"),
             )
             self.fields["availability"] = forms.ChoiceField(
-                choices=[("", "As recorded for the assignee")] + list(Availability.choices),
+                choices=[("", _("As recorded for the assignee"))] + list(Availability.choices),
                 required=False,
-                label="Assignee's availability when it arrived",
+                label=_("Assignee's availability when it arrived"),
             )
             self.fields["assignee"] = forms.ModelChoiceField(
-                queryset=people, required=False, label="Assignee (default: the account's manager)"
+                queryset=people, required=False, label=_("Assignee (default: the account's manager)")
             )
 
     def service_kwargs(self) -> dict:
@@ -109,7 +118,10 @@ class ActionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if self.action == "reassign" and data.get("assignee") is None and "assignee" not in self.errors:
-            self.add_error("assignee", f"Choose who takes the {'selected items' if self.bulk else 'item'} over.")
+            self.add_error(
+                "assignee",
+                _("Choose who takes the selected items over.") if self.bulk else _("Choose who takes the item over."),
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -151,19 +163,21 @@ class ScheduleForm(forms.Form):
     prefix = "schedule"
 
     starts_at = bounds.datetime_form_field(
-        label="Starts (your time zone)", error_messages={"required": "Say when it starts."}
+        label=gettext_lazy("Starts (your time zone)"), error_messages={"required": gettext_lazy("Say when it starts.")}
     )
     duration_minutes = forms.IntegerField(
         min_value=15,
         max_value=bounds.MAX_MEETING_MINUTES,
-        label="How long, in minutes",
-        error_messages={"required": "Say how long it lasts."},
+        label=gettext_lazy("How long, in minutes"),
+        error_messages={"required": gettext_lazy("Say how long it lasts.")},
     )
     location = forms.CharField(
-        max_length=bounds.LINE, required=False, label="Where (room, address or dial-in; the customer reads it)"
+        max_length=bounds.LINE,
+        required=False,
+        label=gettext_lazy("Where (room, address or dial-in; the customer reads it)"),
     )
     comment = bounds.text_form_field(
-        bounds.COMMENT, rows=2, required=False, label="Comment (the customer will read this)"
+        bounds.COMMENT, rows=2, required=False, label=gettext_lazy("Comment (the customer will read this)")
     )
 
     @classmethod

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
@@ -18,46 +20,46 @@ from . import rules
 
 
 class Channel(models.TextChoices):
-    PAGER = "pager", "Pager"
-    VOICEMAIL = "voicemail", "Voicemail"
-    EMAIL = "email", "Email or letter"
-    CONFERENCE_CALL = "conference_call", "Conference call"
-    MEETING = "meeting", "Meeting"
+    PAGER = "pager", _("Pager")
+    VOICEMAIL = "voicemail", _("Voicemail")
+    EMAIL = "email", _("Email or letter")
+    CONFERENCE_CALL = "conference_call", _("Conference call")
+    MEETING = "meeting", _("Meeting")
 
 
 class Category(models.TextChoices):
-    ORDER_ESCALATION = "order_escalation", "Order escalation"
-    EXPEDITE = "expedite", "Expedite"
-    DELAYED_ORDER = "delayed_order", "Delayed or cancelled order"
-    REPAIR = "repair", "Maintenance and repair escalation"
-    COMPLAINT = "complaint", "Complaint"
-    ICA_QUESTION = "ica_question", "ICA question"
-    CMP_ISSUE = "cmp_issue", "CMP issue"
-    BFR_SR = "bfr_sr", "BFR / SR"
-    PROJECT_COORDINATION = "project_coordination", "Project coordination"
-    BILLING = "billing", "Billing"
-    TESTING = "testing", "Testing and performance reporting"
-    OUTAGE = "outage", "Outage information"
-    POSTMORTEM = "postmortem", "Post-mortem (RCA)"
-    PRICING = "pricing", "Pricing inquiry"
-    SALES_PROPOSAL = "sales_proposal", "Sales proposal"
-    CONTRACT_COMPLIANCE = "contract_compliance", "Contract compliance"
-    EMPLOYEE_PERFORMANCE = "employee_performance", "Poor performance by a carrier employee"
-    OTHER = "other", "Other"
+    ORDER_ESCALATION = "order_escalation", _("Order escalation")
+    EXPEDITE = "expedite", _("Expedite")
+    DELAYED_ORDER = "delayed_order", _("Delayed or cancelled order")
+    REPAIR = "repair", _("Maintenance and repair escalation")
+    COMPLAINT = "complaint", _("Complaint")
+    ICA_QUESTION = "ica_question", _("ICA question")
+    CMP_ISSUE = "cmp_issue", _("CMP issue")
+    BFR_SR = "bfr_sr", _("BFR / SR")
+    PROJECT_COORDINATION = "project_coordination", _("Project coordination")
+    BILLING = "billing", _("Billing")
+    TESTING = "testing", _("Testing and performance reporting")
+    OUTAGE = "outage", _("Outage information")
+    POSTMORTEM = "postmortem", _("Post-mortem (RCA)")
+    PRICING = "pricing", _("Pricing inquiry")
+    SALES_PROPOSAL = "sales_proposal", _("Sales proposal")
+    CONTRACT_COMPLIANCE = "contract_compliance", _("Contract compliance")
+    EMPLOYEE_PERFORMANCE = "employee_performance", _("Poor performance by a carrier employee")
+    OTHER = "other", _("Other")
 
 
 class Topic(models.TextChoices):
     """Where the seeds split a category between the teams (``rules.TOPICS`` says which)."""
 
-    NEW_ICA = "new_ica", "A new Interconnection Agreement or an amendment"
-    SIGNED_ICA = "signed_ica", "A question on a signed Interconnection Agreement"
-    NEW_OC_SYSTEM = "new_oc_system", "Installing new OC systems (OC48, OC12, …)"
-    GROOMING = "grooming", "Grooming or moving existing circuits"
+    NEW_ICA = "new_ica", _("A new Interconnection Agreement or an amendment")
+    SIGNED_ICA = "signed_ica", _("A question on a signed Interconnection Agreement")
+    NEW_OC_SYSTEM = "new_oc_system", _("Installing new OC systems (OC48, OC12, …)")
+    GROOMING = "grooming", _("Grooming or moving existing circuits")
 
 
 class Availability(models.TextChoices):
-    IN_OFFICE = "in_office", "In office"
-    OUT_OF_OFFICE = "out_of_office", "Out of office / no quick phone access"
+    IN_OFFICE = "in_office", _("In office")
+    OUT_OF_OFFICE = "out_of_office", _("Out of office / no quick phone access")
 
 
 # Raised through their own workflow (a post-mortem request), not the escalation form.
@@ -66,12 +68,12 @@ RAISABLE_CATEGORIES = [(v, label) for v, label in Category.choices if v not in R
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    IN_PROGRESS = "in_progress", "In progress"
-    WAITING_ON_CUSTOMER = "waiting_on_customer", "Waiting on customer"
-    RESOLVED = "resolved", "Resolved"
-    CANCELLED = "cancelled", "Cancelled"
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_ON_CUSTOMER = "waiting_on_customer", _("Waiting on customer")
+    RESOLVED = "resolved", _("Resolved")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ResponsePolicy(models.Model):
@@ -82,14 +84,14 @@ class ResponsePolicy(models.Model):
     """
 
     class Mode(models.TextChoices):
-        INTERVAL = "interval", "Fixed interval"
-        SCHEDULED = "scheduled", "Scheduled as requested"
-        MANAGER_SETS = "manager_sets", "Target date set by the manager"
+        INTERVAL = "interval", _("Fixed interval")
+        SCHEDULED = "scheduled", _("Scheduled as requested")
+        MANAGER_SETS = "manager_sets", _("Target date set by the manager")
 
     class Unit(models.TextChoices):
-        MINUTES = "minutes", "business minutes"
-        HOURS = "hours", "business hours"
-        DAYS = "days", "business days"
+        MINUTES = "minutes", _("business minutes")
+        HOURS = "hours", _("business hours")
+        DAYS = "days", _("business days")
 
     company = models.ForeignKey(
         Company,
@@ -97,11 +99,17 @@ class ResponsePolicy(models.Model):
         null=True,
         blank=True,
         related_name="response_policies",
-        help_text="Empty: the carrier's guideline for everyone. Set: this company's override.",
+        help_text=_("Empty: the carrier's guideline for everyone. Set: this company's override."),
     )
-    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True, help_text="Empty: any channel.")
-    category = models.CharField(max_length=30, choices=Category.choices, blank=True, help_text="Empty: any category.")
-    availability = models.CharField(max_length=20, choices=Availability.choices, blank=True, help_text="Empty: either.")
+    channel = models.CharField(
+        max_length=20, choices=Channel.choices, blank=True, help_text=_("Empty: any channel.")
+    )
+    category = models.CharField(
+        max_length=30, choices=Category.choices, blank=True, help_text=_("Empty: any category.")
+    )
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, blank=True, help_text=_("Empty: either.")
+    )
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.INTERVAL)
     target_value = models.PositiveIntegerField(null=True, blank=True)
     due_value = models.PositiveIntegerField(null=True, blank=True)
@@ -111,15 +119,17 @@ class ResponsePolicy(models.Model):
         blank=True,
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
-        help_text="Without a target: the assignee is warned at this share of the interval (business time). "
-        "Empty: no warning.",
+        help_text=_(
+            "Without a target: the assignee is warned at this share of the interval (business time). "
+            "Empty: no warning."
+        ),
     )
-    description = models.CharField(max_length=300, help_text="The guideline in plain words for customers.")
+    description = models.CharField(max_length=300, help_text=_("The guideline in plain words for customers."))
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
         ordering = ["sort_order", "channel", "category", "availability"]
-        verbose_name_plural = "response policies"
+        verbose_name_plural = _("response policies")
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "channel", "category", "availability"],
@@ -133,11 +143,11 @@ class ResponsePolicy(models.Model):
         ]
 
     def __str__(self):
-        who = self.company.name if self.company_id else "Carrier"
+        who = self.company.name if self.company_id else gettext("Carrier")
         # Labels, never codes: the back office and its history read this.
-        channel = self.get_channel_display() if self.channel else "any channel"
-        category = self.get_category_display() if self.category else "any category"
-        availability = self.get_availability_display().lower() if self.availability else "in office or not"
+        channel = self.get_channel_display() if self.channel else gettext("any channel")
+        category = self.get_category_display() if self.category else gettext("any category")
+        availability = self.get_availability_display().lower() if self.availability else gettext("in office or not")
         return f"{who}: {channel}, {category}, {availability}"
 
     def interval(self) -> rules.Interval:
@@ -162,14 +172,16 @@ class RoutingRule(models.Model):
         null=True,
         blank=True,
         related_name="routing_rules",
-        help_text="Empty: the carrier's rule for everyone. Set: this company's override.",
+        help_text=_("Empty: the carrier's rule for everyone. Set: this company's override."),
     )
     category = models.CharField(max_length=30, choices=Category.choices)
-    topic = models.CharField(max_length=30, choices=Topic.choices, blank=True, help_text="Empty: any sub-topic.")
+    topic = models.CharField(max_length=30, choices=Topic.choices, blank=True, help_text=_("Empty: any sub-topic."))
     roles = models.CharField(
         max_length=300,
-        help_text="Role codes separated by spaces, most preferred first (e.g. "
-        "“billing-customer-care client-support-manager service-manager”).",
+        help_text=_(
+            "Role codes separated by spaces, most preferred first (e.g. "
+            "“billing-customer-care client-support-manager service-manager”)."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(default=100)
 
@@ -182,11 +194,12 @@ class RoutingRule(models.Model):
         ]
 
     def __str__(self):
-        who = self.company.name if self.company_id else "Carrier"
+        who = self.company.name if self.company_id else gettext("Carrier")
         topic = f" ({self.get_topic_display()})" if self.topic else ""
         # The roles in words without a query (an admin list shows many rules): "service manager,
         # then duty manager".
-        roles = ", then ".join(code.replace("-", " ") for code in self.role_codes)
+        # Translators: between two roles in order of preference: “service manager, then duty manager”.
+        roles = gettext(", then ").join(code.replace("-", " ") for code in self.role_codes)
         return f"{who}: {self.get_category_display()}{topic} → {roles}"
 
     @property
@@ -197,12 +210,13 @@ class RoutingRule(models.Model):
         from django.core.exceptions import ValidationError
 
         if not self.role_codes:
-            raise ValidationError({"roles": "Name at least one role code."})
+            raise ValidationError({"roles": gettext("Name at least one role code.")})
         unknown = sorted(set(self.role_codes) - set(Role.objects.values_list("code", flat=True)))
         if unknown:
-            raise ValidationError({"roles": f"No role has the code {', '.join(unknown)}."})
+            # Translators: %(codes)s are the unknown role codes, separated by commas.
+            raise ValidationError({"roles": gettext("No role has the code %(codes)s.") % {"codes": ", ".join(unknown)}})
         if self.topic and self.topic not in rules.TOPICS.get(self.category, ()):
-            raise ValidationError({"topic": "This sub-topic does not belong to the category."})
+            raise ValidationError({"topic": gettext("This sub-topic does not belong to the category.")})
 
 
 class EscalationQuerySet(models.QuerySet):
@@ -259,7 +273,9 @@ class Escalation(models.Model):
     assignee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="escalations")
     assignee_role = models.ForeignKey(Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     level = models.PositiveSmallIntegerField(default=1)
-    availability = models.CharField("assignee availability on arrival", max_length=20, choices=Availability.choices)
+    availability = models.CharField(
+        _("assignee availability on arrival"), max_length=20, choices=Availability.choices
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     status_before_wait = models.CharField(max_length=20, choices=Status.choices, blank=True)
 
@@ -356,35 +372,38 @@ class Follow(models.Model):
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="follows")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_items")
-    following = models.BooleanField(default=True, help_text="False: the user stopped following.")
+    following = models.BooleanField(default=True, help_text=_("False: the user stopped following."))
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["escalation", "user"], name="follow_unique")]
 
     def __str__(self):
-        return f"{self.user} {'follows' if self.following else 'stopped following'} #{self.escalation_id}"
+        words = {"user": self.user, "number": self.escalation_id}
+        if self.following:
+            return gettext("%(user)s follows #%(number)s") % words
+        return gettext("%(user)s stopped following #%(number)s") % words
 
 
 class Event(models.Model):
     """One change on an escalation's timeline."""
 
     class Kind(models.TextChoices):
-        RAISED = "raised", "Raised"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        RESPONDED = "responded", "Responded"
-        WAITING = "waiting", "Waiting on customer"
-        RESUMED = "resumed", "Resumed"
-        RESOLVED = "resolved", "Resolved"
-        CANCELLED = "cancelled", "Cancelled"
-        ESCALATED = "escalated", "Escalated"
-        REASSIGNED = "reassigned", "Reassigned"
-        SCHEDULED = "scheduled", "Scheduled"
-        REOPENED = "reopened", "Reopened"
-        COMMENT = "comment", "Comment"
-        NOTE = "note", "Internal note"
-        REMINDER = "reminder", "Reminder sent"
-        OVERDUE = "overdue", "Overdue"
+        RAISED = "raised", _("Raised")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESPONDED = "responded", _("Responded")
+        WAITING = "waiting", _("Waiting on customer")
+        RESUMED = "resumed", _("Resumed")
+        RESOLVED = "resolved", _("Resolved")
+        CANCELLED = "cancelled", _("Cancelled")
+        ESCALATED = "escalated", _("Escalated")
+        REASSIGNED = "reassigned", _("Reassigned")
+        SCHEDULED = "scheduled", _("Scheduled")
+        REOPENED = "reopened", _("Reopened")
+        COMMENT = "comment", _("Comment")
+        NOTE = "note", _("Internal note")
+        REMINDER = "reminder", _("Reminder sent")
+        OVERDUE = "overdue", _("Overdue")
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, validators=[validate_date])
@@ -394,7 +413,7 @@ class Event(models.Model):
     actor_name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     comment = models.TextField(blank=True)
-    internal = models.BooleanField(default=False, help_text="Hidden from the customer.")
+    internal = models.BooleanField(default=False, help_text=_("Hidden from the customer."))
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accountteam.notifications import Notice
 from teams.models import Person
@@ -41,7 +42,12 @@ def item_notice(item, person: Person, kind: str, at: dt.datetime, subject: str, 
 
 
 def describe(item) -> str:
-    return (
-        f"{item.company.name}, account {item.account.number}: {item.get_channel_display()} · "
-        f"{item.get_category_display()}\n“{item.subject}”"
-    )
+    # Translators: the head of a notice to the staff: the company, its account, how the item came in
+    # and what it is about, then (second line) the item's subject.
+    return _("%(company)s, account %(account)s: %(channel)s · %(category)s\n“%(subject)s”") % {
+        "company": item.company.name,
+        "account": item.account.number,
+        "channel": item.get_channel_display(),
+        "category": item.get_category_display(),
+        "subject": item.subject,
+    }

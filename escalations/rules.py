@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
 from accountteam.calendar import CalendarSpec
 from accountteam.errors import StateConflict
 
@@ -36,6 +40,55 @@ TOPICS = {
 
 SERVICE_MANAGER = "service-manager"
 SALES_EXECUTIVE = "sales-executive"
+
+# A status as a sentence names it ("an item that is waiting on customer").
+_STATUS_WORDS = {
+    NEW: pgettext_lazy("an item that is …", "new"),
+    ACKNOWLEDGED: pgettext_lazy("an item that is …", "acknowledged"),
+    IN_PROGRESS: pgettext_lazy("an item that is …", "in progress"),
+    WAITING: pgettext_lazy("an item that is …", "waiting on customer"),
+    RESOLVED: pgettext_lazy("an item that is …", "resolved"),
+    CANCELLED: pgettext_lazy("an item that is …", "cancelled"),
+}
+
+
+def status_words(status: str) -> str:
+    """The status in words, lower case, in the active language: 'waiting on customer'."""
+    return str(_STATUS_WORDS.get(status, status.replace("_", " ")))
+
+
+# --- Dates in words -----------------------------------------------------------------------------
+
+
+class _DateWords(dateformat.DateFormat):
+    """Django's date format (month and day names in the active language), with the zone's
+    abbreviation as the instant itself has it: Django leaves it out for a wall-clock time that
+    occurs twice (the hour repeated at the end of summer time)."""
+
+    def T(self):
+        if isinstance(self.data, dt.datetime) and self.data.tzinfo is not None:
+            return self.data.tzname() or ""
+        return super().T()
+
+
+def date_words(value: dt.date | dt.datetime, fmt: str) -> str:
+    """``value`` (a local date or instant) written with the Django date format ``fmt``."""
+    return _DateWords(value).format(fmt)
+
+
+def day_words(day: dt.date) -> str:
+    """'Friday 4 December', in the active language."""
+    # Translators: a day in words inside a sentence, as a Django date format (l: the weekday, j: the
+    # day of the month, F: the month): “Friday 4 December”. Escape literal letters: "l j \d\e F".
+    return date_words(day, _("l j F"))
+
+
+def short_time_words(local: dt.datetime) -> str:
+    """'Fri 04 Dec 14:30 MST' (a local instant), in the active language: the staff's notices."""
+    # Translators: a day and time in short words, as a Django date format (D: the weekday, d: the day
+    # of the month, M: the month, both abbreviated; H:i: the 24-hour time; T: the time zone):
+    # “Fri 04 Dec 14:30 MST”.
+    return date_words(local, _("D d M H:i T"))
 
 
 # --- Routing ---------------------------------------------------------------------------------
@@ -229,15 +282,17 @@ TRANSITIONS = {
     "reassign": (OPEN, None),
 }
 
-_ACTION_WORDS = {
-    "acknowledge": "acknowledged",
-    "respond": "responded to",
-    "wait": "put to waiting on the customer",
-    "resume": "resumed",
-    "resolve": "resolved",
-    "cancel": "cancelled",
-    "escalate": "escalated",
-    "reassign": "reassigned",
+# Why an action is refused, for the item's status in words (``status_words``).
+_REFUSALS = {
+    # Translators: %(status)s is the item's status in lower case, e.g. “in progress”, “resolved”.
+    "acknowledge": gettext_lazy("An item that is %(status)s cannot be acknowledged."),
+    "respond": gettext_lazy("An item that is %(status)s cannot be responded to."),
+    "wait": gettext_lazy("An item that is %(status)s cannot be put to waiting on the customer."),
+    "resume": gettext_lazy("An item that is %(status)s cannot be resumed."),
+    "resolve": gettext_lazy("An item that is %(status)s cannot be resolved."),
+    "cancel": gettext_lazy("An item that is %(status)s cannot be cancelled."),
+    "escalate": gettext_lazy("An item that is %(status)s cannot be escalated."),
+    "reassign": gettext_lazy("An item that is %(status)s cannot be reassigned."),
 }
 
 
@@ -245,8 +300,7 @@ def next_status(status: str, action: str, *, status_before_wait: str = "") -> st
     """The status after ``action``, or TransitionError saying why it is not allowed."""
     allowed, target = TRANSITIONS[action]
     if status not in allowed:
-        label = status.replace("_", " ")
-        raise TransitionError(f"An item that is {label} cannot be {_ACTION_WORDS[action]}.")
+        raise TransitionError(_REFUSALS[action] % {"status": status_words(status)})
     if action == "resume":
         return status_before_wait or IN_PROGRESS
     return target or status
@@ -265,20 +319,26 @@ def validate_follow_up(
     the next open day)."""
     if follow_up_on is None:
         if category == "complaint":
-            return "Set the complaint's target date: the date by which the customer will have an answer."
+            return _("Set the complaint's target date: the date by which the customer will have an answer.")
         if follow_up_required(channel, category):
-            return (
+            return _(
                 "An acknowledgement of written correspondence must name the date by which the customer "
                 "will be contacted."
             )
         return None
     if follow_up_on < today:
-        return "The follow-up date is in the past."
+        return _("The follow-up date is in the past.")
     if calendar is not None and calendar.close_of_business(follow_up_on) is None:
-        day = f"{follow_up_on:%A} {follow_up_on.day} {follow_up_on:%B}"
+        day = day_words(follow_up_on)
         later = next_open_day(calendar, follow_up_on)
-        offer = f" The next open day is {later:%A} {later.day} {later:%B}." if later else ""
-        return f"{day} is not a working day on the assignee's calendar.{offer}"
+        if later:
+            # Translators: both days are in words, e.g. “Saturday 5 December”, “Monday 7 December”.
+            return _("%(day)s is not a working day on the assignee's calendar. The next open day is %(next)s.") % {
+                "day": day,
+                "next": day_words(later),
+            }
+        # Translators: %(day)s is a day in words, e.g. “Saturday 5 December”.
+        return _("%(day)s is not a working day on the assignee's calendar.") % {"day": day}
     return None
 
 
@@ -368,14 +428,21 @@ def time_left_words(deadline: dt.datetime | None, now: dt.datetime) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        text = f"{days} d {hours} h"
+        # Translators: a time span in short words (d: days, h: hours), e.g. “3 d 4 h”.
+        text = _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     elif hours:
-        text = f"{hours} h {minutes:02d} min"
+        # Translators: a time span in short words (h: hours, min: minutes), e.g. “2 h 05 min”.
+        text = _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": f"{minutes:02d}"}
     elif span >= 60:
-        text = f"{minutes} min"
+        # Translators: a time span in short words, e.g. “35 min”.
+        text = _("%(minutes)s min") % {"minutes": minutes}
     else:
-        text = "under a minute"
-    return f"{text} left" if seconds > 0 else f"overdue by {text}"
+        text = _("under a minute")
+    if seconds > 0:
+        # Translators: the time left to a deadline, e.g. “2 h 05 min left”.
+        return _("%(time)s left") % {"time": text}
+    # Translators: the time past a deadline, e.g. “overdue by 3 d 4 h”.
+    return _("overdue by %(time)s") % {"time": text}
 
 
 # --- Undoing a resolution (the queue's Undo) ----------------------------------------------------
@@ -397,16 +464,21 @@ def undo_resolve_refusal(
     may: only a resolved item, resolved by them less than ``UNDO_RESOLVE_WINDOW`` ago, and not a
     post-mortem's tracking item (publishing or declining the post-mortem resolves it)."""
     if status != RESOLVED or resolved_at is None:
-        return f"Only a resolved item can have its resolution undone; this one is {status.replace('_', ' ')}."
+        # Translators: %(status)s is the item's status in lower case, e.g. “in progress”.
+        return _("Only a resolved item can have its resolution undone; this one is %(status)s.") % {
+            "status": status_words(status)
+        }
     if tracks_postmortem:
-        return "A post-mortem's tracking item follows its post-mortem: its resolution cannot be undone here."
+        return _("A post-mortem's tracking item follows its post-mortem: its resolution cannot be undone here.")
     if resolved_by_id is None or resolved_by_id != actor_id:
-        return "Only the person who resolved the item can undo the resolution."
+        return _("Only the person who resolved the item can undo the resolution.")
     if now - resolved_at >= UNDO_RESOLVE_WINDOW:
         minutes = int(UNDO_RESOLVE_WINDOW.total_seconds() // 60)
-        return (
-            f"A resolution can be undone within {minutes} minutes only; this item was resolved longer ago."
-        )
+        return ngettext(
+            "A resolution can be undone within %(minutes)s minute only; this item was resolved longer ago.",
+            "A resolution can be undone within %(minutes)s minutes only; this item was resolved longer ago.",
+            minutes,
+        ) % {"minutes": minutes}
     return ""
 
 

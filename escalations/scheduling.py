@@ -14,6 +14,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accountteam import bounds, notifications
 from accountteam.queueing import enqueue_on_commit
@@ -31,38 +33,57 @@ from .services import _check_text, _locked, _require_staff, _save
 MIN_MINUTES = 15
 
 
-def _what(item: Escalation) -> str:
-    """'conference call' or 'meeting', as a sentence names it."""
-    return item.get_channel_display().lower()
+def _call_or_meeting(item: Escalation, call: str, meeting: str) -> str:
+    """The sentence that names a conference call (``call``) or a meeting (``meeting``): each is a
+    whole message, so a translation can agree with either noun."""
+    return call if item.channel == "conference_call" else meeting
 
 
 def _require_schedulable(item: Escalation, *, scheduled: bool) -> None:
     """TransitionError unless ``item`` is an open call or meeting, scheduled already (``scheduled``)
     or not yet."""
     if item.channel not in rules.SCHEDULED_CHANNELS:
-        raise rules.TransitionError(
-            f"Only a conference call or a meeting is scheduled; this item is a {item.get_channel_display().lower()}."
-        )
+        # Translators: %(channel)s is how the item came in, in lower case, e.g. “voicemail”, “pager”.
+        message = _("Only a conference call or a meeting is scheduled; this item is a %(channel)s.")
+        raise rules.TransitionError(message % {"channel": item.get_channel_display().lower()})
     if item.status in rules.CLOSED:
-        raise rules.TransitionError(f"The item is {item.get_status_display().lower()}: a closed item is not scheduled.")
+        raise rules.TransitionError(
+            _("The item is cancelled: a closed item is not scheduled.")
+            if item.status == rules.CANCELLED
+            else _("The item is resolved: a closed item is not scheduled.")
+        )
     if item.status == rules.WAITING:
         # The meeting is a fixed time: resuming would move it by the time spent waiting.
-        raise rules.TransitionError("The item is waiting on the customer: resume it first, then schedule.")
+        raise rules.TransitionError(_("The item is waiting on the customer: resume it first, then schedule."))
     if scheduled and item.meeting_id is None:
-        raise rules.TransitionError(f"The {_what(item)} is not scheduled yet: schedule it first.")
-    if not scheduled and item.meeting_id is not None:
         raise rules.TransitionError(
-            f"The {_what(item)} is already scheduled for "
-            f"{local_time(item.meeting.starts_at, timezone.get_current_timezone())}: reschedule it instead."
+            _call_or_meeting(
+                item,
+                _("The conference call is not scheduled yet: schedule it first."),
+                _("The meeting is not scheduled yet: schedule it first."),
+            )
+        )
+    if not scheduled and item.meeting_id is not None:
+        message = _call_or_meeting(
+            item,
+            # Translators: %(when)s is a day and time in words, e.g. “Friday 4 December, 14:30 MST”.
+            _("The conference call is already scheduled for %(when)s: reschedule it instead."),
+            _("The meeting is already scheduled for %(when)s: reschedule it instead."),
+        )
+        raise rules.TransitionError(
+            message % {"when": local_time(item.meeting.starts_at, timezone.get_current_timezone())}
         )
 
 
 def _check_meeting(*, starts_at: dt.datetime, duration_minutes: int, location: str, now: dt.datetime) -> None:
     errors = {**bounds.date_errors(starts_at=starts_at), **bounds.text_errors(bounds.LINE, location=location)}
     if "starts_at" not in errors and starts_at <= now:
-        errors["starts_at"] = "Pick a time in the future."
+        errors["starts_at"] = _("Pick a time in the future.")
     if not MIN_MINUTES <= duration_minutes <= bounds.MAX_MEETING_MINUTES:
-        errors["duration_minutes"] = f"Between {MIN_MINUTES} and {bounds.MAX_MEETING_MINUTES} minutes."
+        errors["duration_minutes"] = _("Between %(min)s and %(max)s minutes.") % {
+            "min": MIN_MINUTES,
+            "max": bounds.MAX_MEETING_MINUTES,
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -90,26 +111,55 @@ def _make_next_deadline(item: Escalation, meeting: Meeting) -> None:
 
 
 def _tell(item: Escalation, meeting: Meeting, now: dt.datetime, *, actor, comment: str, moved: bool) -> None:
-    who, what = display_name(actor), _what(item)
-    where = f", {meeting.location}" if meeting.location else ""
+    who = display_name(actor)
     guests = [name for name, _email in meeting.guests or []]
     invited = (
-        f"The invitation with a calendar file was e-mailed to {', '.join(guests)}; the item's page has it too."
+        # Translators: %(guests)s are the names of the people invited, separated by commas.
+        _("The invitation with a calendar file was e-mailed to %(guests)s; the item's page has it too.")
+        % {"guests": ", ".join(guests)}
         if guests
-        else "The item's page has a calendar file to add it to your calendar."
+        else _("The item's page has a calendar file to add it to your calendar.")
     )
     quoted = f"\n\n{notifications.excerpt(comment)}" if comment.strip() else ""
+    if moved:
+        done = _call_or_meeting(
+            item,
+            # Translators: %(name)s moved it; %(when)s is when it is now, e.g. “Friday 4 December, 14:30
+            # MST (60 minutes), Room 4”.
+            _("%(name)s moved the conference call to %(when)s."),
+            _("%(name)s moved the meeting to %(when)s."),
+        )
+    else:
+        done = _call_or_meeting(
+            item,
+            # Translators: %(name)s scheduled it; %(when)s is when, e.g. “Friday 4 December, 14:30 MST (60
+            # minutes), Room 4”.
+            _("%(name)s scheduled the conference call for %(when)s."),
+            _("%(name)s scheduled the meeting for %(when)s."),
+        )
 
     def body(zone) -> str:
-        when = f"{local_time(meeting.starts_at, zone)} ({meeting.duration_minutes} minutes){where}"
-        done = f"moved the {what} to {when}" if moved else f"scheduled the {what} for {when}"
-        return f"{who} {done}. {invited}{quoted}"
+        minutes = meeting.duration_minutes
+        # Translators: a call's or meeting's start in words and how long it lasts: “Friday 4 December,
+        # 14:30 MST (60 minutes)”.
+        when = ngettext("%(start)s (%(minutes)s minute)", "%(start)s (%(minutes)s minutes)", minutes) % {
+            "start": local_time(meeting.starts_at, zone),
+            "minutes": minutes,
+        }
+        if meeting.location:
+            # Translators: when a call or meeting is, then where (a room, an address or a dial-in).
+            when = _("%(when)s, %(location)s") % {"when": when, "location": meeting.location}
+        return f"{done % {'name': who, 'when': when}} {invited}{quoted}"
 
+    if moved:
+        subject = _call_or_meeting(item, _("Conference call rescheduled"), _("Meeting rescheduled"))
+    else:
+        subject = _call_or_meeting(item, _("Conference call scheduled"), _("Meeting scheduled"))
     notify_customers(
         item,
         "scheduled",
         at=now,
-        subject=f"{item.get_channel_display()} {'rescheduled' if moved else 'scheduled'}",
+        subject=subject,
         body=body,
         actor=actor,
         ref=f"meeting{meeting.pk}.{meeting.sequence}",  # each revision once, even within one instant
@@ -159,8 +209,12 @@ def escalation_schedule(
             "starts_at": starts_at,
             "duration_minutes": duration_minutes,
             "location": location,
-            "notes": f"{label} requested by {display_name(item.raised_by, nobody='the customer')} on "
-            f"escalation #{item.pk}.",
+            "notes": _call_or_meeting(
+                item,
+                _("Conference call requested by %(name)s on escalation #%(number)s."),
+                _("Meeting requested by %(name)s on escalation #%(number)s."),
+            )
+            % {"name": display_name(item.raised_by, nobody=_("the customer")), "number": item.pk},
             "guests": [guest] if guest else [],
         },
         m2m={"people": [item.assignee]},
@@ -210,7 +264,15 @@ def escalation_reschedule(
     _check_meeting(starts_at=starts_at, duration_minutes=duration_minutes, location=location, now=now)
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     if (meeting.starts_at, meeting.duration_minutes, meeting.location) == (starts_at, duration_minutes, location):
-        raise ValidationError({"starts_at": f"The {_what(item)} is already at that time and place."})
+        raise ValidationError(
+            {
+                "starts_at": _call_or_meeting(
+                    item,
+                    _("The conference call is already at that time and place."),
+                    _("The meeting is already at that time and place."),
+                )
+            }
+        )
     before = meeting.starts_at
     people = {*meeting.people.all(), item.assignee}
     meeting = dossier_services.dossier_save(  # the next revision: sequence + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teams.scoping import covered_people, staff_person
 from teams.selectors import Absence, absences_backed_up
@@ -132,15 +133,16 @@ def routing_rows(company) -> list[rules.RouteRow]:
 
 def _duty_label(category: str, topic: str) -> str:
     if category == Category.OTHER:
-        return "Anything else"
+        return _("Anything else")
     if not topic:
-        return Category(category).label
-    words = Topic(topic).label
+        return str(Category(category).label)
+    words = str(Topic(topic).label)
     # "A new Interconnection Agreement…" reads "a new …" after a colon; an acronym stays as it is.
     first = words.split()[0]
     if not (len(first) > 1 and first.isupper()):
         words = words[0].lower() + words[1:]
-    return f"{Category(category).label}: {words}"
+    # Translators: a category and one of its sub-topics: “ICA question: a new Interconnection Agreement…”.
+    return _("%(category)s: %(topic)s") % {"category": Category(category).label, "topic": words}
 
 
 def contact_reasons(rows: list[rules.RouteRow], *, company_id, held) -> dict[str, list[str]]:

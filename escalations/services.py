@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
@@ -21,7 +23,7 @@ from teams.scoping import display_name, staff_person
 from teams.selectors import RAISE_RIGHTS, raisable_accounts
 
 from . import rules
-from .customer_notices import day_words, notify_customers
+from .customer_notices import notify_customers
 from .handovers import items_handed_over
 from .models import Category, Escalation, Event, ResponsePolicy, RoutingRule
 from .notices import describe, item_notice
@@ -79,7 +81,7 @@ def _customer_title(item: Escalation, person: Person) -> str:
         .select_related("role")
         .first()
     )
-    return assignment.role.name.lower() if assignment else "contact"
+    return assignment.role.name.lower() if assignment else pgettext("the customer's contact for an item", "contact")
 
 
 def _tell_customer(
@@ -109,7 +111,7 @@ def _check_text(**texts: str) -> None:
 def _require_staff(user) -> Person:
     person = staff_person(user)
     if person is None:
-        raise PermissionDenied("Only the carrier's staff can do this.")
+        raise PermissionDenied(_("Only the carrier's staff can do this."))
     return person
 
 
@@ -119,13 +121,23 @@ def _require_answerable(item: Escalation, *, acknowledging: bool = False) -> Non
     if item.first_response_at is not None:
         return
     if item.policy_mode == "scheduled" and item.meeting_id is None:
-        raise rules.TransitionError(
-            f"A {item.get_channel_display().lower()} request is answered by scheduling it: use Schedule."
-        )
+        if item.channel == "conference_call":
+            message = _("A conference call request is answered by scheduling it: use Schedule.")
+        elif item.channel == "meeting":
+            message = _("A meeting request is answered by scheduling it: use Schedule.")
+        else:
+            # Translators: %(channel)s is how the item came in, in lower case (e.g. “voicemail”);
+            # Schedule is the name of the button.
+            message = _("A %(channel)s request is answered by scheduling it: use Schedule.") % {
+                "channel": item.get_channel_display().lower()
+            }
+        raise rules.TransitionError(message)
     if item.policy_mode == "manager_sets" and not acknowledging:
         raise rules.TransitionError(
-            "Set the complaint's target date first: acknowledge it with the date by which the customer will "
-            "have an answer."
+            _(
+                "Set the complaint's target date first: acknowledge it with the date by which the customer will "
+                "have an answer."
+            )
         )
 
 
@@ -148,8 +160,9 @@ def _move(item: Escalation, person: Person, now: dt.datetime) -> Person:
     return previous
 
 
-def _tell(item: Escalation, kind: str, now: dt.datetime, *, actor, subject: str, body, ref: str = "") -> None:
-    """The customer's notice of a change (``customer_notices``)."""
+def _tell(item: Escalation, kind: str, now: dt.datetime, *, actor, subject, body, ref: str = "") -> None:
+    """The customer's notice of a change (``customer_notices``): ``subject`` and ``body`` as
+    functions are written in each reader's language."""
     notify_customers(item, kind, at=now, subject=subject, body=body, actor=actor, ref=ref)
 
 
@@ -159,21 +172,29 @@ def _quoted(comment: str) -> str:
 
 def _tell_promise(item: Escalation, now: dt.datetime, *, actor, comment: str, moved: bool = False) -> None:
     who = display_name(actor)
-    if item.follow_up_on is None:
-        text = f"{who} acknowledged it and is working on it."
-    elif item.category == "complaint":
-        text = f"{who} set the target date for an answer: {day_words(item.follow_up_on)}."
-    elif moved:
-        text = f"{who} moved the date by which you will be contacted to {day_words(item.follow_up_on)}."
-    else:
-        text = f"{who} acknowledged it. You will be contacted by {day_words(item.follow_up_on)}."
+
+    def body(zone) -> str:
+        """In the reader's language (``notify_customers`` calls it once per language)."""
+        day = rules.day_words(item.follow_up_on) if item.follow_up_on else ""
+        if item.follow_up_on is None:
+            # Translators: the customer's notice: %(name)s is who acted.
+            text = _("%(name)s acknowledged it and is working on it.") % {"name": who}
+        elif item.category == "complaint":
+            # Translators: the customer's notice: %(name)s is who acted, %(day)s a day in words (“Friday 4 December”).
+            text = _("%(name)s set the target date for an answer: %(day)s.") % {"name": who, "day": day}
+        elif moved:
+            text = _("%(name)s moved the date by which you will be contacted to %(day)s.") % {"name": who, "day": day}
+        else:
+            text = _("%(name)s acknowledged it. You will be contacted by %(day)s.") % {"name": who, "day": day}
+        return text + _quoted(comment)
+
     _tell(
         item,
         "acknowledged",
         now,
         actor=actor,
-        subject="Acknowledged",
-        body=text + _quoted(comment),
+        subject=lambda: _("Acknowledged"),
+        body=body,
         ref=item.follow_up_on.isoformat() if item.follow_up_on else "",
     )
 
@@ -248,7 +269,7 @@ def availability_on_arrival(person: Person, received_at: dt.datetime) -> str:
     return "out_of_office" if person.is_out_of_office(received_at) else "in_office"
 
 
-STAFF_ONLY = "Only the carrier's staff can set this."
+STAFF_ONLY = gettext_lazy("Only the carrier's staff can set this.")
 # A clock a little ahead of the server's is not "the future".
 RECEIVED_AT_TOLERANCE = dt.timedelta(minutes=1)
 
@@ -288,7 +309,7 @@ def escalation_create(
     # ``right``: the membership right that lets a customer raise this item (post-mortem
     # requests are tracked as items but need the post-mortem right instead).
     if not raisable_accounts(user=actor, right=right).filter(pk=account.pk).exists():
-        raise PermissionDenied("This account is not one you serve." if person is not None else RAISE_RIGHTS[right])
+        raise PermissionDenied(_("This account is not one you serve.") if person is not None else RAISE_RIGHTS[right])
     if person is None:
         staff_only = {"received_at": received_at, "availability": availability, "assignee": assignee}
         errors = {name: STAFF_ONLY for name, value in staff_only.items() if value is not None}
@@ -296,7 +317,7 @@ def escalation_create(
             raise ValidationError(errors)
     received_at = received_at or now
     if received_at > now + RECEIVED_AT_TOLERANCE:
-        raise ValidationError({"received_at": "The time received cannot be in the future."})
+        raise ValidationError({"received_at": _("The time received cannot be in the future.")})
     _check_request(
         channel=channel,
         category=category,
@@ -311,7 +332,7 @@ def escalation_create(
     if assignee is None:
         assignment = assignee_for(account=account, category=category, on=carrier_today(received_at), topic=topic)
         if assignment is None:
-            raise ValidationError({"account": "Nobody is assigned to this account yet; call the support line."})
+            raise ValidationError({"account": _("Nobody is assigned to this account yet; call the support line.")})
         assignee, role = assignment.person, assignment.role
         duty = after_hours_for(account=account, category=category, assignee=assignee, received_at=received_at)
         if duty is not None:
@@ -362,20 +383,21 @@ def escalation_create(
         assignee=assignee.name,
         due_at=item.due_at.isoformat() if item.due_at else None,
     )
-    due_words = (
-        f" Due {timezone.localtime(item.due_at, assignee.calendar.spec().zone):%a %d %b %H:%M %Z}."
-        if item.due_at
+    due_words = _due_words(item.due_at, assignee.calendar.spec().zone)
+    after_hours = (
+        " " + _("It arrived outside %(name)s's hours; you are the duty contact.") % {"name": covered.name}
+        if covered
         else ""
     )
-    after_hours = f" It arrived outside {covered.name}'s hours; you are the duty contact." if covered else ""
+    new_item = _NEW_ITEM.get(channel) or _("New %(channel)s: %(subject)s")
     notices = [
         item_notice(
             item,
             assignee,
             "assigned",
             item.received_at,
-            f"New {item.get_channel_display().lower()}: {subject}",
-            f"{describe(item)}\nIt is yours.{due_words}{after_hours}",
+            new_item % {"channel": item.get_channel_display().lower(), "subject": subject},
+            f"{describe(item)}\n{_('It is yours.')}{due_words}{after_hours}",
         )
     ]
     if covered is not None:
@@ -385,16 +407,39 @@ def escalation_create(
                 covered,
                 "after_hours",
                 item.received_at,
-                f"After hours, to {assignee.name}: {subject}",
-                f"{describe(item)}\nIt arrived outside your business hours and went to {assignee.name} "
-                f"({role.name}). It is in your queue for the morning.",
+                _("After hours, to %(name)s: %(subject)s") % {"name": assignee.name, "subject": subject},
+                f"{describe(item)}\n"
+                + _(
+                    # Translators: %(role)s is the role of %(name)s on the account, e.g. “Duty Manager”.
+                    "It arrived outside your business hours and went to %(name)s (%(role)s). It is in your queue "
+                    "for the morning."
+                )
+                % {"name": assignee.name, "role": role.name},
             )
         )
-    notices += _backup_notices(
-        item, "assigned", item.received_at, f"{describe(item)}\nIt is {assignee.name}'s.{due_words}"
-    )
+    # Translators: the item belongs to %(name)s (their backup reads it).
+    belongs = _("It is %(name)s's.") % {"name": assignee.name}
+    notices += _backup_notices(item, "assigned", item.received_at, f"{describe(item)}\n{belongs}{due_words}")
     notifications.record(notices)
     return item
+
+
+# The assignee's notice of a new item, by channel.
+_NEW_ITEM = {
+    "pager": gettext_lazy("New pager: %(subject)s"),
+    "voicemail": gettext_lazy("New voicemail: %(subject)s"),
+    "email": gettext_lazy("New email or letter: %(subject)s"),
+    "conference_call": gettext_lazy("New conference call: %(subject)s"),
+    "meeting": gettext_lazy("New meeting: %(subject)s"),
+}
+
+
+def _due_words(due_at: dt.datetime | None, zone) -> str:
+    """' Due Fri 04 Dec 14:30 MST.' on the assignee's clock, or '' without a due time."""
+    if due_at is None:
+        return ""
+    # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+    return " " + _("Due %(when)s.") % {"when": rules.short_time_words(timezone.localtime(due_at, zone))}
 
 
 def _backup_notices(item: Escalation, kind: str, at: dt.datetime, text: str) -> list:
@@ -409,8 +454,8 @@ def _backup_notices(item: Escalation, kind: str, at: dt.datetime, text: str) -> 
             backup,
             f"backup_{kind}",
             at,
-            f"For {assignee.name}, out of office: {item.subject}",
-            f"{text}\n{assignee.name} is out of office; you are their backup.",
+            _("For %(name)s, out of office: %(subject)s") % {"name": assignee.name, "subject": item.subject},
+            f"{text}\n" + _("%(name)s is out of office; you are their backup.") % {"name": assignee.name},
         )
     ]
 
@@ -421,22 +466,25 @@ def _check_request(*, channel, category, topic, start, minutes, now, customer: b
     carry a time."""
     errors = {}
     if topic and topic not in rules.TOPICS.get(category, ()):
-        errors["topic"] = "This sub-topic does not belong to the chosen category."
+        errors["topic"] = _("This sub-topic does not belong to the chosen category.")
     bounds.ensure(bounds.date_errors(requested_start=start))
     if channel in rules.SCHEDULED_CHANNELS:
         if start is None and customer:
-            errors["requested_start"] = "Say when you would like the call or meeting."
+            errors["requested_start"] = _("Say when you would like the call or meeting.")
         elif start is not None and start <= now:
-            errors["requested_start"] = "Pick a time in the future."
+            errors["requested_start"] = _("Pick a time in the future.")
         if minutes is None and customer:
-            errors["requested_minutes"] = "Say how long it should last."
+            errors["requested_minutes"] = _("Say how long it should last.")
         elif minutes is not None and not 15 <= minutes <= bounds.MAX_MEETING_MINUTES:
-            errors["requested_minutes"] = f"Between 15 and {bounds.MAX_MEETING_MINUTES} minutes."
+            errors["requested_minutes"] = _("Between %(min)s and %(max)s minutes.") % {
+                "min": 15,
+                "max": bounds.MAX_MEETING_MINUTES,
+            }
     else:
         if start is not None:
-            errors["requested_start"] = "Only a conference call or a meeting is scheduled."
+            errors["requested_start"] = _("Only a conference call or a meeting is scheduled.")
         if minutes is not None:
-            errors["requested_minutes"] = "Only a conference call or a meeting is scheduled."
+            errors["requested_minutes"] = _("Only a conference call or a meeting is scheduled.")
     if errors:
         raise ValidationError(errors)
 
@@ -514,7 +562,7 @@ def escalation_promise(
     _require_staff(actor)
     item = _locked(escalation)
     if item.status in rules.CLOSED:
-        raise rules.TransitionError("The item is closed.")
+        raise rules.TransitionError(_("The item is closed."))
     before = item.follow_up_on
     _promise(item, follow_up_on, now)
     if item.status == rules.NEW:
@@ -551,8 +599,8 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
         "reply",
         now,
         actor=actor,
-        subject="A reply from your team",
-        body=f"{display_name(actor)} replied." + _quoted(comment),
+        subject=_("A reply from your team"),
+        body=_("%(name)s replied.") % {"name": display_name(actor)} + _quoted(comment),
     )
     return item
 
@@ -568,15 +616,19 @@ def escalation_wait(*, actor, escalation: Escalation, comment: str = "", now=Non
     item.status = rules.next_status(item.status, "wait")
     item.paused_at = now
     _save(item, now, actor=actor, kind=Event.Kind.WAITING, comment=comment)
-    need = f"\n\nWhat is needed:\n{notifications.excerpt(comment)}" if comment.strip() else ""
+    need = f"\n\n{_('What is needed:')}\n{notifications.excerpt(comment)}" if comment.strip() else ""
     _tell(
         item,
         "waiting",
         now,
         actor=actor,
-        subject="Waiting on you",
-        body=f"{display_name(actor)} needs something from you before work can go on; the clock is "
-        f"stopped until you answer (comment on the item).{need}",
+        subject=_("Waiting on you"),
+        body=_(
+            "%(name)s needs something from you before work can go on; the clock is stopped until you answer "
+            "(comment on the item)."
+        )
+        % {"name": display_name(actor)}
+        + need,
     )
     return item
 
@@ -629,16 +681,24 @@ def _close(*, actor, escalation, action, kind, comment, now, notify_customer=Tru
 
 
 def _tell_closed(item: Escalation, action: str, now: dt.datetime, *, actor, comment: str) -> None:
+    """The customer's notice of a resolution or a cancellation, in each reader's language."""
     who = display_name(actor)
     if action == "resolve":
         days = settings.ESCALATION_REOPEN_BUSINESS_DAYS
-        body = (
-            f"{who} resolved it. If it is not solved, you can reopen it on the item's page within {days} "
-            "business days."
-        )
-        _tell(item, "resolved", now, actor=actor, subject="Resolved", body=body + _quoted(comment))
+
+        def resolved(zone) -> str:
+            return ngettext(
+                "%(name)s resolved it. If it is not solved, you can reopen it on the item's page within %(days)s "
+                "business day.",
+                "%(name)s resolved it. If it is not solved, you can reopen it on the item's page within %(days)s "
+                "business days.",
+                days,
+            ) % {"name": who, "days": days} + _quoted(comment)
+
+        _tell(item, "resolved", now, actor=actor, subject=lambda: _("Resolved"), body=resolved)
     else:
-        _tell(item, "cancelled", now, actor=actor, subject="Cancelled", body=f"{who} cancelled it." + _quoted(comment))
+        _tell(item, "cancelled", now, actor=actor, subject=lambda: _("Cancelled"),
+              body=lambda zone: _("%(name)s cancelled it.") % {"name": who} + _quoted(comment))
 
 
 @transaction.atomic
@@ -670,15 +730,18 @@ def _escalate(
 ) -> Escalation:
     rules.next_status(item.status, "escalate")
     if item.level >= rules.MAX_LEVEL:
-        raise rules.TransitionError("The item is already with the director (level 2).")
+        raise rules.TransitionError(_("The item is already with the director (level 2)."))
     director = item.assignee.reports_to
     if director is None or not director.is_active:
-        raise rules.TransitionError(f"{item.assignee} has no director to escalate to.")
+        raise rules.TransitionError(_("%(name)s has no director to escalate to.") % {"name": item.assignee})
     previous = _move(item, director, now)
     item.level = item.level + 1
     item.escalated_at, item.escalation_reason = now, reason
     _reschedule(item, now)
     item.save()
+    names = {"name": director.name, "title": director.title}
+    # Translators: %(name)s is the director's name, %(title)s their job title.
+    text = _("Your item is now with %(name)s, %(title)s.") if director.title else _("Your item is now with %(name)s.")
     _tell_customer(
         item,
         now,
@@ -686,10 +749,13 @@ def _escalate(
         kind=Event.Kind.ESCALATED,
         reason=reason,
         tell_customer=tell_customer,
-        text=f"Your item is now with {director.name}{f', {director.title}' if director.title else ''}.",
+        text=text % names,
         level=item.level,
         **{"from": previous.name, "to": director.name, "automatic": automatic},
     )
+    why = notifications.excerpt(reason)
+    if automatic:
+        why = _("Escalated automatically: %(reason)s") % {"reason": why}
     notifications.record(
         [
             item_notice(
@@ -697,21 +763,24 @@ def _escalate(
                 director,
                 "escalated",
                 now,
-                f"Escalated to you: {item.subject}",
-                f"{describe(item)}\n{'Escalated automatically: ' if automatic else ''}{notifications.excerpt(reason)}\n"
-                f"It was with {previous.name}.",
+                _("Escalated to you: %(subject)s") % {"subject": item.subject},
+                f"{describe(item)}\n{why}\n" + _("It was with %(name)s.") % {"name": previous.name},
             )
         ]
     )
     shared = _quoted(reason) if tell_customer else ""
+    if director.title:
+        # Translators: %(name)s is the director's name, %(title)s their job title.
+        body = _("It was taken to the director: %(name)s, %(title)s has it now.") % names
+    else:
+        body = _("It was taken to the director: %(name)s has it now.") % names
     _tell(
         item,
         "escalated",
         now,
         actor=actor,
-        subject=f"Now with {director.name}",
-        body=f"It was taken to the director: {director.name}{f', {director.title}' if director.title else ''} "
-        f"has it now." + shared,
+        subject=_("Now with %(name)s") % names,
+        body=body + shared,
     )
     return item
 
@@ -720,7 +789,11 @@ def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Esc
     """For the sweep, which holds the row's lock: escalate an item unanswered past its due time
     and the grace period. TransitionError when there is nobody to escalate to."""
     return _escalate(
-        escalation, actor=None, now=now, automatic=True, reason="Unanswered past its due time and the grace period."
+        escalation,
+        actor=None,
+        now=now,
+        automatic=True,
+        reason=_("Unanswered past its due time and the grace period."),
     )
 
 
@@ -734,7 +807,7 @@ def escalation_escalate(
     _check_text(reason=reason)
     _require_staff(actor)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the item is escalated."})
+        raise ValidationError({"reason": _("Say why the item is escalated.")})
     return _escalate(
         _locked(escalation), actor=actor, reason=reason, now=now, automatic=False, tell_customer=tell_customer
     )
@@ -752,9 +825,9 @@ def escalation_reassign(
     item = _locked(escalation)
     rules.next_status(item.status, "reassign")
     if assignee.pk == item.assignee_id:
-        raise ValidationError({"assignee": f"The item is already assigned to {assignee}."})
+        raise ValidationError({"assignee": _("The item is already assigned to %(name)s.") % {"name": assignee}})
     if not assignee.is_active:
-        raise ValidationError({"assignee": f"{assignee} is no longer active."})
+        raise ValidationError({"assignee": _("%(name)s is no longer active.") % {"name": assignee}})
     previous = _move(item, assignee, now)
     _reschedule(item, now)
     item.save()
@@ -765,9 +838,10 @@ def escalation_reassign(
         kind=Event.Kind.REASSIGNED,
         reason=reason,
         tell_customer=tell_customer,
-        text=f"Your {_customer_title(item, assignee)} for this item is now {assignee.name}.",
+        text=_your_contact(_customer_title(item, assignee), assignee),
         **{"from": previous.name, "to": assignee.name},
     )
+    moved_from = _("Reassigned from %(name)s.") % {"name": previous.name}
     notifications.record(
         [
             item_notice(
@@ -775,8 +849,8 @@ def escalation_reassign(
                 assignee,
                 "assigned",
                 now,
-                f"Assigned to you: {item.subject}",
-                f"{describe(item)}\nReassigned from {previous.name}. {notifications.excerpt(reason)}".strip(),
+                _("Assigned to you: %(subject)s") % {"subject": item.subject},
+                f"{describe(item)}\n{moved_from} {notifications.excerpt(reason)}".strip(),
             )
         ]
     )
@@ -787,10 +861,17 @@ def escalation_reassign(
         "reassigned",
         now,
         actor=actor,
-        subject=f"{assignee.name} is your contact",
-        body=f"Your {title} for this item is now {assignee.name}." + (_quoted(reason) if tell_customer else ""),
+        subject=_("%(name)s is your contact") % {"name": assignee.name},
+        body=_your_contact(title, assignee) + (_quoted(reason) if tell_customer else ""),
     )
     return item
+
+
+def _your_contact(title: str, person: Person) -> str:
+    """'Your service manager for this item is now Luis Ortega.' (``title``: their role, in lower case)."""
+    # Translators: %(title)s is the person's role on the account in lower case (“service manager”), or
+    # “contact”; %(name)s is their name.
+    return _("Your %(title)s for this item is now %(name)s.") % {"title": title, "name": person.name}
 
 
 @transaction.atomic
@@ -812,7 +893,7 @@ def escalations_hand_over(
         previous = _move(item, assignee, now)
         _reschedule(item, now)
         item.save()
-        text = f"Your {role_name.lower() or _customer_title(item, assignee)} for this item is now {assignee.name}."
+        text = _your_contact(role_name.lower() or _customer_title(item, assignee), assignee)
         _tell_customer(
             item,
             now,
@@ -824,7 +905,8 @@ def escalations_hand_over(
             handoff=True,
             **{"from": previous.name, "to": assignee.name},
         )
-        _tell(item, "reassigned", now, actor=actor, subject=f"{assignee.name} is your contact", body=text)
+        subject = _("%(name)s is your contact") % {"name": assignee.name}
+        _tell(item, "reassigned", now, actor=actor, subject=subject, body=text)
         moved.append(item)
     # What follows the items (a post-mortem names its tracking item's manager) moves with them.
     items_handed_over(actor=actor, escalations=moved, assignee=assignee, now=now)
@@ -837,10 +919,10 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
     now = now or timezone.now()
     _check_text(comment=comment)
     if not comment.strip():
-        raise ValidationError({"comment": "Write something first."})
+        raise ValidationError({"comment": _("Write something first.")})
     person = staff_person(actor)
     if internal and person is None:
-        raise PermissionDenied("Only the carrier's staff can write internal notes.")
+        raise PermissionDenied(_("Only the carrier's staff can write internal notes."))
     item = _locked(escalation)
     event = _event(
         item,
@@ -856,8 +938,8 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
             "reply",
             now,
             actor=actor,
-            subject="A comment from your team",
-            body=f"{display_name(actor)} wrote:" + _quoted(comment),
+            subject=_("A comment from your team"),
+            body=_("%(name)s wrote:") % {"name": display_name(actor)} + _quoted(comment),
             ref=str(event.pk),
         )
     if person is None:
@@ -868,8 +950,10 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
                     item.assignee,
                     "customer_comment",
                     now,
-                    f"Customer comment: {item.subject}",
-                    f"{describe(item)}\n{display_name(actor)} wrote: {notifications.excerpt(comment)}",
+                    _("Customer comment: %(subject)s") % {"subject": item.subject},
+                    f"{describe(item)}\n"
+                    + _("%(name)s wrote: %(comment)s")
+                    % {"name": display_name(actor), "comment": notifications.excerpt(comment)},
                     ref=str(event.pk),
                 )
             ]
@@ -886,9 +970,11 @@ def escalations_bulk_act(*, actor, escalations: list[Escalation], action: str, *
     changes and the error names each refusing item."""
     service = {"acknowledge": escalation_acknowledge, "reassign": escalation_reassign}.get(action)
     if service is None:
-        raise ValidationError({"action": f"Bulk {action!r} is not offered; acknowledge or reassign."})
+        raise ValidationError(
+            {"action": _("Bulk %(action)s is not offered; acknowledge or reassign.") % {"action": repr(action)}}
+        )
     if not escalations:
-        raise ValidationError({"ids": "Select at least one item."})
+        raise ValidationError({"ids": _("Select at least one item.")})
     done, problems = [], []
     for item in escalations:
         try:
@@ -940,5 +1026,5 @@ def escalation_undo_resolve(*, actor, escalation: Escalation, now=None) -> Escal
         item.paused_at = began.at if began else item.resolved_at
     # Points that fell due while it was resolved are the sweep's to handle from the resolution on.
     item.next_action_at, item.resolved_at = item.resolved_at, None
-    _save(item, now, actor=actor, kind=Event.Kind.RESUMED, comment="Resolution undone.", undone="resolved")
+    _save(item, now, actor=actor, kind=Event.Kind.RESUMED, comment=_("Resolution undone."), undone="resolved")
     return item

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accountteam import notifications
 from accountteam.notifications import Notice
@@ -104,40 +105,46 @@ def _sweep_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]
     backup = item.assignee.backup
     if backup is not None and backup.is_active and item.assignee.is_out_of_office(at):
         own = [n for n in notices if n.email == item.assignee.email]
-        notices += [
-            item_notice(item, backup, kind, at, n.subject, f"{n.body}\n{item.assignee.name} is out of office; "
-                        "you are their backup.")
-            for n in own[:1]
-        ]
+        covering = _("%(name)s is out of office; you are their backup.") % {"name": item.assignee.name}
+        notices += [item_notice(item, backup, kind, at, n.subject, f"{n.body}\n{covering}") for n in own[:1]]
     return notices
 
 
 def _point_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
     assignee, director = item.assignee, item.assignee.reports_to
     zone = ZoneInfo(assignee.calendar.time_zone)  # the assignee's own clock
-    when = timezone.localtime(at, zone).strftime("%a %d %b %H:%M %Z")
+    when = rules.short_time_words(timezone.localtime(at, zone))
+    words = {"when": when, "subject": item.subject, "name": assignee.name}
     if kind == rules.REMINDER:
         if item.policy_target is None and item.due_at:
             # A warning point: the guideline gives one number, and most of it has passed.
-            due = timezone.localtime(item.due_at, zone).strftime("%a %d %b %H:%M %Z")
-            text, subject = f"It is due by {due} and still unanswered.", f"Due soon: {item.subject}"
+            due = rules.short_time_words(timezone.localtime(item.due_at, zone))
+            # Translators: %(due)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+            text = _("It is due by %(due)s and still unanswered.") % {"due": due}
+            subject = _("Due soon: %(subject)s") % words
         else:
-            text, subject = f"The target response time was {when}; it is still unanswered.", f"Reminder: {item.subject}"
+            # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+            text = _("The target response time was %(when)s; it is still unanswered.") % words
+            subject = _("Reminder: %(subject)s") % words
         return [item_notice(item, assignee, kind, at, subject, f"{describe(item)}\n{text}")]
     if kind == rules.FOLLOW_UP_REMINDER:
+        # Translators: %(day)s is a date (2026-12-04).
+        promised = _("You promised to contact the customer by %(day)s.") % {"day": item.follow_up_on}
         return [
             item_notice(
                 item,
                 assignee,
                 kind,
                 at,
-                f"Follow-up due today: {item.subject}",
-                f"{describe(item)}\nYou promised to contact the customer by {item.follow_up_on}.",
+                _("Follow-up due today: %(subject)s") % words,
+                f"{describe(item)}\n{promised}",
             )
         ]
-    text = (
-        f"{describe(item)}\nOverdue since {when}"
-        f"{' (follow-up promised)' if kind == rules.FOLLOW_UP_OVERDUE else ''}; assigned to {assignee.name}."
-    )
+    if kind == rules.FOLLOW_UP_OVERDUE:
+        # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”; %(name)s the assignee.
+        overdue = _("Overdue since %(when)s (follow-up promised); assigned to %(name)s.") % words
+    else:
+        overdue = _("Overdue since %(when)s; assigned to %(name)s.") % words
+    text = f"{describe(item)}\n{overdue}"
     recipients = [assignee] + ([director] if director else [])
-    return [item_notice(item, p, kind, at, f"Overdue: {item.subject}", text) for p in recipients]
+    return [item_notice(item, p, kind, at, _("Overdue: %(subject)s") % words, text) for p in recipients]

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.forms import add_service_errors
@@ -20,7 +22,7 @@ from teams.scoping import can_view_team, staff_person
 from teams.selectors import raisable_accounts
 
 from . import customer_actions, following, rules, scheduling, selectors, services
-from .customer_notices import day_words, is_following, local_time
+from .customer_notices import is_following, local_time
 from .forms import ActionForm, CustomerActionForm, EscalationFiltersForm, RaiseForm, ScheduleForm
 from .models import Category, Channel, Status
 
@@ -98,7 +100,11 @@ def escalation_raise(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Escalation #{item.pk} raised and assigned to {item.assignee.name}.")
+            messages.success(
+                request,
+                _("Escalation #%(number)s raised and assigned to %(name)s.")
+                % {"number": item.pk, "name": item.assignee.name},
+            )
             return redirect("escalation_detail", pk=item.pk)
     return render(request, "escalations/raise.html", {"form": form, "staff": staff})
 
@@ -143,13 +149,18 @@ def escalation_follow(request, pk: int):
     item = selectors.escalation_get(user=request.user, pk=pk)
     choice = request.POST.get("following", "")
     if choice not in ("on", "off"):
-        messages.error(request, "Choose to follow the item or to stop following it.")
+        messages.error(request, _("Choose to follow the item or to stop following it."))
         return redirect("escalation_detail", pk=pk)
     following.escalation_follow(user=request.user, escalation=item, following=choice == "on")
     if choice == "on":
-        messages.success(request, f"You now follow escalation #{item.pk}; you will get its notices.")
+        messages.success(
+            request, _("You now follow escalation #%(number)s; you will get its notices.") % {"number": item.pk}
+        )
     else:
-        messages.success(request, f"You no longer follow escalation #{item.pk}; you will get no notices about it.")
+        messages.success(
+            request,
+            _("You no longer follow escalation #%(number)s; you will get no notices about it.") % {"number": item.pk},
+        )
     return redirect("escalation_detail", pk=pk)
 
 
@@ -160,7 +171,7 @@ def escalation_schedule(request, pk: int, reschedule: bool = False):
     viewer's zone and whether the customer was invited."""
     item = selectors.escalation_get(user=request.user, pk=pk)
     if staff_person(request.user) is None:
-        raise PermissionDenied("Only the carrier's staff can schedule a call or meeting.")
+        raise PermissionDenied(_("Only the carrier's staff can schedule a call or meeting."))
     form = ScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.error_text())
@@ -178,12 +189,24 @@ def escalation_schedule(request, pk: int, reschedule: bool = False):
 
 
 def _scheduled_words(item, *, reschedule: bool) -> str:
-    when = local_time(item.meeting.starts_at, timezone.get_current_timezone())
-    done = f"rescheduled to {when}" if reschedule else f"scheduled for {when}"
+    words = {"number": item.pk, "when": local_time(item.meeting.starts_at, timezone.get_current_timezone())}
     if not item.meeting.guests:
-        return f"Escalation #{item.pk} {done}; no customer was e-mailed an invitation (nobody to invite by e-mail)."
-    again = " again" if reschedule else ""
-    return f"Escalation #{item.pk} {done}; the customer was sent an invitation{again}."
+        if reschedule:
+            message = _(
+                # Translators: %(when)s is a day and time in words, e.g. “Friday 4 December, 14:30 MST”.
+                "Escalation #%(number)s rescheduled to %(when)s; no customer was e-mailed an invitation "
+                "(nobody to invite by e-mail)."
+            )
+        else:
+            message = _(
+                "Escalation #%(number)s scheduled for %(when)s; no customer was e-mailed an invitation "
+                "(nobody to invite by e-mail)."
+            )
+    elif reschedule:
+        message = _("Escalation #%(number)s rescheduled to %(when)s; the customer was sent an invitation again.")
+    else:
+        message = _("Escalation #%(number)s scheduled for %(when)s; the customer was sent an invitation.")
+    return message % words
 
 
 @login_required
@@ -215,30 +238,52 @@ def _done_words(action: str, done, *, item, internal: bool = False) -> str:
     """A staff action's outcome in a sentence that names the item: "Escalation #12 resolved.".
     ``done`` is what the service returned (the item as it is now; a comment's event)."""
     now_item = done if hasattr(done, "assignee_id") else item
-    name = f"Escalation #{item.pk}"
+    words = {"number": item.pk}
     if action == "acknowledge":
         if now_item.follow_up_on:
-            return f"{name} acknowledged; the customer was told you will reply by {day_words(now_item.follow_up_on)}."
-        return f"{name} acknowledged."
-    if action in ("escalate", "reassign"):
-        return f"{name} {'escalated' if action == 'escalate' else 'reassigned'} to {now_item.assignee.name}."
+            # Translators: %(day)s is a day in words, e.g. “Friday 4 December”.
+            message = _("Escalation #%(number)s acknowledged; the customer was told you will reply by %(day)s.")
+            return message % (words | {"day": rules.day_words(now_item.follow_up_on)})
+        return _("Escalation #%(number)s acknowledged.") % words
+    if action == "escalate":
+        return _("Escalation #%(number)s escalated to %(name)s.") % (words | {"name": now_item.assignee.name})
+    if action == "reassign":
+        return _("Escalation #%(number)s reassigned to %(name)s.") % (words | {"name": now_item.assignee.name})
     if action == "comment":
-        return f"{'Internal note' if internal else 'Comment'} added to escalation #{item.pk}."
-    return {
-        "respond": f"Response to escalation #{item.pk} recorded.",
-        "wait": f"{name} is waiting on the customer; its clock is stopped.",
-        "resume": f"{name} resumed; its clock runs again.",
-        "resolve": f"{name} resolved.",
-        "cancel": f"{name} cancelled.",
-    }.get(action, f"{name}: {action.replace('_', ' ')} done.")
+        if internal:
+            return _("Internal note added to escalation #%(number)s.") % words
+        return _("Comment added to escalation #%(number)s.") % words
+    message = _DONE.get(action)
+    if message is None:
+        # Translators: %(action)s is the action's code in words, e.g. “respond”.
+        return _("Escalation #%(number)s: %(action)s done.") % (words | {"action": action.replace("_", " ")})
+    return message % words
+
+
+# A staff action's outcome, by action (``_done_words``).
+_DONE = {
+    "respond": gettext_lazy("Response to escalation #%(number)s recorded."),
+    "wait": gettext_lazy("Escalation #%(number)s is waiting on the customer; its clock is stopped."),
+    "resume": gettext_lazy("Escalation #%(number)s resumed; its clock runs again."),
+    "resolve": gettext_lazy("Escalation #%(number)s resolved."),
+    "cancel": gettext_lazy("Escalation #%(number)s cancelled."),
+}
 
 
 def _bulk_done_words(action: str, done: list) -> str:
     """The bulk bar's outcome: "2 items acknowledged.", "3 items reassigned to Luis Ortega."."""
-    count = f"{len(done)} item{'s' if len(done) != 1 else ''}"
+    count = len(done)
     if action == "reassign" and done:
-        return f"{count} reassigned to {done[0].assignee.name}."
-    return f"{count} {'acknowledged' if action == 'acknowledge' else action.replace('_', ' ') + ' done'}."
+        return ngettext(
+            "%(count)s item reassigned to %(name)s.", "%(count)s items reassigned to %(name)s.", count
+        ) % {"count": count, "name": done[0].assignee.name}
+    if action == "acknowledge":
+        return ngettext("%(count)s item acknowledged.", "%(count)s items acknowledged.", count) % {"count": count}
+    # Translators: %(action)s is the action's code in words, e.g. “reassign”.
+    return ngettext("%(count)s item %(action)s done.", "%(count)s items %(action)s done.", count) % {
+        "count": count,
+        "action": action.replace("_", " "),
+    }
 
 
 def _customer_action(request, item, action: str):
@@ -263,15 +308,19 @@ def _customer_action(request, item, action: str):
 
 
 def _customer_done(item, action: str) -> str:
+    words = {"number": item.pk, "name": item.assignee.name, "title": item.assignee.title}
     if action == "escalate":
-        title = f", {item.assignee.title}" if item.assignee.title else ""
-        return f"Escalation #{item.pk} is now with {item.assignee.name}{title}."
+        if item.assignee.title:
+            # Translators: %(name)s is the director's name, %(title)s their job title.
+            return _("Escalation #%(number)s is now with %(name)s, %(title)s.") % words
+        return _("Escalation #%(number)s is now with %(name)s.") % words
     if action == "cancel":
-        return f"Escalation #{item.pk} was cancelled."
+        return _("Escalation #%(number)s was cancelled.") % words
     if item.next_deadline_at is None:
-        return f"Escalation #{item.pk} is open again; {item.assignee.name} has it."
+        return _("Escalation #%(number)s is open again; %(name)s has it.") % words
     by = local_time(item.next_deadline_at, timezone.get_current_timezone())
-    return f"Escalation #{item.pk} is open again; {item.assignee.name} will answer by {by}."
+    # Translators: %(when)s is a day and time in words, e.g. “Friday 4 December, 14:30 MST”.
+    return _("Escalation #%(number)s is open again; %(name)s will answer by %(when)s.") % (words | {"when": by})
 
 
 # --- The queue ----------------------------------------------------------------------------------------
@@ -334,11 +383,11 @@ def _queue_context(request, filters, *, notice="", error="", selected=()):
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_TABS = (
-    ("", "All"),
-    ("overdue", "Overdue"),
-    ("at_risk", "At risk"),
-    ("on_track", "On track"),
-    ("paused", "Waiting on customer"),
+    ("", gettext_lazy("All")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("at_risk", gettext_lazy("At risk")),
+    ("on_track", gettext_lazy("On track")),
+    ("paused", gettext_lazy("Waiting on customer")),
 )
 # The forms the side panel can open on (a row's menu names one: ``?act=reassign``).
 PANEL_FORMS = ("acknowledge", "respond", "reassign", "escalate", "comment")
@@ -403,7 +452,7 @@ def _queue_act(request, item, action: str) -> tuple[str, str]:
             services.escalation_undo_resolve(actor=request.user, escalation=item)
         except rules.TransitionError as exc:
             return "", str(exc)
-        return f"Escalation #{item.pk} is open again; its resolution was undone.", ""
+        return _("Escalation #%(number)s is open again; its resolution was undone.") % {"number": item.pk}, ""
     people = _queue_people(request, also_not=item.assignee_id)
     form = ActionForm(request.POST, action=action, people=people)
     if not form.is_valid():
@@ -476,7 +525,7 @@ def queue_bulk(request):
     try:
         done = services.escalations_bulk_act(actor=request.user, escalations=items, action=action, **kwargs)
     except ValidationError as exc:
-        error = "Nothing was changed. " + " ".join(exc.messages)
+        error = f"{_('Nothing was changed.')} {' '.join(exc.messages)}"
     else:
         notice = _bulk_done_words(action, done)
     if not request.htmx:  # without script: the sentence on the queue again

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -112,9 +114,11 @@ class HandoffStartSerializer(serializers.Serializer):
 
     def validate(self, data):
         if data["outgoing"] == data["incoming"]:
-            raise ValidationError({"incoming": "The incoming person must be someone other than the outgoing person."})
+            raise ValidationError(
+                {"incoming": _("The incoming person must be someone other than the outgoing person.")}
+            )
         if data.get("all_accounts") and data.get("accounts"):
-            raise ValidationError({"accounts": "Choose accounts or all accounts, not both."})
+            raise ValidationError({"accounts": _("Choose accounts or all accounts, not both.")})
         return data
 
 
@@ -160,10 +164,15 @@ class HandoffConflictSerializer(serializers.Serializer):
     open_items = serializers.ListField(child=serializers.DictField(), required=False)
 
 
+def _status_choice_message() -> str:
+    # Translators: %(values)s lists the status codes (open, completed, cancelled), kept as they are.
+    return _("One of %(values)s or all.") % {"values": ", ".join(Handoff.Status.values)}
+
+
 class HandoffListParamsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[*Handoff.Status.values, "all"], default=Handoff.Status.OPEN,
-        error_messages={"invalid_choice": f"One of {', '.join(Handoff.Status.values)} or all."},
+        error_messages={"invalid_choice": lazy(_status_choice_message, str)()},
     )
     q = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Searches people, accounts and companies."

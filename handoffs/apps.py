@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HandoffsConfig(AppConfig):
     name = "handoffs"
-    verbose_name = "Reassignment handoffs"
+    verbose_name = _("Reassignment handoffs")
 
     def ready(self):
         from teams.selectors import team_changes_register

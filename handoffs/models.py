@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
@@ -21,16 +23,16 @@ from teams.scoping import staff_person
 
 
 class Owner(models.TextChoices):
-    OUTGOING = "outgoing", "Outgoing person"
-    INCOMING = "incoming", "Incoming person"
+    OUTGOING = "outgoing", _("Outgoing person")
+    INCOMING = "incoming", _("Incoming person")
 
 
 class Step(models.TextChoices):
     """Items ticked by an action of their own rather than by hand."""
 
-    MANUAL = "", "Ticked by hand"
-    TRANSFER = "transfer", "Done by transferring the open work"
-    INTRODUCTION = "introduction", "Done by scheduling the introduction meeting"
+    MANUAL = "", _("Ticked by hand")
+    TRANSFER = "transfer", _("Done by transferring the open work")
+    INTRODUCTION = "introduction", _("Done by scheduling the introduction meeting")
 
 
 class ChecklistTemplateItem(models.Model):
@@ -74,26 +76,26 @@ class HandoffQuerySet(models.QuerySet):
 
 class Handoff(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "In progress"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Scope(models.TextChoices):
-        ACCOUNTS = "accounts", "Chosen accounts"
-        ALL = "all", "All accounts held in the role"
+        ACCOUNTS = "accounts", _("Chosen accounts")
+        ALL = "all", _("All accounts held in the role")
 
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
     outgoing = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handoffs_given")
     incoming = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handoffs_received")
     director = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        help_text="Who is told when the handoff is late (the outgoing person's director).",
+        help_text=_("Who is told when the handoff is late (the outgoing person's director)."),
     )
     effective_date = models.DateField(
-        validators=[validate_date], help_text="The incoming person's first day in the role."
+        validators=[validate_date], help_text=_("The incoming person's first day in the role.")
     )
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ACCOUNTS)
-    note = text_field(bounds.NOTE, blank=True, help_text="Internal: never shown to customers.")
+    note = text_field(bounds.NOTE, blank=True, help_text=_("Internal: never shown to customers."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
@@ -118,7 +120,9 @@ class Handoff(models.Model):
         indexes = [models.Index(fields=["status", "effective_date"])]
 
     def __str__(self):
-        return f"Handoff #{self.pk}: {self.role} {self.outgoing} → {self.incoming}"
+        return gettext("Handoff #%(number)s: %(role)s %(outgoing)s → %(incoming)s") % {
+            "number": self.pk, "role": self.role, "outgoing": self.outgoing, "incoming": self.incoming,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accountteam import notifications
 from accountteam.clock import carrier_today
@@ -55,18 +57,31 @@ def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
             notices.append(
                 person_notice(
                     handoff, person, "handoff_reminder", f"reminder:{owner}:{handoff.effective_date}",
-                    f"Handoff checklist: {len(mine)} item(s) still open",
-                    f"{describe(handoff)}\nStill open for you:\n{lines}",
+                    ngettext(
+                        # Translators: "item(s)" stays one form in English; give the right plural forms.
+                        "Handoff checklist: %(count)s item(s) still open",
+                        "Handoff checklist: %(count)s item(s) still open",
+                        len(mine),
+                    ) % {"count": len(mine)},
+                    _("%(description)s\nStill open for you:\n%(lines)s")
+                    % {"description": describe(handoff), "lines": lines},
                 )
             )
         if handoff.effective_date <= today and handoff.director is not None:
             late += 1
+            open_count = len(by_handoff.get(handoff.pk, []))
             notices.append(
                 person_notice(
                     handoff, handoff.director, "handoff_late", f"late:{handoff.effective_date}",
-                    f"Handoff not complete on its effective date: {handoff.outgoing.name} → {handoff.incoming.name}",
-                    f"{describe(handoff)}\nThe handoff is still in progress; "
-                    f"{len(by_handoff.get(handoff.pk, []))} checklist item(s) open.",
+                    _("Handoff not complete on its effective date: %(outgoing)s → %(incoming)s") % {
+                        "outgoing": handoff.outgoing.name, "incoming": handoff.incoming.name,
+                    },
+                    ngettext(
+                        # Translators: "item(s)" stays one form in English; give the right plural forms.
+                        "%(description)s\nThe handoff is still in progress; %(count)s checklist item(s) open.",
+                        "%(description)s\nThe handoff is still in progress; %(count)s checklist item(s) open.",
+                        open_count,
+                    ) % {"description": describe(handoff), "count": open_count},
                 )
             )
     stored = notifications.record(notices)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accountteam.calendar import CalendarSpec
 from accountteam.errors import StateConflict
 
@@ -39,7 +41,7 @@ def reminder_date(effective_date: dt.date, business_days: int, calendar: Calenda
     """
     day = effective_date
     left = business_days
-    for _ in range(400):
+    for _step in range(400):
         if left <= 0:
             return day
         day -= dt.timedelta(days=1)
@@ -73,9 +75,12 @@ def completion_blockers(
     """Everything that stops a handoff from completing (empty when it can complete)."""
     blockers = []
     if today < effective_date:
-        blockers.append({"kind": "effective_date", "detail": f"The handoff completes on {effective_date.isoformat()}."})
+        blockers.append({
+            "kind": "effective_date",
+            "detail": _("The handoff completes on %(date)s.") % {"date": effective_date.isoformat()},
+        })
     blockers += [{"kind": "open_item", **item} for item in open_items]
     blockers += [{"kind": "checklist", **item} for item in unchecked]
     if not confirmed:
-        blockers.append({"kind": "confirmation", "detail": "The incoming person has not confirmed yet."})
+        blockers.append({"kind": "confirmation", "detail": _("The incoming person has not confirmed yet.")})
     return blockers

@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
@@ -31,7 +33,7 @@ from teams.services import assignment_conflicts
 
 from . import rules
 from .models import ChecklistItem, ChecklistTemplateItem, Handoff, HandoffAccount, HandoffEvent, Owner, Step
-from .notices import describe, person_notice
+from .notices import day, day_time, describe, person_notice
 from .rules import HandoffConflict
 from .selectors import can_act_as, can_manage
 
@@ -41,12 +43,18 @@ from .selectors import can_act_as, can_manage
 def _require_manager(user, handoff_or_outgoing) -> None:
     outgoing = getattr(handoff_or_outgoing, "outgoing", handoff_or_outgoing)
     if not can_manage(user, outgoing):
-        raise PermissionDenied("Only the outgoing person's director or a carrier admin can do this.")
+        raise PermissionDenied(_("Only the outgoing person's director or a carrier admin can do this."))
 
 
 def _require_open(handoff: Handoff) -> None:
     if not handoff.is_open:
-        raise HandoffConflict(f"The handoff is {handoff.get_status_display().lower()}.")
+        if handoff.status == Handoff.Status.COMPLETED:
+            message = _("The handoff is completed.")
+        elif handoff.status == Handoff.Status.CANCELLED:
+            message = _("The handoff is cancelled.")
+        else:
+            message = _("The handoff is %(status)s.") % {"status": handoff.get_status_display().lower()}
+        raise HandoffConflict(message)
 
 
 def _locked(handoff: Handoff) -> Handoff:
@@ -62,6 +70,12 @@ def _log(handoff: Handoff, actor, text: str, at: dt.datetime | None = None) -> H
         handoff=handoff, actor=actor if getattr(actor, "is_authenticated", False) else None,
         text=text[:500], at=at or timezone.now(),
     )
+
+
+def _belongs_to(item: ChecklistItem) -> str:
+    if item.owner == Owner.OUTGOING:
+        return _("This item belongs to the outgoing person.")
+    return _("This item belongs to the incoming person.")
 
 
 # --- Start ----------------------------------------------------------------------------------------
@@ -93,11 +107,13 @@ def handoff_start(
     _require_manager(actor, outgoing)
     errors = {**bounds.date_errors(effective_date=effective_date), **bounds.text_errors(bounds.NOTE, note=note)}
     if incoming.pk == outgoing.pk:
-        errors["incoming"] = "The incoming person must be someone other than the outgoing person."
+        errors["incoming"] = _("The incoming person must be someone other than the outgoing person.")
     elif not incoming.is_active:
-        errors["incoming"] = f"{incoming} is no longer active."
+        errors["incoming"] = _("%(person)s is no longer active.") % {"person": incoming}
     if "effective_date" not in errors and effective_date < today:
-        errors["effective_date"] = f"The effective date cannot be in the past (today is {today:%d %b %Y})."
+        errors["effective_date"] = _("The effective date cannot be in the past (today is %(today)s).") % {
+            "today": day(today)
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -105,14 +121,18 @@ def handoff_start(
     if accounts is None:
         chosen = list(held.values())
         if not chosen:
-            raise ValidationError({"accounts": f"{outgoing} holds no account as {role}."})
+            raise ValidationError(
+                {"accounts": _("%(person)s holds no account as %(role)s.") % {"person": outgoing, "role": role}}
+            )
     else:
         accounts = list({a.pk: a for a in accounts}.values())  # an account named twice counts once
         if not accounts:
-            raise ValidationError({"accounts": "Choose at least one account, or all accounts."})
+            raise ValidationError({"accounts": _("Choose at least one account, or all accounts.")})
         missing = [a.number for a in accounts if a.pk not in held]
         if missing:
-            raise ValidationError({"accounts": f"{outgoing} does not hold {role} on {', '.join(missing)}."})
+            raise ValidationError({"accounts": _("%(person)s does not hold %(role)s on %(accounts)s.") % {
+                "person": outgoing, "role": role, "accounts": ", ".join(missing),
+            }})
         chosen = [held[a.pk] for a in accounts]
     account_ids = [a.account_id for a in chosen]
     Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk").exists()  # serialise
@@ -125,7 +145,11 @@ def handoff_start(
     )
     if busy:
         raise ValidationError(
-            {"accounts": [f"{b.account.number} is already in handoff #{b.handoff_id}." for b in busy]}
+            {"accounts": [
+                _("%(account)s is already in handoff #%(number)s.")
+                % {"account": b.account.number, "number": b.handoff_id}
+                for b in busy
+            ]}
         )
 
     handoff = Handoff.objects.create(
@@ -147,11 +171,23 @@ def handoff_start(
             for t in template
         ]
     )
-    _log(handoff, actor, f"Started for {len(rows)} account(s): {describe(handoff)}", now)
-    body = f"{describe(handoff)}\nAccounts: {', '.join(a.account.number for a in chosen)}"
+    _log(
+        handoff, actor,
+        ngettext(
+            # Translators: "account(s)" stays one form in English; give the right plural forms.
+            "Started for %(count)s account(s): %(description)s", "Started for %(count)s account(s): %(description)s",
+            len(rows),
+        ) % {"count": len(rows), "description": describe(handoff)},
+        now,
+    )
+    body = _("%(description)s\nAccounts: %(accounts)s") % {
+        "description": describe(handoff), "accounts": ", ".join(a.account.number for a in chosen),
+    }
     notifications.record(
         [
-            person_notice(handoff, person, "handoff", "started", f"Handoff started: {role.name}", body)
+            person_notice(
+                handoff, person, "handoff", "started", _("Handoff started: %(role)s") % {"role": role.name}, body
+            )
             for person in (outgoing, incoming)
         ]
     )
@@ -174,20 +210,26 @@ def handoff_item_complete(
         pk=item.pk, handoff_account__handoff=handoff
     )
     if not can_act_as(actor, handoff, item.owner):
-        raise PermissionDenied(f"This item belongs to the {item.get_owner_display().lower()}.")
+        raise PermissionDenied(_belongs_to(item))
     if item.is_done:
-        raise HandoffConflict(f"“{item.title}” was already done on {timezone.localtime(item.done_at):%d %b %Y %H:%M}.")
+        raise HandoffConflict(_("“%(title)s” was already done on %(when)s.") % {
+            "title": item.title, "when": day_time(timezone.localtime(item.done_at)),
+        })
     if item.step == Step.TRANSFER:
-        raise HandoffConflict("This item is done by transferring the open work (Transfer).")
+        raise HandoffConflict(_("This item is done by transferring the open work (Transfer)."))
     if meeting is not None and meeting.account_id != item.handoff_account.account_id:
-        raise ValidationError({"meeting": "Choose a meeting of this account."})
+        raise ValidationError({"meeting": _("Choose a meeting of this account.")})
     item.done_at, item.done_by = now, actor
     item.note, item.link, item.meeting = note, link, meeting
     if file is not None:
         item.file = file
     item.full_clean(exclude=["handoff_account", "template", "done_by", "meeting"])
     item.save()
-    _log(handoff, actor, f"{item.handoff_account.account.number}: “{item.title}” done", now)
+    _log(
+        handoff, actor,
+        _("%(account)s: “%(title)s” done") % {"account": item.handoff_account.account.number, "title": item.title},
+        now,
+    )
     return item
 
 
@@ -198,12 +240,12 @@ def handoff_item_reopen(*, actor, handoff: Handoff, item: ChecklistItem) -> Chec
     _require_open(handoff)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk, handoff_account__handoff=handoff)
     if not can_act_as(actor, handoff, item.owner):
-        raise PermissionDenied(f"This item belongs to the {item.get_owner_display().lower()}.")
+        raise PermissionDenied(_belongs_to(item))
     if not item.is_done:
-        raise HandoffConflict(f"“{item.title}” is not done.")
+        raise HandoffConflict(_("“%(title)s” is not done.") % {"title": item.title})
     item.done_at = item.done_by = None
     item.save(update_fields=["done_at", "done_by"])
-    _log(handoff, actor, f"“{item.title}” reopened")
+    _log(handoff, actor, _("“%(title)s” reopened") % {"title": item.title})
     return item
 
 
@@ -252,11 +294,11 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
     handoff = _locked(handoff)
     _require_open(handoff)
     if not can_act_as(actor, handoff, Owner.OUTGOING):
-        raise PermissionDenied("Only the outgoing person or their director can transfer the open work.")
-    reason = (
-        f"Handoff #{handoff.pk}: {handoff.role.name} passes from {handoff.outgoing.name} "
-        f"to {handoff.incoming.name}."
-    )
+        raise PermissionDenied(_("Only the outgoing person or their director can transfer the open work."))
+    reason = _("Handoff #%(number)s: %(role)s passes from %(outgoing)s to %(incoming)s.") % {
+        "number": handoff.pk, "role": handoff.role.name, "outgoing": handoff.outgoing.name,
+        "incoming": handoff.incoming.name,
+    }
     moved = escalations_hand_over(
         actor=actor, escalations=list(open_escalations(handoff)), assignee=handoff.incoming, reason=reason,
         role_name=handoff.role.name, now=now,
@@ -267,21 +309,35 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
             actor=actor, account=proposal.account, part=dossier_services.PROPOSALS, instance=proposal,
             values={"owner": handoff.incoming}, note=reason, check=False, internal=True,
         )
-    summary = f"Moved {len(moved)} escalation(s) and {len(proposals)} proposal(s) to {handoff.incoming.name}."
+    # Translators: two counts in one sentence, so no plural forms: "(s)" stands for both.
+    summary = _("Moved %(escalations)s escalation(s) and %(proposals)s proposal(s) to %(name)s.") % {
+        "escalations": len(moved), "proposals": len(proposals), "name": handoff.incoming.name,
+    }
     ChecklistItem.objects.filter(
         handoff_account__handoff=handoff, step=Step.TRANSFER, done_at__isnull=True
     ).update(done_at=now, done_by=actor, note=summary)
     handoff.transferred_at = now
     handoff.save(update_fields=["transferred_at"])
-    _log(handoff, actor, f"Open work transferred. {summary}", now)
+    _log(handoff, actor, _("Open work transferred. %(summary)s") % {"summary": summary}, now)
     if moved or proposals:
-        lines = [f"- {e.account.number} escalation #{e.pk}: {e.subject}" for e in moved]
-        lines += [f"- {p.account.number} proposal: {p.title}" for p in proposals]
+        lines = [
+            _("- %(account)s escalation #%(number)s: %(subject)s")
+            % {"account": e.account.number, "number": e.pk, "subject": e.subject}
+            for e in moved
+        ]
+        lines += [
+            _("- %(account)s proposal: %(title)s") % {"account": p.account.number, "title": p.title}
+            for p in proposals
+        ]
         notifications.record(
             [
                 person_notice(
                     handoff, handoff.incoming, "handoff", f"transfer:{now.isoformat()}",
-                    f"{len(lines)} open item(s) handed over to you",
+                    ngettext(
+                        # Translators: "item(s)" stays one form in English; give the right plural forms.
+                        "%(count)s open item(s) handed over to you", "%(count)s open item(s) handed over to you",
+                        len(lines),
+                    ) % {"count": len(lines)},
                     f"{reason}\n" + "\n".join(lines),
                 )
             ]
@@ -303,42 +359,50 @@ def handoff_schedule_introduction(
     handoff = _locked(handoff)
     _require_open(handoff)
     if not can_act_as(actor, handoff, Owner.OUTGOING):
-        raise PermissionDenied("Only the outgoing person or their director can schedule the introduction.")
+        raise PermissionDenied(_("Only the outgoing person or their director can schedule the introduction."))
     row = handoff.accounts.filter(account=account).first()
     if row is None:
-        raise ValidationError({"account": f"{account.number} is not part of this handoff."})
+        raise ValidationError({"account": _("%(account)s is not part of this handoff.") % {"account": account.number}})
     errors = {**bounds.date_errors(starts_at=starts_at), **bounds.text_errors(bounds.LINE, location=location)}
     if "starts_at" not in errors and starts_at <= now:
-        errors["starts_at"] = "Pick a time in the future."
+        errors["starts_at"] = _("Pick a time in the future.")
     if not 5 <= duration_minutes <= 480:
-        errors["duration_minutes"] = "Between 5 and 480 minutes."
+        errors["duration_minutes"] = _("Between 5 and 480 minutes.")
     if contacts is None:
         contacts = list(Contact.objects.filter(account=account).exclude(email=""))
     elif any(c.account_id != account.pk for c in contacts):
-        errors["contacts"] = "Choose contacts of this account."
+        errors["contacts"] = _("Choose contacts of this account.")
     if not contacts:
-        errors["contacts"] = "The account has no contact with an email address: add one to its dossier first."
+        errors["contacts"] = _("The account has no contact with an email address: add one to its dossier first.")
     elif not any(c.email for c in contacts):
-        errors["contacts"] = "Invite at least one customer contact with an email address."
+        errors["contacts"] = _("Invite at least one customer contact with an email address.")
     if errors:
         raise ValidationError(errors)
     meeting = dossier_services.dossier_save(
         actor=actor, account=account, part=dossier_services.MEETINGS, instance=Meeting(),
         values={
             "kind": Meeting.Kind.INTRODUCTION,
-            "title": f"Introduction: {handoff.incoming.name}, your new {handoff.role.name}",
+            "title": _("Introduction: %(incoming)s, your new %(role)s") % {
+                "incoming": handoff.incoming.name, "role": handoff.role.name,
+            },
             "starts_at": starts_at, "duration_minutes": duration_minutes, "location": location,
-            "notes": f"{handoff.outgoing.name} introduces {handoff.incoming.name}, who takes over as "
-                     f"{handoff.role.name} on {handoff.effective_date:%d %b %Y}.",
+            "notes": _("%(outgoing)s introduces %(incoming)s, who takes over as %(role)s on %(date)s.") % {
+                "outgoing": handoff.outgoing.name, "incoming": handoff.incoming.name, "role": handoff.role.name,
+                "date": day(handoff.effective_date),
+            },
         },
         m2m={"people": [handoff.outgoing, handoff.incoming], "contacts": contacts},
         check=False,
     )
-    when = timezone.localtime(starts_at)
+    when = day_time(timezone.localtime(starts_at))
     ChecklistItem.objects.filter(handoff_account=row, step=Step.INTRODUCTION, done_at__isnull=True).update(
-        done_at=now, done_by=actor, meeting=meeting, note=f"Scheduled for {when:%d %b %Y %H:%M}."
+        done_at=now, done_by=actor, meeting=meeting, note=_("Scheduled for %(when)s.") % {"when": when}
     )
-    _log(handoff, actor, f"{account.number}: introduction scheduled for {when:%d %b %Y %H:%M}", now)
+    _log(
+        handoff, actor,
+        _("%(account)s: introduction scheduled for %(when)s") % {"account": account.number, "when": when},
+        now,
+    )
     Meeting.objects.filter(pk=meeting.pk).update(invitation_due=True)  # sent once, caught up if lost
     enqueue_on_commit(send_meeting_invitation, meeting.pk)
     return meeting
@@ -354,14 +418,19 @@ def handoff_confirm(*, actor, handoff: Handoff, now: dt.datetime | None = None) 
     handoff = _locked(handoff)
     _require_open(handoff)
     if not can_act_as(actor, handoff, Owner.INCOMING):
-        raise PermissionDenied("Only the incoming person or the outgoing person's director can confirm.")
+        raise PermissionDenied(_("Only the incoming person or the outgoing person's director can confirm."))
     if handoff.confirmed_at is not None:
-        raise HandoffConflict("The handoff was already confirmed.")
+        raise HandoffConflict(_("The handoff was already confirmed."))
     handoff.confirmed_at, handoff.confirmed_by = now, actor
     handoff.save(update_fields=["confirmed_at", "confirmed_by"])
     person = staff_person(actor)
-    on_behalf = "" if person.pk == handoff.incoming_id else f" on behalf of {handoff.incoming.name}"
-    _log(handoff, actor, f"Confirmed by {person.name}{on_behalf}", now)
+    if person.pk == handoff.incoming_id:
+        text = _("Confirmed by %(name)s") % {"name": person.name}
+    else:
+        text = _("Confirmed by %(name)s on behalf of %(incoming)s") % {
+            "name": person.name, "incoming": handoff.incoming.name,
+        }
+    _log(handoff, actor, text, now)
     return handoff
 
 
@@ -392,7 +461,7 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
         unchecked=unchecked_items(handoff), confirmed=handoff.confirmed_at is not None,
     )
     if blockers:
-        raise HandoffConflict("The handoff cannot complete yet.", blockers)
+        raise HandoffConflict(_("The handoff cannot complete yet."), blockers)
 
     first_day = rules.switch_date(handoff.effective_date, today)
     rows = list(handoff.accounts.select_related("account__company", "ending"))
@@ -402,7 +471,10 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
         ending = Assignment.objects.select_for_update().filter(pk=row.ending_id).first()
         if ending is not None and (ending.end_date is None or ending.end_date >= first_day):
             if ending.start_date >= first_day:
-                problems.append(f"{row.account.number}: the outgoing assignment starts on {ending.start_date}.")
+                problems.append(
+                    _("%(account)s: the outgoing assignment starts on %(date)s.")
+                    % {"account": row.account.number, "date": ending.start_date}
+                )
                 continue
             ending.end_date = first_day - dt.timedelta(days=1)
             ending.save(update_fields=["end_date"])
@@ -414,7 +486,8 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
             continue
         row.starting = Assignment.objects.create(
             account=row.account, role=handoff.role, person=handoff.incoming, start_date=first_day,
-            note=f"Handoff #{handoff.pk} from {handoff.outgoing.name}", created_by=actor,
+            note=_("Handoff #%(number)s from %(outgoing)s") % {"number": handoff.pk, "outgoing": handoff.outgoing.name},
+            created_by=actor,
         )
         row.save(update_fields=["starting"])
     if problems:
@@ -422,7 +495,13 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
 
     handoff.status, handoff.completed_at, handoff.completed_by = Handoff.Status.COMPLETED, now, actor
     handoff.save(update_fields=["status", "completed_at", "completed_by"])
-    _log(handoff, actor, f"Completed: {handoff.incoming.name} is {handoff.role.name} from {first_day:%d %b %Y}", now)
+    _log(
+        handoff, actor,
+        _("Completed: %(incoming)s is %(role)s from %(date)s") % {
+            "incoming": handoff.incoming.name, "role": handoff.role.name, "date": day(first_day),
+        },
+        now,
+    )
     notifications.record(_completion_notices(handoff, rows, first_day))
     return handoff
 
@@ -446,18 +525,26 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
                     user,
                     key=f"handoff:{handoff.pk}:new-contact:{row.account_id}:{user.pk}",
                     kind="team_change",
-                    subject=f"Your new {handoff.role.name}: {incoming.name}",
-                    body=(
-                        f"From {first_day:%d %b %Y}, {incoming.name} is your {handoff.role.name} for account "
-                        f"{row.account.number} ({row.account.name}), taking over from {handoff.outgoing.name}.\n"
-                        f"{contact}"
-                    ),
+                    subject=_("Your new %(role)s: %(name)s") % {"role": handoff.role.name, "name": incoming.name},
+                    body=_(
+                        "From %(date)s, %(name)s is your %(role)s for account %(account)s (%(account_name)s), "
+                        "taking over from %(outgoing)s.\n%(contact)s"
+                    ) % {
+                        "date": day(first_day), "name": incoming.name, "role": handoff.role.name,
+                        "account": row.account.number, "account_name": row.account.name,
+                        "outgoing": handoff.outgoing.name, "contact": contact,
+                    },
                     url=reverse("account_detail", args=[row.account_id]),
                 )
             )
-    summary = f"{describe(handoff)}\nCompleted; {len(rows)} account(s) now with {incoming.name}."
+    summary = ngettext(
+        # Translators: "account(s)" stays one form in English; give the right plural forms.
+        "%(description)s\nCompleted; %(count)s account(s) now with %(name)s.",
+        "%(description)s\nCompleted; %(count)s account(s) now with %(name)s.",
+        len(rows),
+    ) % {"description": describe(handoff), "count": len(rows), "name": incoming.name}
     for person in {p.pk: p for p in (handoff.outgoing, incoming, handoff.director) if p is not None}.values():
-        notices.append(person_notice(handoff, person, "handoff", "completed", "Handoff completed", summary))
+        notices.append(person_notice(handoff, person, "handoff", "completed", _("Handoff completed"), summary))
     return notices
 
 
@@ -468,9 +555,9 @@ def handoff_cancel(*, actor, handoff: Handoff, reason: str) -> Handoff:
     _require_open(handoff)
     _require_manager(actor, handoff)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the handoff is cancelled."})
+        raise ValidationError({"reason": _("Say why the handoff is cancelled.")})
     bounds.ensure(bounds.text_errors(bounds.LINE, reason=reason.strip()))
     handoff.status, handoff.cancel_reason = Handoff.Status.CANCELLED, reason.strip()
     handoff.save(update_fields=["status", "cancel_reason"])
-    _log(handoff, actor, f"Cancelled: {handoff.cancel_reason}")
+    _log(handoff, actor, _("Cancelled: %(reason)s") % {"reason": handoff.cancel_reason})
     return handoff

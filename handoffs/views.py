@@ -17,6 +17,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from accountteam.clock import carrier_today
@@ -50,7 +52,7 @@ def handoff_list(request):
         {
             "page": page, "status": status, "query": query, "today": carrier_today(),
             "page_params": urlencode({"status": status, "q": query}),
-            "statuses": [*Handoff.Status.choices, ("all", "All")],
+            "statuses": [*Handoff.Status.choices, ("all", pgettext("handoff status filter", "All"))],
             "filter_form": form,
         },
     )
@@ -73,7 +75,13 @@ def handoff_start(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Handoff #{handoff.pk} started for {handoff.accounts.count()} account(s).")
+            count = handoff.accounts.count()
+            messages.success(request, ngettext(
+                # Translators: "account(s)" stays one form in English; give the right plural forms.
+                "Handoff #%(number)s started for %(count)s account(s).",
+                "Handoff #%(number)s started for %(count)s account(s).",
+                count,
+            ) % {"number": handoff.pk, "count": count})
             return redirect("handoff_detail", handoff.pk)
     return render(request, "handoffs/start.html", {"form": form})
 
@@ -140,10 +148,11 @@ def handoff_detail(request, pk: int):
     return render(request, "handoffs/detail.html", context)
 
 
-def _run(request, pk, service, success: str, *, form=None, key: str = "", anchor: str = "", **kwargs):
+def _run(request, pk, service, success, *, form=None, key: str = "", anchor: str = "", **kwargs):
     """Call a service for the handoff page, then back to the page (Post/Redirect/Get), refused or
     not: a refusal's reason beside the form that was sent (``form``, kept under ``key`` and shown at
-    ``anchor``), else as a message; a refused completion lists what stands in the way."""
+    ``anchor``), else as a message; a refused completion lists what stands in the way.
+    ``success``: the message once done, or a function of the service's result that makes it."""
     _require_staff(request)
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     try:
@@ -160,9 +169,9 @@ def _run(request, pk, service, success: str, *, form=None, key: str = "", anchor
         messages.error(request, " ".join(exc.messages))
         return _back(request, pk, anchor)
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "You may not do this.")
+        messages.error(request, str(exc) or _("You may not do this."))
         return _back(request, pk, anchor)
-    messages.success(request, success.format(result=result))
+    messages.success(request, success(result) if callable(success) else success)
     return redirect("handoff_detail", pk)
 
 
@@ -178,7 +187,7 @@ def item_complete(request, pk: int, item_id: int):
     if not form.is_valid():
         return _back(request, pk, f"item-{item.pk}", forms={key: form})
     return _run(
-        request, pk, services.handoff_item_complete, f"“{item.title}” done.", form=form, key=key,
+        request, pk, services.handoff_item_complete, _("“%(title)s” done.") % {"title": item.title}, form=form, key=key,
         anchor=f"item-{item.pk}", item=item, **form.cleaned_data,
     )
 
@@ -190,7 +199,8 @@ def item_reopen(request, pk: int, item_id: int):
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     item = selectors.item_get(handoff=handoff, item_id=item_id)
     return _run(
-        request, pk, services.handoff_item_reopen, f"“{item.title}” reopened.", anchor=f"item-{item.pk}", item=item
+        request, pk, services.handoff_item_reopen, _("“%(title)s” reopened.") % {"title": item.title},
+        anchor=f"item-{item.pk}", item=item,
     )
 
 
@@ -199,7 +209,9 @@ def item_reopen(request, pk: int, item_id: int):
 def transfer(request, pk: int):
     return _run(
         request, pk, services.handoff_transfer_open_items,
-        "Transferred {result[escalations]} escalation(s) and {result[proposals]} proposal(s).", anchor="work-h",
+        # Translators: two counts in one sentence, so no plural forms: "(s)" stands for both.
+        lambda result: _("Transferred %(escalations)s escalation(s) and %(proposals)s proposal(s).") % result,
+        anchor="work-h",
     )
 
 
@@ -218,7 +230,7 @@ def introduction(request, pk: int, account_id: int):
     data = form.cleaned_data
     return _run(
         request, pk, services.handoff_schedule_introduction,
-        "Introduction scheduled; the invitation is on its way to everyone invited.",
+        _("Introduction scheduled; the invitation is on its way to everyone invited."),
         form=form, key=key, anchor=f"intro-{account_id}", account=row.account, starts_at=data["starts_at"],
         duration_minutes=data["duration_minutes"], location=data["location"], contacts=list(data["contacts"]) or None,
     )
@@ -227,14 +239,14 @@ def introduction(request, pk: int, account_id: int):
 @login_required
 @require_POST
 def confirm(request, pk: int):
-    return _run(request, pk, services.handoff_confirm, "Confirmed.", anchor="finish-h")
+    return _run(request, pk, services.handoff_confirm, _("Confirmed."), anchor="finish-h")
 
 
 @login_required
 @require_POST
 def complete(request, pk: int):
     return _run(
-        request, pk, services.handoff_complete, "Handoff completed: the new assignments are in place.",
+        request, pk, services.handoff_complete, _("Handoff completed: the new assignments are in place."),
         anchor="finish-h",
     )
 
@@ -248,6 +260,6 @@ def cancel(request, pk: int):
         selectors.handoff_get(user=request.user, pk=pk)  # not yours: 404, before anything is kept
         return _back(request, pk, "cancel", forms={"cancel": form})
     return _run(
-        request, pk, services.handoff_cancel, "Handoff cancelled.", form=form, key="cancel", anchor="cancel",
+        request, pk, services.handoff_cancel, _("Handoff cancelled."), form=form, key="cancel", anchor="cancel",
         reason=form.cleaned_data["reason"],
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -27,8 +28,8 @@ handler404 = "accountteam.api_errors.not_found"
 # The portal's own error page (or the API's JSON), rendered from settings only: no database.
 handler500 = "accountteam.api_errors.server_error"
 
-admin.site.site_header = "Account Team Portal back office"
-admin.site.site_title = "Account Team Portal"
+admin.site.site_header = _("Account Team Portal back office")
+admin.site.site_title = _("Account Team Portal")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -7,6 +7,8 @@ notes and the workspace are for the carrier's staff; reading a draft answers 404
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -214,7 +216,7 @@ class IsWorkerForWrites(IsCarrierStaffForWrites):
     """A post-mortem's workspace is written by its workers: the account's service manager, their
     directors and the carrier admins (after the post-mortem is found: 404 first)."""
 
-    message = "Only the account's service manager, their director or a carrier admin can do this."
+    message = gettext_lazy("Only the account's service manager, their director or a carrier admin can do this.")
 
     def may_write(self, user, obj) -> bool:
         return selectors.can_work(user, obj)
@@ -412,7 +414,7 @@ class PostMortemViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
         pm = self._pm()
         number = request.query_params.get("version")
         if number is not None and not number.isdigit():
-            raise ValidationError({"version": "A version number."})
+            raise ValidationError({"version": _("A version number.")})
         version = selectors.version_get(postmortem=pm, number=int(number) if number else None)
         return pdf_response(version)
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PostmortemsConfig(AppConfig):
     name = "postmortems"
-    verbose_name = "Post-mortems (root-cause analyses)"
+    verbose_name = _("Post-mortems (root-cause analyses)")
 
     def ready(self):
         # A post-mortem follows its tracking item when a handoff moves it (escalations.handovers).

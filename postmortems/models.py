@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
@@ -22,25 +24,28 @@ from teams.scoping import staff_person, visible_account_ids
 
 
 class Complexity(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    # Translators: a post-mortem's complexity.
+    LOW = "low", pgettext_lazy("complexity", "Low")
+    MEDIUM = "medium", pgettext_lazy("complexity", "Medium")
+    HIGH = "high", pgettext_lazy("complexity", "High")
 
 
 class Status(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    IN_PREPARATION = "in_preparation", "In preparation"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
+    # Translators: a post-mortem's status (also said in lower case within a sentence).
+    REQUESTED = "requested", pgettext_lazy("post-mortem status", "Requested")
+    ACCEPTED = "accepted", pgettext_lazy("post-mortem status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("post-mortem status", "Declined")
+    IN_PREPARATION = "in_preparation", pgettext_lazy("post-mortem status", "In preparation")
+    IN_REVIEW = "in_review", pgettext_lazy("post-mortem status", "In review")
+    PUBLISHED = "published", pgettext_lazy("post-mortem status", "Published")
 
 
 class Source(models.TextChoices):
-    REPAIR_CENTRE = "repair_centre", "Repair centre"
-    NOC = "noc", "Network operations centre"
-    FIELD = "field", "Field"
-    CUSTOMER = "customer", "Customer"
+    # Translators: who reported a note of a repair event.
+    REPAIR_CENTRE = "repair_centre", _("Repair centre")
+    NOC = "noc", _("Network operations centre")
+    FIELD = "field", pgettext_lazy("note source: field technicians", "Field")
+    CUSTOMER = "customer", _("Customer")
 
 
 class ComplexityPolicy(models.Model):
@@ -52,10 +57,12 @@ class ComplexityPolicy(models.Model):
 
     class Meta:
         ordering = ["business_days"]
-        verbose_name_plural = "complexity policies"
+        verbose_name_plural = _("complexity policies")
 
     def __str__(self):
-        return f"{self.get_complexity_display()}: {self.business_days} business days"
+        return ngettext(
+            "%(complexity)s: %(days)s business day", "%(complexity)s: %(days)s business days", self.business_days
+        ) % {"complexity": self.get_complexity_display(), "days": self.business_days}
 
 
 class PostMortemQuerySet(models.QuerySet):
@@ -88,35 +95,35 @@ class PostMortem(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postmortems")
     tracking = models.OneToOneField(
         Escalation, on_delete=models.PROTECT, related_name="postmortem",
-        help_text="The escalation item that carries the deadlines, reminders and timeline.",
+        help_text=_("The escalation item that carries the deadlines, reminders and timeline."),
     )
     manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="postmortems")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     # The event, as the customer describes it.
-    ticket_number = models.CharField("trouble report / ticket number", max_length=60)
-    circuit_id = models.CharField("circuit or service identifier", max_length=120)
+    ticket_number = models.CharField(_("trouble report / ticket number"), max_length=60)
+    circuit_id = models.CharField(_("circuit or service identifier"), max_length=120)
     event_start = models.DateTimeField(validators=[validate_date])
     event_end = models.DateTimeField(validators=[validate_date])
-    impact = text_field(bounds.DESCRIPTION, "impact description")
-    questions = text_field(bounds.DESCRIPTION, "questions to answer", blank=True)
+    impact = text_field(bounds.DESCRIPTION, _("impact description"))
+    questions = text_field(bounds.DESCRIPTION, _("questions to answer"), blank=True)
     below_threshold = models.BooleanField(
-        default=False, help_text="Shorter than the eligibility threshold: the manager accepts or declines."
+        default=False, help_text=_("Shorter than the eligibility threshold: the manager accepts or declines.")
     )
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
     complexity = models.CharField(max_length=10, choices=Complexity.choices, blank=True)
-    business_days = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Frozen at acceptance.")
+    business_days = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Frozen at acceptance."))
     due_on = models.DateField(null=True, blank=True, validators=[validate_date])
     accepted_at = models.DateTimeField(null=True, blank=True, validators=[validate_date])
     decline_reason = text_field(bounds.COMMENT, blank=True)
 
     # The working draft of the analysis (published copies live in Version).
-    summary = text_field(bounds.DESCRIPTION, "event summary", blank=True)
+    summary = text_field(bounds.DESCRIPTION, _("event summary"), blank=True)
     root_cause = text_field(bounds.DESCRIPTION, blank=True)
-    restoration = text_field(bounds.DESCRIPTION, "how service was restored", blank=True)
-    recommendations = text_field(bounds.DESCRIPTION, "recommendations to the customer", blank=True)
+    restoration = text_field(bounds.DESCRIPTION, _("how service was restored"), blank=True)
+    recommendations = text_field(bounds.DESCRIPTION, _("recommendations to the customer"), blank=True)
     review_comment = text_field(bounds.COMMENT, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,7 +143,7 @@ class PostMortem(models.Model):
         ]
 
     def __str__(self):
-        return f"Post-mortem #{self.pk}: {self.ticket_number}"
+        return gettext("Post-mortem #%(number)s: %(ticket)s") % {"number": self.pk, "ticket": self.ticket_number}
 
     @property
     def duration(self):
@@ -151,10 +158,10 @@ class Note(models.Model):
     """One logged note of the event: when it happened, who reported it, what happened."""
 
     postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="notes")
-    at = models.DateTimeField(help_text="When it happened.", validators=[validate_date])
+    at = models.DateTimeField(help_text=_("When it happened."), validators=[validate_date])
     source = models.CharField(max_length=20, choices=Source.choices)
     text = text_field(bounds.NOTE)
-    internal = models.BooleanField(default=False, help_text="Kept out of the published timeline.")
+    internal = models.BooleanField(default=False, help_text=_("Kept out of the published timeline."))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
@@ -169,8 +176,8 @@ class PreventiveAction(models.Model):
     """What was put in place so it does not happen again, tracked after publication."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
+        OPEN = "open", pgettext_lazy("preventive action state", "Open")
+        DONE = "done", pgettext_lazy("preventive action state", "Done")
 
     postmortem = models.ForeignKey(PostMortem, on_delete=models.CASCADE, related_name="actions")
     description = text_field(bounds.NOTE)
@@ -210,7 +217,7 @@ class Version(models.Model):
     number = models.PositiveSmallIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    correction_note = models.CharField(max_length=300, blank=True, help_text="What this version corrects.")
+    correction_note = models.CharField(max_length=300, blank=True, help_text=_("What this version corrects."))
     summary = models.TextField()
     root_cause = models.TextField()
     restoration = models.TextField()

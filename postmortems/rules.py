@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from accountteam.calendar import CalendarSpec
 from accountteam.errors import StateConflict
 
@@ -13,9 +16,11 @@ from .models import Status
 DEFAULT_BUSINESS_DAYS = {"low": 2, "medium": 5, "high": 10}
 
 REQUIRED_SECTIONS = {
-    "summary": "event summary",
-    "root_cause": "root cause",
-    "restoration": "how service was restored",
+    # Translators: this and the next two: sections of a post-mortem's analysis, in lower case in
+    # the list after "Cannot publish without:".
+    "summary": gettext_lazy("event summary"),
+    "root_cause": gettext_lazy("root cause"),
+    "restoration": gettext_lazy("how service was restored"),
 }
 
 
@@ -40,9 +45,16 @@ def next_status(current: str, action: str, *, review_required: bool = False) -> 
     if action == "publish" and review_required:
         allowed = {Status.IN_REVIEW}
     if current not in allowed:
-        label = dict(Status.choices).get(current, current).lower()
-        hint = " It must be reviewed by the service director first." if action == "publish" and review_required else ""
-        raise PostMortemConflict(f"Not possible while the post-mortem is {label}.{hint}")
+        label = str(dict(Status.choices).get(current, current)).lower()
+        if action == "publish" and review_required:
+            # Translators: %(status)s is the post-mortem's status in lower case ("in preparation").
+            message = _(
+                "Not possible while the post-mortem is %(status)s. It must be reviewed by the service director first."
+            )
+        else:
+            # Translators: %(status)s is the post-mortem's status in lower case ("in preparation").
+            message = _("Not possible while the post-mortem is %(status)s.")
+        raise PostMortemConflict(message % {"status": label})
     return target
 
 
@@ -93,11 +105,13 @@ def below_threshold(start: dt.datetime, end: dt.datetime, threshold_hours: float
 def validate_event(*, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, str]:
     errors = {}
     if end <= start:
-        errors["event_end"] = "The event must end after it starts."
+        errors["event_end"] = _("The event must end after it starts.")
     if start > now:
-        errors["event_start"] = "The event cannot start in the future."
+        errors["event_start"] = _("The event cannot start in the future.")
     if end > now + dt.timedelta(minutes=5):
-        errors["event_end"] = "The event cannot end in the future: request the post-mortem once service is restored."
+        errors["event_end"] = _(
+            "The event cannot end in the future: request the post-mortem once service is restored."
+        )
     return errors
 
 
@@ -109,9 +123,9 @@ def due_date(*, accepted_at: dt.datetime, business_days: int, calendar: Calendar
 
 def missing_sections(*, sections: dict[str, str], actions: int) -> list[str]:
     """What publishing needs and the draft lacks (empty when it can be published)."""
-    missing = [label for name, label in REQUIRED_SECTIONS.items() if not (sections.get(name) or "").strip()]
+    missing = [str(label) for name, label in REQUIRED_SECTIONS.items() if not (sections.get(name) or "").strip()]
     if actions == 0:
-        missing.append("at least one preventive action")
+        missing.append(_("at least one preventive action"))
     return missing
 
 
@@ -119,6 +133,12 @@ def format_duration(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} d"] if days else []
-    parts.append(f"{hours} h {mins:02d} min" if hours or days else f"{mins} min")
-    return " ".join(parts)
+    values = {"days": days, "hours": hours, "minutes": f"{mins:02d}" if hours or days else mins}
+    if days:
+        # Translators: a duration in days, hours and minutes, abbreviated ("2 d 4 h 05 min").
+        return _("%(days)s d %(hours)s h %(minutes)s min") % values
+    if hours:
+        # Translators: a duration in hours and minutes, abbreviated ("4 h 05 min").
+        return _("%(hours)s h %(minutes)s min") % values
+    # Translators: a duration in minutes, abbreviated ("12 min").
+    return _("%(minutes)s min") % values

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, F, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
 from escalations.rules import WAITING
@@ -65,7 +66,7 @@ def version_get(*, postmortem: PostMortem, number: int | None = None) -> Version
     versions = list(postmortem.versions.all())
     if number is None:
         if not versions:
-            raise Http404("Nothing is published yet.")
+            raise Http404(_("Nothing is published yet."))
         return versions[0]
     return get_object_or_404(Version.objects.filter(postmortem=postmortem), number=number)
 

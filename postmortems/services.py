@@ -24,7 +24,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from accountteam import bounds, notifications
 from accountteam.notifications import Notice, excerpt
@@ -44,7 +46,7 @@ from .selectors import can_review, can_work, published_action_ids
 
 def _require_worker(user, postmortem: PostMortem) -> None:
     if not can_work(user, postmortem):
-        raise PermissionDenied("Only the account's service manager, their director or a carrier admin can do this.")
+        raise PermissionDenied(_("Only the account's service manager, their director or a carrier admin can do this."))
 
 
 def _locked(postmortem: PostMortem) -> PostMortem:
@@ -60,11 +62,17 @@ def _url(postmortem: PostMortem) -> str:
 
 
 def _describe(pm: PostMortem) -> str:
-    return (
-        f"{pm.company.name}, account {pm.account.number}: ticket {pm.ticket_number}, {pm.circuit_id}\n"
-        f"Event {timezone.localtime(pm.event_start):%d %b %Y %H:%M} – {timezone.localtime(pm.event_end):%d %b %H:%M} "
-        f"({rules.format_duration(pm.duration)})"
-    )
+    # Translators: the first line of a post-mortem's e-mails: company, account, ticket, circuit.
+    about = _("%(company)s, account %(account)s: ticket %(ticket)s, %(circuit)s") % {
+        "company": pm.company.name, "account": pm.account.number, "ticket": pm.ticket_number, "circuit": pm.circuit_id,
+    }
+    # Translators: the repair event's start (date and time), end (day and time) and duration.
+    event = _("Event %(start)s – %(end)s (%(duration)s)") % {
+        "start": dateformat.format(timezone.localtime(pm.event_start), pgettext("date format", "d M Y H:i")),
+        "end": dateformat.format(timezone.localtime(pm.event_end), pgettext("date format", "d M H:i")),
+        "duration": rules.format_duration(pm.duration),
+    }
+    return f"{about}\n{event}"
 
 
 def _customer_notices(pm: PostMortem, key: str, subject: str, body: str) -> list[Notice]:
@@ -111,20 +119,25 @@ def postmortem_request(
     }
     for name, value in (("ticket_number", ticket_number), ("circuit_id", circuit_id), ("impact", impact)):
         if not (value or "").strip():
-            errors[name] = "This field is required."
+            errors[name] = _("This field is required.")
     if errors:
         raise ValidationError(errors)
     flagged = rules.below_threshold(event_start, event_end, settings.POSTMORTEM_ELIGIBILITY_HOURS)
     duration = rules.format_duration(event_end - event_start)
+    circuit = _("Circuit / service: %(circuit)s") % {"circuit": circuit_id}
+    # Translators: the repair event's start and end (ISO 8601 date-times) and its duration.
+    event = _("Event: %(start)s – %(end)s (%(duration)s)") % {
+        "start": event_start.isoformat(timespec="minutes"), "end": event_end.isoformat(timespec="minutes"),
+        "duration": duration,
+    }
     description = (
-        f"Circuit / service: {circuit_id}\nEvent: {event_start.isoformat(timespec='minutes')} – "
-        f"{event_end.isoformat(timespec='minutes')} ({duration})\n\nImpact:\n{impact}"
-        + (f"\n\nQuestions:\n{questions}" if questions.strip() else "")
-        + ("\n\nShorter than the eligibility threshold: accept or decline with a reason." if flagged else "")
+        f"{circuit}\n{event}\n\n" + _("Impact:") + f"\n{impact}"
+        + ("\n\n" + _("Questions:") + f"\n{questions}" if questions.strip() else "")
+        + ("\n\n" + _("Shorter than the eligibility threshold: accept or decline with a reason.") if flagged else "")
     )
     tracking = escalation_services.escalation_create(
         actor=actor, account=account, channel=Channel.EMAIL, category=Category.POSTMORTEM,
-        subject=f"Post-mortem request: ticket {ticket_number.strip()}"[:200],
+        subject=(_("Post-mortem request: ticket %(ticket)s") % {"ticket": ticket_number.strip()})[:200],
         description=bounds.clip(description, bounds.DESCRIPTION),
         now=now, right="can_request_postmortem",
     )
@@ -151,17 +164,23 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     if complexity not in rules.DEFAULT_BUSINESS_DAYS:
-        raise ValidationError({"complexity": "Choose low, medium or high."})
+        raise ValidationError({"complexity": _("Choose low, medium or high.")})
     _transition(pm, "accept")
     pm.complexity = complexity
     pm.business_days = business_days_for(complexity)
     pm.due_on = rules.due_date(accepted_at=now, business_days=pm.business_days, calendar=pm.manager.calendar.spec())
     pm.accepted_at = now
     pm.save()
-    words = (
-        f"Accepted as {pm.get_complexity_display().lower()} complexity: the written analysis is due by "
-        f"{pm.due_on:%A %d %B %Y} ({pm.business_days} business days)."
-    )
+    # Translators: %(complexity)s is low, medium or high (lower case); %(date)s a weekday and date.
+    words = ngettext(
+        "Accepted as %(complexity)s complexity: the written analysis is due by %(date)s (%(days)s business day).",
+        "Accepted as %(complexity)s complexity: the written analysis is due by %(date)s (%(days)s business days).",
+        pm.business_days,
+    ) % {
+        "complexity": pm.get_complexity_display().lower(),
+        "date": dateformat.format(pm.due_on, pgettext("date format", "l d F Y")),
+        "days": pm.business_days,
+    }
     if pm.tracking.status not in CLOSED:
         # Acknowledges a new tracking item too; an acknowledged one gets the new date.
         escalation_services.escalation_promise(
@@ -169,7 +188,7 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
             comment=bounds.clip(f"{words} {comment}".strip(), bounds.COMMENT),
         )
     notifications.record(
-        _customer_notices(pm, "accepted", f"Post-mortem accepted: ticket {pm.ticket_number}",
+        _customer_notices(pm, "accepted", _("Post-mortem accepted: ticket %(ticket)s") % {"ticket": pm.ticket_number},
                           f"{_describe(pm)}\n{words}\n{excerpt(comment)}".strip())
     )
     return pm
@@ -181,7 +200,7 @@ def postmortem_decline(*, actor, postmortem: PostMortem, reason: str, now: dt.da
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the post-mortem is declined."})
+        raise ValidationError({"reason": _("Say why the post-mortem is declined.")})
     bounds.ensure(bounds.text_errors(bounds.COMMENT, reason=reason.strip()))
     _transition(pm, "decline")
     pm.decline_reason = reason.strip()
@@ -189,11 +208,11 @@ def postmortem_decline(*, actor, postmortem: PostMortem, reason: str, now: dt.da
     if pm.tracking.status not in CLOSED:
         escalation_services.escalation_resolve(
             actor=actor, escalation=pm.tracking, now=now, notify_customer=False,
-            comment=bounds.clip(f"Post-mortem declined: {pm.decline_reason}", bounds.COMMENT),
+            comment=bounds.clip(_("Post-mortem declined: %(reason)s") % {"reason": pm.decline_reason}, bounds.COMMENT),
         )
     notifications.record(
-        _customer_notices(pm, "declined", f"Post-mortem declined: ticket {pm.ticket_number}",
-                          f"{_describe(pm)}\nDeclined: {excerpt(pm.decline_reason)}")
+        _customer_notices(pm, "declined", _("Post-mortem declined: ticket %(ticket)s") % {"ticket": pm.ticket_number},
+                          _describe(pm) + "\n" + _("Declined: %(reason)s") % {"reason": excerpt(pm.decline_reason)})
     )
     return pm
 
@@ -214,14 +233,17 @@ def postmortem_note_add(*, actor, postmortem: PostMortem, at: dt.datetime, sourc
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     if pm.status in (Status.DECLINED, Status.PUBLISHED):
-        raise PostMortemConflict(f"Not possible while the post-mortem is {pm.get_status_display().lower()}.")
+        # Translators: %(status)s is the post-mortem's status in lower case ("in preparation").
+        raise PostMortemConflict(
+            _("Not possible while the post-mortem is %(status)s.") % {"status": pm.get_status_display().lower()}
+        )
     if pm.status == Status.IN_REVIEW:
-        raise PostMortemConflict("The analysis is in review: return it to preparation first.")
+        raise PostMortemConflict(_("The analysis is in review: return it to preparation first."))
     errors = {**bounds.date_errors(at=at), **bounds.text_errors(bounds.NOTE, text=text.strip())}
     if not text.strip():
-        errors["text"] = "Write what happened."
+        errors["text"] = _("Write what happened.")
     if "at" not in errors and at > now + dt.timedelta(minutes=5):
-        errors["at"] = "A note of the event cannot be in the future."
+        errors["at"] = _("A note of the event cannot be in the future.")
     if errors:
         raise ValidationError(errors)
     if pm.status == Status.ACCEPTED:
@@ -243,7 +265,7 @@ def postmortem_analysis_update(*, actor, postmortem: PostMortem, **sections: str
     _require_worker(actor, pm)
     unknown = set(sections) - set(ANALYSIS_FIELDS)
     if unknown:
-        raise ValidationError({name: "Unknown section." for name in unknown})
+        raise ValidationError({name: _("Unknown section.") for name in unknown})
     bounds.ensure(bounds.text_errors(bounds.DESCRIPTION, **{k: (v or "").strip() for k, v in sections.items()}))
     _editable(pm)
     for name, value in sections.items():
@@ -263,9 +285,9 @@ def preventive_action_add(*, actor, postmortem: PostMortem, description: str, ow
         **bounds.text_errors(bounds.NOTE, description=description.strip()), **bounds.date_errors(due_on=due_on)
     }
     if not description.strip():
-        errors["description"] = "Say what will be done."
+        errors["description"] = _("Say what will be done.")
     if not owner.is_active:
-        errors["owner"] = f"{owner} is no longer active."
+        errors["owner"] = _("%(person)s is no longer active.") % {"person": owner}
     if errors:
         raise ValidationError(errors)
     return PreventiveAction.objects.create(postmortem=pm, description=description.strip(), owner=owner, due_on=due_on)
@@ -288,15 +310,15 @@ def preventive_action_update(*, actor, action: PreventiveAction, done: bool | No
     person = staff_person(actor)
     is_owner = person is not None and person.pk == action.owner_id
     if not (is_owner or can_work(actor, pm)):
-        raise PermissionDenied("Only the action's owner, the service manager or their director can change it.")
+        raise PermissionDenied(_("Only the action's owner, the service manager or their director can change it."))
     if description is not None or owner is not None or due_on is not None:
         if not can_work(actor, pm):
-            raise PermissionDenied("Only the service manager or their director can rewrite an action.")
+            raise PermissionDenied(_("Only the service manager or their director can rewrite an action."))
         _editable(pm)
         pm.save()
         if description is not None:
             if not description.strip():
-                raise ValidationError({"description": "Say what will be done."})
+                raise ValidationError({"description": _("Say what will be done.")})
             action.description = description.strip()
         action.owner = owner or action.owner
         action.due_on = due_on or action.due_on
@@ -323,10 +345,11 @@ def _missing(pm: PostMortem) -> list[str]:
     )
 
 
-def _require_complete(pm: PostMortem, verb: str) -> None:
+def _require_complete(pm: PostMortem, refusal: str) -> None:
+    """``refusal``: what to say when something is missing, ``%(missing)s`` standing for the list."""
     missing = _missing(pm)
     if missing:
-        raise ValidationError({"missing": [f"Cannot {verb} without: {', '.join(missing)}."], "sections": missing})
+        raise ValidationError({"missing": [refusal % {"missing": ", ".join(missing)}], "sections": missing})
 
 
 @transaction.atomic
@@ -334,14 +357,15 @@ def postmortem_submit_for_review(*, actor, postmortem: PostMortem) -> PostMortem
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     _transition(pm, "submit_for_review")
-    _require_complete(pm, "submit for review")
+    # Translators: %(missing)s lists the missing sections ("event summary, root cause").
+    _require_complete(pm, _("Cannot submit for review without: %(missing)s."))
     pm.review_comment = ""
     pm.save()
     director = pm.manager.reports_to
     if director is not None:
         notifications.record([
             _person_notice(pm, director, f"review:{timezone.now().isoformat()}",
-                           f"Post-mortem to review: ticket {pm.ticket_number}", _describe(pm))
+                           _("Post-mortem to review: ticket %(ticket)s") % {"ticket": pm.ticket_number}, _describe(pm))
         ])
     return pm
 
@@ -351,16 +375,17 @@ def postmortem_return_to_preparation(*, actor, postmortem: PostMortem, comment: 
     """The reviewer sends the analysis back with a comment."""
     pm = _locked(postmortem)
     if not can_review(actor, pm):
-        raise PermissionDenied("Only the service director (or a carrier admin) reviews the analysis.")
+        raise PermissionDenied(_("Only the service director (or a carrier admin) reviews the analysis."))
     if not comment.strip():
-        raise ValidationError({"comment": "Say what needs changing."})
+        raise ValidationError({"comment": _("Say what needs changing.")})
     bounds.ensure(bounds.text_errors(bounds.COMMENT, comment=comment.strip()))
     _transition(pm, "return_to_preparation")
     pm.review_comment = comment.strip()
     pm.save()
     notifications.record([
         _person_notice(pm, pm.manager, f"returned:{timezone.now().isoformat()}",
-                       f"Post-mortem returned for changes: ticket {pm.ticket_number}", excerpt(comment))
+                       _("Post-mortem returned for changes: ticket %(ticket)s") % {"ticket": pm.ticket_number},
+                       excerpt(comment))
     ])
     return pm
 
@@ -389,12 +414,13 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
     pm = _locked(postmortem)
     _require_worker(actor, pm)
     if settings.POSTMORTEM_DIRECTOR_REVIEW and pm.status == Status.IN_REVIEW and not can_review(actor, pm):
-        raise PermissionDenied("The service director publishes after review.")
+        raise PermissionDenied(_("The service director publishes after review."))
     _transition(pm, "publish")
-    _require_complete(pm, "publish")
+    # Translators: %(missing)s lists the missing sections ("event summary, root cause").
+    _require_complete(pm, _("Cannot publish without: %(missing)s."))
     number = (pm.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     if number > 1 and not correction_note.strip():
-        raise ValidationError({"correction_note": "Say what this version corrects."})
+        raise ValidationError({"correction_note": _("Say what this version corrects.")})
     version = Version.objects.create(
         postmortem=pm, number=number, published_at=now, published_by=actor, correction_note=correction_note.strip(),
         summary=pm.summary, root_cause=pm.root_cause, restoration=pm.restoration,
@@ -405,16 +431,18 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
     tracking = pm.tracking
     if tracking.status not in CLOSED:
         escalation_services.escalation_resolve(
-            actor=actor, escalation=tracking, comment=f"Written analysis published (version {number}).", now=now,
+            actor=actor, escalation=tracking, now=now,
+            comment=_("Written analysis published (version %(number)s).") % {"number": number},
             notify_customer=False,
         )
     subject = (
-        f"Post-mortem published: ticket {pm.ticket_number}" if number == 1
-        else f"Post-mortem corrected (version {number}): ticket {pm.ticket_number}"
+        _("Post-mortem published: ticket %(ticket)s") % {"ticket": pm.ticket_number} if number == 1
+        else _("Post-mortem corrected (version %(number)s): ticket %(ticket)s")
+        % {"number": number, "ticket": pm.ticket_number}
     )
-    body = f"{_describe(pm)}\nThe written root-cause analysis is ready to read and download as a PDF."
+    body = _describe(pm) + "\n" + _("The written root-cause analysis is ready to read and download as a PDF.")
     if number > 1:
-        body += f"\nWhat changed: {excerpt(version.correction_note)}"
+        body += "\n" + _("What changed: %(note)s") % {"note": excerpt(version.correction_note)}
     notifications.record(_customer_notices(pm, f"published:v{number}", subject, body))
     return version
 
@@ -500,21 +528,28 @@ def preventive_action_reminders(*, now: dt.datetime | None = None, soon_days: in
         pm = action.postmortem
         if action.pk not in published_action_ids(pm):
             continue  # added in a correction not published yet
+        words = {"date": dateformat.format(action.due_on, pgettext("date format", "d M")), "ticket": pm.ticket_number}
         if action.due_on > today:
-            key, subject = "soon", f"Preventive action due {action.due_on:%d %b}"
+            # Translators: %(date)s is a day and month ("05 Mar").
+            key, subject = "soon", _("Preventive action due %(date)s: ticket %(ticket)s") % words
         elif action.due_on == today:
-            key, subject = "today", "Preventive action due today"
+            key, subject = "today", _("Preventive action due today: ticket %(ticket)s") % words
         else:
-            year, week, _ = today.isocalendar()
-            key, subject = f"overdue:{year}-W{week:02d}", f"Preventive action overdue since {action.due_on:%d %b}"
+            iso = today.isocalendar()
+            # Translators: %(date)s is a day and month ("05 Mar").
+            subject = _("Preventive action overdue since %(date)s: ticket %(ticket)s") % words
+            key = f"overdue:{iso.year}-W{iso.week:02d}"
+        lines = [
+            _describe(pm),
+            _("Action: %(description)s") % {"description": excerpt(action.description)},
+            _("Due: %(date)s") % {"date": dateformat.format(action.due_on, pgettext("date format", "l d F Y"))},
+            _("Mark it done on the post-mortem page when it is in place."),
+        ]
         notices.append(
             Notice.to_person(
                 action.owner,
                 key=f"pm-action:{action.pk}:{key}:p{action.owner_id}", kind="preventive_action",
-                subject=f"{subject}: ticket {pm.ticket_number}",
-                body=f"{_describe(pm)}\nAction: {excerpt(action.description)}\nDue: {action.due_on:%A %d %B %Y}\n"
-                     f"Mark it done on the post-mortem page when it is in place.",
-                url=_url(pm),
+                subject=subject, body="\n".join(lines), url=_url(pm),
             )
         )
     return len(notifications.record(notices))

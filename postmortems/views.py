@@ -25,6 +25,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accountteam.forms import Refusal, add_service_errors, refusal_keep, refusal_take
@@ -36,6 +38,7 @@ from teams.selectors import raisable_accounts
 from . import pdf, rules, selectors, services
 from .api import pdf_response
 from .forms import (
+    OPEN_FILTER,
     AcceptForm,
     AnalysisForm,
     CommentForm,
@@ -51,7 +54,7 @@ from .models import PostMortem, Status
 from .rules import PostMortemConflict
 
 PAGE_SIZE = 25
-STATUS_FILTERS = [("open", "Open"), *Status.choices]
+STATUS_FILTERS = [("open", OPEN_FILTER), *Status.choices]
 
 
 # --- List -------------------------------------------------------------------------------------------
@@ -106,16 +109,19 @@ def postmortem_request(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                text = (
-                    f"Post-mortem requested for ticket {pm.ticket_number} and assigned to {pm.manager.name}, "
-                    f"the account's service manager."
-                )
+                text = _(
+                    "Post-mortem requested for ticket %(ticket)s and assigned to %(name)s, "
+                    "the account's service manager."
+                ) % {"ticket": pm.ticket_number, "name": pm.manager.name}
                 if pm.below_threshold:
-                    text += (
-                        f" The event lasted {rules.format_duration(pm.duration)}, shorter than the "
-                        f"{_hours(settings.POSTMORTEM_ELIGIBILITY_HOURS)}-hour threshold: the service manager "
-                        f"will accept or decline the request."
-                    )
+                    # Translators: %(duration)s is how long the event lasted ("3 h 05 min"), %(hours)s a number.
+                    text += " " + _(
+                        "The event lasted %(duration)s, shorter than the %(hours)s-hour threshold: the service "
+                        "manager will accept or decline the request."
+                    ) % {
+                        "duration": rules.format_duration(pm.duration),
+                        "hours": _hours(settings.POSTMORTEM_ELIGIBILITY_HOURS),
+                    }
                 messages.success(request, text)
                 return redirect("postmortem_detail", pk=pm.pk)
         status = 400
@@ -259,7 +265,7 @@ def _run(request, pm: PostMortem, call, success: str, *, form=None, key: str = "
         messages.error(request, str(exc))
         return _back(request, pm, anchor)
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "You may not do this.")
+        messages.error(request, str(exc) or _("You may not do this."))
         return _back(request, pm, anchor)
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {}
@@ -304,23 +310,32 @@ def _active_people(request):
 
 
 ACTIONS = {
-    "accept": _with_form(AcceptForm, services.postmortem_accept, "Accepted: the due date is set."),
-    "decline": _with_form(DeclineForm, services.postmortem_decline, "Declined: the customer is told why."),
-    "notes": _with_form(NoteForm, services.postmortem_note_add, "Note added."),
-    "analysis": _with_form(AnalysisForm, services.postmortem_analysis_update, "Analysis saved."),
+    "accept": _with_form(AcceptForm, services.postmortem_accept, gettext_lazy("Accepted: the due date is set.")),
+    "decline": _with_form(
+        DeclineForm, services.postmortem_decline, gettext_lazy("Declined: the customer is told why.")
+    ),
+    "notes": _with_form(NoteForm, services.postmortem_note_add, gettext_lazy("Note added.")),
+    "analysis": _with_form(AnalysisForm, services.postmortem_analysis_update, gettext_lazy("Analysis saved.")),
     "preventive-actions": _with_form(
-        PreventiveActionForm, services.preventive_action_add, "Preventive action added.", form_kwargs=_active_people
+        PreventiveActionForm, services.preventive_action_add, gettext_lazy("Preventive action added."),
+        form_kwargs=_active_people,
     ),
-    "submit-for-review": _plain(services.postmortem_submit_for_review, "Submitted for the director's review."),
+    "submit-for-review": _plain(
+        services.postmortem_submit_for_review, gettext_lazy("Submitted for the director's review.")
+    ),
     "return-to-preparation": _with_form(
-        CommentForm, services.postmortem_return_to_preparation, "Returned to preparation."
+        CommentForm, services.postmortem_return_to_preparation, gettext_lazy("Returned to preparation.")
     ),
-    "publish": _with_form(PublishForm, services.postmortem_publish, "Published: the customer can read it now."),
-    "correct": _plain(services.postmortem_correct, "Correction started: publish again to issue a new version."),
+    "publish": _with_form(
+        PublishForm, services.postmortem_publish, gettext_lazy("Published: the customer can read it now.")
+    ),
+    "correct": _plain(
+        services.postmortem_correct, gettext_lazy("Correction started: publish again to issue a new version.")
+    ),
     "wait-on-customer": _with_form(
-        CommentForm, services.postmortem_wait, "Waiting on the customer: the clock is stopped."
+        CommentForm, services.postmortem_wait, gettext_lazy("Waiting on the customer: the clock is stopped.")
     ),
-    "resume": _with_form(CommentForm, services.postmortem_resume, "Resumed: the due date moved out."),
+    "resume": _with_form(CommentForm, services.postmortem_resume, gettext_lazy("Resumed: the due date moved out.")),
 }
 
 
@@ -330,9 +345,9 @@ def postmortem_action(request, pk: int, action: str):
     pm = selectors.postmortem_get(user=request.user, pk=pk)
     handle = ACTIONS.get(action)
     if handle is None:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     if not selectors.can_work(request.user, pm):
-        raise PermissionDenied("Only the account's service manager, their director or a carrier admin can do this.")
+        raise PermissionDenied(_("Only the account's service manager, their director or a carrier admin can do this."))
     return handle(request, pm, action)
 
 
@@ -347,7 +362,7 @@ def preventive_action_change(request, pk: int, action_id: int, verb: str):
     if verb == "delete":
         return _run(
             request, pm, lambda: services.preventive_action_delete(actor=request.user, action=item),
-            "Preventive action deleted.", anchor="actions-title",
+            _("Preventive action deleted."), anchor="actions-title",
         )
     form = DoneForm(request.POST)
     form.is_valid()
@@ -357,7 +372,7 @@ def preventive_action_change(request, pk: int, action_id: int, verb: str):
         lambda: services.preventive_action_update(
             actor=request.user, action=item, done=done, done_note=form.cleaned_data.get("done_note", "")
         ),
-        "Preventive action marked done." if done else "Preventive action open again.", anchor=f"action-{item.pk}",
+        _("Preventive action marked done.") if done else _("Preventive action open again."), anchor=f"action-{item.pk}",
     )
 
 

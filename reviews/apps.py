@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Director review"
+    verbose_name = _("Director review")
 
     def ready(self):
         from . import signals  # noqa: F401  (the sign-in receiver)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Dot:
@@ -40,7 +42,7 @@ class LineChart:
 
 
 def _pct(rate: float | None) -> str:
-    return "no item decided" if rate is None else f"{rate:.0%}"
+    return _("no item decided") if rate is None else f"{rate:.0%}"
 
 
 def line_chart(points: list[tuple[str, float | None]], *, width=480, height=200, max_labels=6) -> LineChart:

@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, NullIf, TruncWeek
+from django.utils.translation import pgettext
 
 from escalations import rules as escalation_rules
 from escalations.models import Category, Channel
@@ -219,7 +220,9 @@ def _grouped(items, group_by: str, *, now) -> list[Figures]:
 
 
 def _total(items, *, now) -> Figures:
-    return _figures(items.aggregate(**_counts(now), **_rates(), **_percentiles()), None, "All")
+    # Translators: the compliance report's total row: all the items of the group.
+    label = pgettext("compliance total", "All")
+    return _figures(items.aggregate(**_counts(now), **_rates(), **_percentiles()), None, label)
 
 
 def _trend(items, period: rules.Period, zone: ZoneInfo, *, now) -> list[WeekPoint]:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ReassignForm(forms.Form):
@@ -8,9 +10,13 @@ class ReassignForm(forms.Form):
     one reassign control; the view finds the items)."""
 
     assignee = forms.TypedChoiceField(
-        coerce=int, error_messages={"invalid_choice": "Choose someone in the group.", "required": "Choose someone."}
+        coerce=int,
+        label=gettext_lazy("New assignee"),
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose someone in the group."), "required": gettext_lazy("Choose someone.")
+        },
     )
-    reason = forms.CharField(required=False, max_length=500)
+    reason = forms.CharField(required=False, max_length=500, label=gettext_lazy("Reason"))
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,7 +26,7 @@ class ReassignForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.people:
-            raise forms.ValidationError("Pick a director's group to reassign its items.")
+            raise forms.ValidationError(_("Pick a director's group to reassign its items."))
         if data.get("assignee") in self.people:
             data["assignee"] = self.people[data["assignee"]]
         return data

@@ -26,6 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from accountteam import bounds
 
 PERIOD_CHOICES = (7, 30, 90)
@@ -62,8 +66,9 @@ class Period:
     @property
     def label(self) -> str:
         if self.first == self.last:
-            return f"{self.first:%a %d %b %Y}"
-        return f"{self.first:%d %b %Y} – {self.last:%d %b %Y}"
+            return dateformat.format(self.first, pgettext("date format", "D d M Y"))
+        day = pgettext("date format", "d M Y")
+        return f"{dateformat.format(self.first, day)} – {dateformat.format(self.last, day)}"
 
     def query(self) -> dict[str, str]:
         """The query parameters that select this period again."""
@@ -74,12 +79,12 @@ class Period:
 
 def _date(value: str, name: str, errors: dict) -> dt.date | None:
     if not _ISO_DATE.match(value):
-        errors[name] = f"“{value}” is not a date in the form YYYY-MM-DD."
+        errors[name] = _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value}
         return None
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        errors[name] = f"“{value}” is not a valid date."
+        errors[name] = _("“%(value)s” is not a valid date.") % {"value": value}
         return None
     if not bounds.within(day):
         errors[name] = bounds.DATE_MESSAGE
@@ -94,19 +99,21 @@ def parse_period(params: Mapping[str, str], *, today: dt.date) -> Period:
     raw_from, raw_to = (params.get("from") or "").strip(), (params.get("to") or "").strip()
     if raw_from or raw_to:
         if not raw_from:
-            errors["from"] = "Give the first day of the period as well."
+            errors["from"] = _("Give the first day of the period as well.")
         first = _date(raw_from, "from", errors) if raw_from else None
         last = _date(raw_to, "to", errors) if raw_to else today
         if first and last and first > last:
-            errors["to"] = "The last day is before the first."
+            errors["to"] = _("The last day is before the first.")
         if first and last and not errors and (last - first).days + 1 > MAX_PERIOD_DAYS:
-            errors["from"] = f"A period is at most {MAX_PERIOD_DAYS} days."
+            errors["from"] = _("A period is at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
         if errors:
             raise ParamError(errors)
         return Period(first, last)
     raw = (params.get("period") or str(DEFAULT_PERIOD)).strip()
     if raw not in {str(n) for n in PERIOD_CHOICES}:
-        raise ParamError({"period": f"Choose {', '.join(map(str, PERIOD_CHOICES))} days, or give from and to."})
+        choices = ", ".join(map(str, PERIOD_CHOICES))
+        # Translators: %(choices)s lists the periods in days ("7, 30, 90"); "from" and "to" are parameter names.
+        raise ParamError({"period": _("Choose %(choices)s days, or give from and to.") % {"choices": choices}})
     days = int(raw)
     return Period(today - dt.timedelta(days=days - 1), today, days=days)
 
@@ -114,7 +121,8 @@ def parse_period(params: Mapping[str, str], *, today: dt.date) -> Period:
 def parse_group_by(value: str | None) -> str:
     value = (value or "person").strip()
     if value not in GROUP_BY:
-        raise ParamError({"group_by": f"Choose one of {', '.join(GROUP_BY)}."})
+        # Translators: %(choices)s lists parameter values, not to be translated ("person, channel, category, company").
+        raise ParamError({"group_by": _("Choose one of %(choices)s.") % {"choices": ", ".join(GROUP_BY)}})
     return value
 
 
@@ -143,12 +151,16 @@ def duration_words(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return f"{days} d {hours} h"
+        # Translators: a duration in days and hours, abbreviated ("2 d 4 h").
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours} h {minutes:02d} min"
+        # Translators: a duration in hours and minutes, abbreviated ("3 h 05 min").
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": f"{minutes:02d}"}
     if span >= 60:
-        return f"{minutes} min"
-    return f"{span} s"
+        # Translators: a duration in minutes, abbreviated ("12 min").
+        return _("%(minutes)s min") % {"minutes": minutes}
+    # Translators: a duration in seconds, abbreviated ("40 s").
+    return _("%(seconds)s s") % {"seconds": span}
 
 
 def iso_weeks(period: Period) -> list[dt.date]:

@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from escalations import rules as escalation_rules
 from escalations.models import Channel, Escalation
@@ -98,17 +99,17 @@ def review_scope(*, user, director: str | int | None = None) -> ReviewScope:
     director outside the reviewer's reach answers 404, like any object that is not yours."""
     person = staff_person(user)
     if person is None:
-        raise PermissionDenied("The review is for directors and carrier admins.")
+        raise PermissionDenied(_("The review is for directors and carrier admins."))
     directors = director_choices(person)
     by_id = {d.pk: d for d in directors}
     if not person.is_carrier_admin and person.pk not in by_id:
-        raise PermissionDenied("The review is for directors (people with reports) and carrier admins.")
+        raise PermissionDenied(_("The review is for directors (people with reports) and carrier admins."))
     picked = None
     if director not in (None, "", "all"):
         try:
             picked = by_id[int(director)]
         except (KeyError, TypeError, ValueError):
-            raise Http404("No such director in your reach.") from None
+            raise Http404(_("No such director in your reach.")) from None
     elif not person.is_carrier_admin:
         picked = by_id[person.pk]
     return ReviewScope(user=user, reviewer=person, director=picked, directors=directors)

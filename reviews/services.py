@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accountteam import notifications
 from accountteam.models import Notification
@@ -63,8 +64,24 @@ def digest_send(*, director, key: str, now: dt.datetime) -> int:
 
 def digest_subject(digest: Digest) -> str:
     total = digest.last_week.total
-    rate = f"{total.met_due_rate:.0%} met due" if total.met_due_rate is not None else "nothing due"
-    return f"Weekly review {rules.week_label(digest.last_week.period.first)}: {digest.overdue_count} overdue, {rate}"
+    words = {
+        "week": rules.week_label(digest.last_week.period.first),
+        "count": digest.overdue_count,
+        "rate": f"{total.met_due_rate:.0%}" if total.met_due_rate is not None else "",
+    }
+    if total.met_due_rate is None:
+        # Translators: the weekly digest's subject; %(week)s is an ISO week ("2026-W03").
+        return ngettext(
+            "Weekly review %(week)s: %(count)s overdue, nothing due",
+            "Weekly review %(week)s: %(count)s overdue, nothing due",
+            digest.overdue_count,
+        ) % words
+    # Translators: the weekly digest's subject; %(week)s is an ISO week ("2026-W03"), %(rate)s a percentage ("83%").
+    return ngettext(
+        "Weekly review %(week)s: %(count)s overdue, %(rate)s met due",
+        "Weekly review %(week)s: %(count)s overdue, %(rate)s met due",
+        digest.overdue_count,
+    ) % words
 
 
 def _absolute(url: str) -> str:

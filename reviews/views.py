@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from escalations import services as escalation_services
@@ -184,7 +186,8 @@ def _dashboard_csv(request, scope, now, *, person_id, channel):
     if table == "items":
         items = selectors.attention_list(scope, now=now, person_id=person_id, channel=channel)
         return exports.csv_response("review-items.csv", ITEM_COLUMNS, (_item_row(i, now) for i in items))
-    return HttpResponseBadRequest("Unknown table: choose people, channels or items.", content_type="text/plain")
+    # Translators: people, channels and items are parameter values, not to be translated.
+    return HttpResponseBadRequest(_("Unknown table: choose people, channels or items."), content_type="text/plain")
 
 
 @login_required
@@ -199,12 +202,12 @@ def review_reassign(request):
     ids = {pk for pk in ticked if pk is not None and 0 < pk < 2**63}
     items = list(selectors.group_items(scope).filter(pk__in=ids).order_by("pk"))
     if len(items) != len(set(ticked)):
-        raise Http404("No such item in the group.")
+        raise Http404(_("No such item in the group."))
     form = ReassignForm(request.POST, people=selectors.reassign_choices(scope))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     elif not items:
-        messages.error(request, "Tick the items to reassign first.")
+        messages.error(request, _("Tick the items to reassign first."))
     else:
         assignee = form.cleaned_data["assignee"]
         try:
@@ -216,10 +219,10 @@ def review_reassign(request):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            nothing = "Nothing was changed. " if len(items) > 1 else ""
+            nothing = _("Nothing was changed.") + " " if len(items) > 1 else ""
             messages.error(request, nothing + " ".join(exc.messages))
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or "You may not reassign these items.")
+            messages.error(request, str(exc) or _("You may not reassign these items."))
         else:
             messages.success(request, _reassigned_words(items, assignee))
     person_id, channel = _drill_down(request.POST)
@@ -239,9 +242,16 @@ def review_reassign(request):
 def _reassigned_words(items, assignee) -> str:
     """'#12 “T1 down” is now with Luis Ortega.', or '3 items are now with Luis Ortega: #12, #14 and #15.'"""
     if len(items) == 1:
-        return f"#{items[0].pk} “{items[0].subject}” is now with {assignee.name}."
+        return _("#%(number)s “%(subject)s” is now with %(name)s.") % {
+            "number": items[0].pk, "subject": items[0].subject, "name": assignee.name,
+        }
     numbers = [f"#{item.pk}" for item in items]
-    return f"{len(items)} items are now with {assignee.name}: {', '.join(numbers[:-1])} and {numbers[-1]}."
+    # Translators: two items or more; %(numbers)s lists all but the last ("#12, #14"), %(last)s is the last ("#15").
+    return ngettext(
+        "%(count)s item is now with %(name)s: %(numbers)s and %(last)s.",
+        "%(count)s items are now with %(name)s: %(numbers)s and %(last)s.",
+        len(items),
+    ) % {"count": len(items), "name": assignee.name, "numbers": ", ".join(numbers[:-1]), "last": numbers[-1]}
 
 
 # --- Compliance ---------------------------------------------------------------------------------------
@@ -269,15 +279,19 @@ def review_compliance(request):
         "period": period,
         "report": report,
         "tables": [
-            ("person", "By person", "Person", people),
-            ("channel", "By channel", "Channel", report.by["channel"]),
-            ("category", "By category", "Category", report.by["category"]),
-            ("company", "By customer company", "Company", report.by["company"]),
+            ("person", _("By person"), _("Person"), people),
+            ("channel", _("By channel"), _("Channel"), report.by["channel"]),
+            ("category", _("By category"), _("Category"), report.by["category"]),
+            ("company", _("By customer company"), _("Company"), report.by["company"]),
         ],
         "trend_chart": charts.line_chart([(p.label, p.met_due_rate) for p in report.trend]),
         "person_chart": charts.bar_chart(
             [
-                (f.label, f.met_due_rate, f"{f.met_due} of {f.met_due + f.missed_due} met due")
+                (
+                    f.label,
+                    f.met_due_rate,
+                    _("%(met)s of %(total)s met due") % {"met": f.met_due, "total": f.met_due + f.missed_due},
+                )
                 for f in people[:CHART_MAX_BARS]
             ]
         ),
@@ -308,9 +322,10 @@ def _compliance_csv(request, scope, period, now):
             for p in report.trend
         ]
         return exports.csv_response(f"compliance-trend-{stamp}.csv", TREND_COLUMNS, rows)
-    return HttpResponseBadRequest(
-        f"Unknown table: choose {', '.join(rules.GROUP_BY)} or trend.", content_type="text/plain"
-    )
+    tables = ", ".join(rules.GROUP_BY)
+    # Translators: %(tables)s and "trend" are parameter values, not to be translated.
+    message = _("Unknown table: choose %(tables)s or trend.") % {"tables": tables}
+    return HttpResponseBadRequest(message, content_type="text/plain")
 
 
 # --- Digest -------------------------------------------------------------------------------------------

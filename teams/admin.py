@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -42,8 +44,8 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "account_count", "created_at"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "default_language", "account_count", "created_at"]
+    list_filter = ["kind", "default_language"]
     search_fields = ["name", "accounts__number"]
     inlines = [AccountInline, MembershipInline]
 
@@ -52,7 +54,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
         return super().get_queryset(request).annotate(_accounts=Count("accounts"))
 
-    @admin.display(ordering="_accounts", description="accounts")
+    @admin.display(ordering="_accounts", description=_("accounts"))
     def account_count(self, obj):
         return obj._accounts
 
@@ -113,11 +115,15 @@ def _when(instant) -> str:
 class AvailabilityNowFilter(admin.SimpleListFilter):
     """Availability as the portal reads it: out of office once the absence has begun."""
 
-    title = "availability now"
+    title = _("availability now")
     parameter_name = "availability_now"
 
     def lookups(self, request, model_admin):
-        return [("in_office", "In office"), ("out_of_office", "Out of office"), ("planned", "Absence planned")]
+        return [
+            ("in_office", gettext("In office")),
+            ("out_of_office", gettext("Out of office")),
+            ("planned", gettext("Absence planned")),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -138,18 +144,23 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["reports_to"]
     autocomplete_fields = ["user", "reports_to", "backup"]
 
-    @admin.display(description="availability", ordering="availability")
+    @admin.display(description=_("availability"), ordering="availability")
     def availability_now(self, obj) -> str:
         """Out of office once it has begun; a planned absence as its dates, while in office."""
         now = timezone.now()
         if obj.is_out_of_office(now):
-            return "Out of office" + (f" until {_when(obj.availability_until)}" if obj.availability_until else "")
+            if obj.availability_until:
+                return gettext("Out of office until %(until)s") % {"until": _when(obj.availability_until)}
+            return gettext("Out of office")
         if obj.availability == Person.Availability.OUT_OF_OFFICE and obj.availability_from and (
             obj.availability_until is None or obj.availability_until > now
         ):
-            until = f" until {_when(obj.availability_until)}" if obj.availability_until else ""
-            return f"In office · out of office from {_when(obj.availability_from)}{until}"
-        return "In office"
+            if obj.availability_until:
+                return gettext("In office · out of office from %(start)s until %(until)s") % {
+                    "start": _when(obj.availability_from), "until": _when(obj.availability_until),
+                }
+            return gettext("In office · out of office from %(start)s") % {"start": _when(obj.availability_from)}
+        return gettext("In office")
 
 
 class AssignmentAdminForm(forms.ModelForm):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import django_filters
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -12,6 +14,7 @@ from rest_framework.response import Response
 
 from accountteam import bounds
 from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP
+from accountteam.languages import remember_language
 from accountteam.models import Notification
 
 from . import selectors, services
@@ -199,6 +202,7 @@ class MySettingsSerializer(serializers.Serializer):
     """The caller's settings, as the settings page shows them."""
 
     time_zone = serializers.CharField(help_text="An IANA name; empty: the default zone.")
+    language = serializers.CharField(help_text="`en`, `es` or `pt-br`; empty: the browser's, until chosen.")
     notify_by_email = serializers.BooleanField()
     notify_in_app = serializers.BooleanField(help_text="Notices under the bell.")
     muted_notices = serializers.ListField(
@@ -214,8 +218,11 @@ class MySettingsUpdateSerializer(serializers.Serializer):
     # The shape only: which zones and kinds are allowed is ``user_settings_update``'s to say.
     time_zone = serializers.CharField(
         max_length=TIME_ZONE_MAX_LENGTH, allow_blank=True,
-        help_text="An IANA name such as America/Denver; empty: the default zone.",
+        help_text="An IANA name such as America/Denver (or a city: Buenos Aires); empty: the default zone.",
     )
+    # Optional for PUT too: clients written before languages existed keep working.
+    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False,
+                                       help_text="The language of pages, notices and e-mails.")
     notify_by_email = serializers.BooleanField()
     notify_in_app = serializers.BooleanField(help_text="Notices under the bell.")
     muted_notices = serializers.ListField(
@@ -231,7 +238,7 @@ class MySettingsUpdateSerializer(serializers.Serializer):
 
 
 class AccountFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Company, account or person")
+    q = django_filters.CharFilter(method="search", label=_("Company, account or person"))
 
     class Meta:
         model = Account
@@ -245,7 +252,7 @@ class AccountFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     availability = django_filters.ChoiceFilter(
-        choices=Person.Availability.choices, method="filter_availability", label="Availability now"
+        choices=Person.Availability.choices, method="filter_availability", label=_("Availability now")
     )
     role = django_filters.CharFilter(field_name="assignments__role__code", distinct=True)
     account = django_filters.NumberFilter(field_name="assignments__account", distinct=True)
@@ -261,7 +268,7 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    current = django_filters.BooleanFilter(method="filter_current", label="Only current")
+    current = django_filters.BooleanFilter(method="filter_current", label=_("Only current"))
     role = django_filters.CharFilter(field_name="role__code")
 
     class Meta:
@@ -290,7 +297,7 @@ class IsCarrierStaffForWrites(permissions.BasePermission):
     On a detail route the check is on the object, once ``get_object`` has found it in the caller's
     scope, so an object that is not theirs stays a 404 (and a subclass can ask more of the object)."""
 
-    message = "Only the carrier's staff can do this."
+    message = _("Only the carrier's staff can do this.")
 
     def has_permission(self, request, view):
         # A method the route does not serve answers 405 (never a 403 that hints at something there).
@@ -308,7 +315,7 @@ class IsCarrierStaffForWrites(permissions.BasePermission):
 class IsCarrierStaff(permissions.IsAuthenticated):
     """Reads and writes for the carrier's staff only (their own things: availability)."""
 
-    message = "Only the carrier's staff can do this."
+    message = _("Only the carrier's staff can do this.")
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
@@ -435,6 +442,8 @@ class MeViewSet(viewsets.ViewSet):
             services.user_settings_update(user=request.user, **serializer.validated_data)
             if isinstance(request.successful_authenticator, SessionAuthentication):
                 remember_time_zone(request, request.user)  # the pages of this session show the new zone
+                if serializer.validated_data.get("language"):
+                    remember_language(request, serializer.validated_data["language"])
         current = selectors.user_settings_get(user=request.user)
         return Response(MySettingsSerializer(current).data)
 

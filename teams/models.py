@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
@@ -98,19 +100,25 @@ class MembershipQuerySet(models.QuerySet):
 
 class Company(models.Model):
     class Kind(models.TextChoices):
-        CLEC = "clec", "CLEC"
-        RESELLER = "reseller", "Reseller"
+        # Translators: Competitive Local Exchange Carrier, a kind of customer company.
+        CLEC = "clec", _("CLEC")
+        RESELLER = "reseller", _("Reseller")
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    profile = text_field(bounds.DESCRIPTION, blank=True, help_text="Corporate profile, in the customer's words.")
+    profile = text_field(bounds.DESCRIPTION, blank=True, help_text=_("Corporate profile, in the customer's words."))
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
+    # The language a user invited into the company starts in (they may change it); empty: the browser's.
+    default_language = models.CharField(
+        _("default language"), max_length=10, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language the company's invited users start in. Empty: their browser's."),
+    )
 
     objects = CompanyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "companies"
+        verbose_name_plural = _("companies")
 
     def __str__(self):
         return self.name
@@ -120,9 +128,9 @@ class Account(models.Model):
     """A billing/enterprise account of a customer company (the seeds' enterprise ID)."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="accounts")
-    number = models.CharField("account number", max_length=40, unique=True)
+    number = models.CharField(_("account number"), max_length=40, unique=True)
     name = models.CharField(max_length=200)
-    state = models.CharField("state / region", max_length=60, blank=True)
+    state = models.CharField(_("state / region"), max_length=60, blank=True)
     is_active = models.BooleanField(default=True)
 
     objects = AccountQuerySet.as_manager()
@@ -138,10 +146,10 @@ class Account(models.Model):
 class CompanyRights(models.Model):
     """The per-company rights a customer user holds (or an invitation will grant)."""
 
-    can_view_team = models.BooleanField("view team", default=True)
-    can_escalate = models.BooleanField("raise and follow escalations", default=True)
-    can_request_postmortem = models.BooleanField("request post-mortems", default=False)
-    can_manage_users = models.BooleanField("manage users", default=False)
+    can_view_team = models.BooleanField(_("view team"), default=True)
+    can_escalate = models.BooleanField(_("raise and follow escalations"), default=True)
+    can_request_postmortem = models.BooleanField(_("request post-mortems"), default=False)
+    can_manage_users = models.BooleanField(_("manage users"), default=False)
 
     PERMISSION_FIELDS = ("can_view_team", "can_escalate", "can_request_postmortem", "can_manage_users")
 
@@ -157,7 +165,7 @@ class Membership(CompanyRights):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
-    is_default = models.BooleanField("default company", default=False)
+    is_default = models.BooleanField(_("default company"), default=False)
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
 
     objects = MembershipQuerySet.as_manager()
@@ -211,7 +219,7 @@ class BusinessCalendar(models.Model):
     time_zone = models.CharField(max_length=64, default="America/Denver")
     weekly_hours = models.JSONField(
         default=_default_weekly_hours,
-        help_text='Per weekday, [open, close] pairs in local time: {"mon": [["08:00", "17:00"]], ...}',
+        help_text=_('Per weekday, [open, close] pairs in local time: {"mon": [["08:00", "17:00"]], ...}'),
     )
     holiday_country = models.CharField(max_length=8, blank=True, default="US")
     holiday_subdivision = models.CharField(max_length=16, blank=True)
@@ -225,7 +233,7 @@ class BusinessCalendar(models.Model):
     def clean(self):
         errors = {}
         if not validate_time_zone(self.time_zone):
-            errors["time_zone"] = f"{self.time_zone!r} is not an IANA time zone."
+            errors["time_zone"] = gettext("%(zone)s is not an IANA time zone.") % {"zone": repr(self.time_zone)}
         if problems := validate_weekly_hours(self.weekly_hours):
             errors["weekly_hours"] = problems
         if problems := validate_holiday_region(self.holiday_country, self.holiday_subdivision):
@@ -263,8 +271,8 @@ class Closure(models.Model):
 
 class Role(models.Model):
     class Team(models.TextChoices):
-        SALES = "sales", "Sales / Interconnection"
-        SERVICE = "service", "Service"
+        SALES = "sales", _("Sales / Interconnection")
+        SERVICE = "service", _("Service")
 
     code = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100, unique=True)
@@ -272,7 +280,7 @@ class Role(models.Model):
     also_known_as = models.CharField(max_length=200, blank=True)
     description = text_field(bounds.DESCRIPTION, blank=True)
     allows_multiple = models.BooleanField(
-        default=False, help_text="Several people may hold this role on one account at once."
+        default=False, help_text=_("Several people may hold this role on one account at once.")
     )
     sort_order = models.PositiveSmallIntegerField(default=100)
 
@@ -287,8 +295,8 @@ class Person(models.Model):
     """A member of the carrier's staff who can hold roles on account teams."""
 
     class Availability(models.TextChoices):
-        IN_OFFICE = "in_office", "In office"
-        OUT_OF_OFFICE = "out_of_office", "Out of office / no quick phone access"
+        IN_OFFICE = "in_office", _("In office")
+        OUT_OF_OFFICE = "out_of_office", _("Out of office / no quick phone access")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -310,10 +318,10 @@ class Person(models.Model):
         null=True,
         blank=True,
         validators=[validate_date],
-        help_text="Out of office planned ahead: when it begins (empty: now).",
+        help_text=_("Out of office planned ahead: when it begins (empty: now)."),
     )
     availability_until = models.DateTimeField(
-        null=True, blank=True, validators=[validate_date], help_text="When the availability state ends by itself."
+        null=True, blank=True, validators=[validate_date], help_text=_("When the availability state ends by itself.")
     )
     backup = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="backing_up")
     is_carrier_admin = models.BooleanField(default=False)
@@ -323,7 +331,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
         constraints = [
             models.CheckConstraint(condition=~Q(backup=models.F("pk")), name="person_not_own_backup"),
         ]
@@ -333,9 +341,9 @@ class Person(models.Model):
 
     def clean(self):
         if self.backup_id and self.backup_id == self.pk:
-            raise ValidationError({"backup": "A person cannot be their own backup."})
+            raise ValidationError({"backup": gettext("A person cannot be their own backup.")})
         if self.reports_to_id and self.reports_to_id == self.pk:
-            raise ValidationError({"reports_to": "A person cannot report to themselves."})
+            raise ValidationError({"reports_to": gettext("A person cannot report to themselves.")})
 
     @cached_property
     def calendar_spec(self) -> CalendarSpec:
@@ -359,16 +367,16 @@ class Assignment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
     start_date = models.DateField(default=carrier_today, validators=[validate_date])
     end_date = models.DateField(
-        null=True, blank=True, validators=[validate_date], help_text="Last day of the assignment."
+        null=True, blank=True, validators=[validate_date], help_text=_("Last day of the assignment.")
     )
 
     class ProductArea(models.TextChoices):
-        DATA = "data", "Data"
-        DATA_CENTER = "data_center", "Data Center"
-        VOICE = "voice", "Voice"
+        DATA = "data", _("Data")
+        DATA_CENTER = "data_center", _("Data Center")
+        VOICE = "voice", _("Voice")
 
     product_area = models.CharField(
-        max_length=20, choices=ProductArea.choices, blank=True, help_text="Sales engineers: the products they cover."
+        max_length=20, choices=ProductArea.choices, blank=True, help_text=_("Sales engineers: the products they cover.")
     )
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from accountteam.calendar import CalendarSpec
 
 IN_OFFICE = "in_office"
@@ -44,11 +46,11 @@ def availability_now(
     planned = {}
     if state == OUT_OF_OFFICE and (until is None or until > now):
         if starts is None or starts <= now:
-            return AvailabilityNow(OUT_OF_OFFICE, "Out of office", until)
+            return AvailabilityNow(OUT_OF_OFFICE, _("Out of office"), until)
         planned = {"planned_from": starts, "planned_until": until}
     if not calendar.is_open(now):
-        return AvailabilityNow("after_hours", "After hours", calendar.next_opening(now), **planned)
-    return AvailabilityNow(IN_OFFICE, "In office", **planned)
+        return AvailabilityNow("after_hours", _("After hours"), calendar.next_opening(now), **planned)
+    return AvailabilityNow(IN_OFFICE, _("In office"), **planned)
 
 
 def periods_overlap(

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accountteam.clock import carrier_today
 
@@ -94,12 +95,12 @@ def can_view_team(user, company) -> bool:
     return _model("Membership").objects.filter(user=user, company=company, can_view_team=True).exists()
 
 
-def display_name(user, *, nobody: str = "Portal") -> str:
+def display_name(user, *, nobody: str = gettext_lazy("Portal")) -> str:
     """A user as colleagues know them: the staff member's name, else the user's full name,
     else the username; ``nobody`` for no user (the portal itself acted). Select
     ``…__staff_profile`` with the row: then this does not query."""
     if user is None:
-        return nobody
+        return str(nobody)  # translated now, in the language of the request
     try:
         return user.staff_profile.name
     except ObjectDoesNotExist:

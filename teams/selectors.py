@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accountteam.clock import carrier_today
 from accountteam.models import UserSettings
@@ -48,8 +49,8 @@ def account_list(*, user, query: str = "", company: Company | None = None):
 
 
 RAISE_RIGHTS = {
-    "can_escalate": "You do not have the right to raise escalations for this company.",
-    "can_request_postmortem": "You do not have the right to request post-mortems for this company.",
+    "can_escalate": gettext_lazy("You do not have the right to raise escalations for this company."),
+    "can_request_postmortem": gettext_lazy("You do not have the right to request post-mortems for this company."),
 }
 
 
@@ -63,7 +64,7 @@ def raisable_accounts(*, user, right: str, membership: Membership | None = None,
         return accounts
     if company_only:
         if membership is None or not getattr(membership, right):
-            raise PermissionDenied(RAISE_RIGHTS[right])
+            raise PermissionDenied(str(RAISE_RIGHTS[right]))
         return accounts.filter(company_id=membership.company_id)
     return accounts.filter(
         company__in=Membership.objects.filter(user=user, **{right: True}).values("company_id")
@@ -78,7 +79,7 @@ def account_get(*, user, pk) -> Account:
 def team_get(*, user, account: Account, now: dt.datetime | None = None) -> Team:
     """The team of an account ``user`` already sees; customers also need the view-team right."""
     if not can_view_team(user, account.company):
-        raise PermissionDenied("You do not have the right to view this company's team.")
+        raise PermissionDenied(gettext("You do not have the right to view this company's team."))
     return account_team(account, now=now, planned=staff_person(user) is not None)
 
 
@@ -262,6 +263,7 @@ class MySettings:
     """A user's settings as the settings page and ``GET me/settings/`` show them."""
 
     time_zone: str  # empty: the default (a staff member's calendar zone, else the portal's)
+    language: str  # one of settings.LANGUAGES; empty: the browser's until the user chooses
     notify_by_email: bool
     notify_in_app: bool
     muted_notices: list[str]  # the kinds offered that the user muted, in the order offered
@@ -280,6 +282,7 @@ def user_settings_get(*, user) -> MySettings:
     muted = set(prefs.muted_notices or [])
     return MySettings(
         time_zone=prefs.time_zone,
+        language=prefs.language,
         notify_by_email=prefs.notify_by_email,
         notify_in_app=prefs.notify_in_app,
         muted_notices=[kind for group in groups for kind in group.kinds if kind in muted],

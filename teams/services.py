@@ -12,9 +12,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accountteam import bounds, notifications
+from accountteam.languages import speaking
 from accountteam.models import UserSettings
 from accountteam.notifications import Notice
 
@@ -60,7 +62,7 @@ def assignment_conflicts(
     """
     problems = []
     if end_date is not None and end_date < start_date:
-        problems.append("The end date is before the start date.")
+        problems.append(_("The end date is before the start date."))
         return problems
     if slot is None:
         slot = list(Assignment.objects.filter(account=account, role=role).select_related("person"))
@@ -70,12 +72,24 @@ def assignment_conflicts(
         if not periods_overlap(start_date, end_date, other.start_date, other.end_date):
             continue
         if other.person_id == person.pk:
-            problems.append(f"{person} already holds {role} on {account.number} from {other.start_date}.")
-        elif not role.allows_multiple:
-            until = f" to {other.end_date}" if other.end_date else ""
             problems.append(
-                f"{role} on {account.number} is held by {other.person} from "
-                f"{other.start_date}{until}; end that assignment first."
+                _("%(person)s already holds %(role)s on %(account)s from %(start)s.")
+                % {"person": person, "role": role, "account": account.number, "start": other.start_date}
+            )
+        elif not role.allows_multiple:
+            if other.end_date:
+                message = _(
+                    "%(role)s on %(account)s is held by %(person)s from %(start)s to %(end)s; "
+                    "end that assignment first."
+                )
+            else:
+                message = _("%(role)s on %(account)s is held by %(person)s from %(start)s; end that assignment first.")
+            problems.append(
+                message
+                % {
+                    "role": role, "account": account.number, "person": other.person,
+                    "start": other.start_date, "end": other.end_date,
+                }
             )
     return problems
 
@@ -101,7 +115,7 @@ def assignment_create(
         bounds.date_errors(start_date=start_date, end_date=end_date), bounds.text_errors(bounds.LINE, note=note)
     )
     if product_area and product_area not in Assignment.ProductArea.values:
-        raise ValidationError({"product_area": PRODUCT_AREA_ERROR.format(value=product_area)})
+        raise ValidationError({"product_area": product_area_error(product_area)})
     Account.objects.select_for_update().filter(pk=account.pk).first()  # serialise per account
     problems = assignment_conflicts(account=account, role=role, person=person, start_date=start_date, end_date=end_date)
     if problems:
@@ -148,9 +162,13 @@ def assignments_import(*, rows: list[dict], created_by=None) -> list[Assignment]
 
 
 ASSIGNMENT_FIELDS = ("account", "role", "person", "start_date", "end_date")
-PRODUCT_AREA_ERROR = "{value!r} is not a product area: use " + ", ".join(
-    f"{code} ({label})" for code, label in Assignment.ProductArea.choices
-) + "."
+
+
+def product_area_error(value: str) -> str:
+    """Why ``value`` is refused as a sales engineer's product area, naming the ones there are."""
+    areas = ", ".join(f"{code} ({label})" for code, label in Assignment.ProductArea.choices)
+    # Translators: %(areas)s lists the product areas as "code (name)", e.g. "data (Data), voice (Voice)".
+    return _("%(value)s is not a product area: use %(areas)s.") % {"value": repr(value), "areas": areas}
 
 
 # --- Companies and users -------------------------------------------------------------------
@@ -174,7 +192,7 @@ def membership_update(*, actor, membership: Membership, permissions: dict[str, b
         raise PermissionDenied
     unknown = set(permissions) - set(Membership.PERMISSION_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown permissions: {', '.join(sorted(unknown))}")
+        raise ValidationError(_("Unknown permissions: %(names)s") % {"names": ", ".join(sorted(unknown))})
     for name, value in permissions.items():
         setattr(membership, name, bool(value))
     if not membership.can_manage_users:
@@ -191,7 +209,10 @@ def _ensure_another_manager(membership: Membership):
     )
     if not others.exists():
         raise ValidationError(
-            "The company would have nobody left who can manage its users; give another member that permission first."
+            _(
+                "The company would have nobody left who can manage its users; give another member that "
+                "permission first."
+            )
         )
 
 
@@ -218,7 +239,9 @@ def invitation_create(
         raise PermissionDenied
     email = email.strip().lower()
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
-        raise ValidationError({"email": f"{email} is already a member of {company}."})
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of %(company)s.") % {"email": email, "company": company}}
+        )
     now = timezone.now()
     # One valid link per address: a new invitation replaces the one still pending.
     Invitation.objects.filter(
@@ -233,10 +256,13 @@ def invitation_create(
         **{name: bool(permissions.get(name, False)) for name in Membership.PERMISSION_FIELDS},
     )
     url = accept_url_builder(invitation.token)
-    body = render_to_string(
-        "teams/email/invitation.txt",
-        {"invitation": invitation, "url": url, "carrier_name": settings.CARRIER_NAME},
-    )
+    # The invitee has no settings yet: the invitation speaks the company's language, if it has one.
+    with speaking(company.default_language or translation.get_language() or settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "teams/email/invitation.txt",
+            {"invitation": invitation, "url": url, "carrier_name": settings.CARRIER_NAME},
+        )
+        subject = _("You are invited to the Account Team Portal")
     # Through the notification outbox: sent after commit, retried, and caught up by the sweep
     # when the broker or the mail server was down.
     notifications.record(
@@ -246,7 +272,7 @@ def invitation_create(
                 kind="invitation",
                 email=email,
                 user_id=None,
-                subject="You are invited to the Account Team Portal",
+                subject=subject,
                 body=body,
                 url="",
             )
@@ -264,14 +290,14 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open():
-        raise ValidationError("This invitation has expired or was already used.")
+        raise ValidationError(_("This invitation has expired or was already used."))
     User = get_user_model()
     if user is None:
         errors = {}
         if User.objects.filter(username__iexact=username).exists():
-            errors["username"] = ["That username is taken."]
+            errors["username"] = [_("That username is taken.")]
         if User.objects.filter(email__iexact=invitation.email).exists():
-            errors["username"] = ["An account with this email exists: sign in first, then open the link again."]
+            errors["username"] = [_("An account with this email exists: sign in first, then open the link again.")]
         try:
             validate_password(password, User(username=username, email=invitation.email))
         except ValidationError as exc:
@@ -279,9 +305,11 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
         if errors:
             raise ValidationError(errors)
         user = User.objects.create_user(username=username, email=invitation.email, password=password)
+        if invitation.company.default_language:
+            UserSettings.objects.create(user=user, language=invitation.company.default_language)
         EmailAddress.objects.create(user=user, email=invitation.email, verified=True, primary=True)
     elif user.email.lower() != invitation.email.lower():
-        raise ValidationError("This invitation was sent to another email address.")
+        raise ValidationError(_("This invitation was sent to another email address."))
     invited_rights = invitation.rights()
     membership = Membership.objects.select_for_update().filter(user=user, company=invitation.company).first()
     if membership is None:
@@ -318,19 +346,19 @@ def person_set_availability(
     ahead: ``starts`` and ``until`` both in the future, ``until`` after ``starts``."""
     now = now or timezone.now()
     if state not in (IN_OFFICE, OUT_OF_OFFICE):
-        raise ValidationError({"availability": f"Unknown availability {state!r}."})
+        raise ValidationError({"availability": _("Unknown availability %(state)s.") % {"state": repr(state)}})
     bounds.ensure(bounds.date_errors(availability_until=until, availability_from=starts))
     errors = {}
     if until is not None and until <= now:
-        errors["availability_until"] = "Pick a time in the future."
+        errors["availability_until"] = _("Pick a time in the future.")
     if starts is not None and starts <= now:
-        errors["availability_from"] = "A planned absence starts in the future; leave it empty to start now."
+        errors["availability_from"] = _("A planned absence starts in the future; leave it empty to start now.")
     elif starts is not None and until is not None and until <= starts:
-        errors["availability_until"] = "The absence must end after it starts."
+        errors["availability_until"] = _("The absence must end after it starts.")
     if state == OUT_OF_OFFICE and starts is not None and until is None:
-        errors["availability_until"] = "A planned absence needs an end."
+        errors["availability_until"] = _("A planned absence needs an end.")
     if backup is not None and backup.pk == person.pk:
-        errors["backup"] = "You cannot be your own backup."
+        errors["backup"] = _("You cannot be your own backup.")
     if errors:
         raise ValidationError(errors)
     person.availability = state
@@ -355,11 +383,14 @@ def user_settings_update(
     notify_by_email: bool | None = None,
     notify_in_app: bool | None = None,
     muted_notices: list[str] | None = None,
+    language: str | None = None,
 ) -> UserSettings:
     """Any signed-in user changes their own settings: the settings page and ``PATCH``/``PUT
     me/settings/``. A field left ``None`` stays as it is; the row is made on the first change.
 
-    ``time_zone``: an IANA name, empty for the default. ``muted_notices``: the kinds the user does
+    ``time_zone``: an IANA name (or a city the picker names), empty for the default.
+    ``language``: one of settings.LANGUAGES, the language of the pages, notices and e-mails.
+    ``muted_notices``: the kinds the user does
     not want among those offered to them (``notifications.mutable_notices_for``, the page's
     boxes); kinds muted before in groups no longer offered to them are kept. Raises
     ``ValidationError`` under the field: an unknown time zone, a kind not offered to the user, a
@@ -370,20 +401,24 @@ def user_settings_update(
             time_zone = clean_time_zone(time_zone)
         except ValidationError as exc:
             errors["time_zone"] = exc.messages
+    if language is not None and language not in {code for code, _name in settings.LANGUAGES}:
+        errors["language"] = [_("Choose one of the portal's languages: %(languages)s.")
+                              % {"languages": ", ".join(code for code, _name in settings.LANGUAGES)}]
     groups = notifications.mutable_notices_for(user) if muted_notices is not None else []
     offered = [kind for group in groups for kind in group.kinds]
     if muted_notices:
         unknown = [kind for kind in dict.fromkeys(muted_notices) if kind not in offered]
         if len(muted_notices) > MUTED_NOTICES_MAX:
-            errors["muted_notices"] = [f"At most {MUTED_NOTICES_MAX} kinds."]
+            errors["muted_notices"] = [_("At most %(max)s kinds.") % {"max": MUTED_NOTICES_MAX}]
         elif staff_person(user) is not None:
-            errors["muted_notices"] = ["Staff do not receive customer notices."]
+            errors["muted_notices"] = [_("Staff do not receive customer notices.")]
         elif unknown:
-            errors["muted_notices"] = [f"Not a notice you can mute: {', '.join(unknown)}."]
+            errors["muted_notices"] = [_("Not a notice you can mute: %(kinds)s.") % {"kinds": ", ".join(unknown)}]
     if errors:
         raise ValidationError(errors)
-    prefs, _ = UserSettings.objects.select_for_update().get_or_create(user=user)
-    changes = {"time_zone": time_zone, "notify_by_email": notify_by_email, "notify_in_app": notify_in_app}
+    prefs, _created = UserSettings.objects.select_for_update().get_or_create(user=user)
+    changes = {"time_zone": time_zone, "notify_by_email": notify_by_email, "notify_in_app": notify_in_app,
+               "language": language}
     for name, value in changes.items():
         if value is not None:
             setattr(prefs, name, value)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/availability/", views.my_availability, name="my_availability"),
     path("me/settings/", views.my_settings, name="my_settings"),
+    path("me/settings/time-zone/", views.time_zone_confirm, name="time_zone_confirm"),
 ]

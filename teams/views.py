@@ -12,11 +12,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.forms import add_service_errors
+from accountteam.languages import back_to, remember_language
 
-from . import selectors, services
+from . import selectors, services, time_zones
 from .forms import (
     AcceptInvitationForm,
     AccountSearchForm,
@@ -28,7 +31,6 @@ from .forms import (
 from .models import Invitation, Membership
 from .scoping import display_name, staff_person
 from .tenancy import SESSION_KEY
-from .time_zones import remember_time_zone
 
 PAGE_SIZE = 25
 
@@ -54,23 +56,23 @@ def account_search(request):
 def company_switch(request):
     company_id = request.POST.get("company", "")
     if not company_id.isdigit():
-        raise Http404("No such company.")
+        raise Http404(_("No such company."))
     membership = get_object_or_404(
         Membership.objects.select_related("company"), user=request.user, company_id=int(company_id)
     )
     request.session[SESSION_KEY] = membership.company_id
     if request.POST.get("make_default"):
         services.membership_set_default(user=request.user, company=membership.company)
-        messages.success(request, f"{membership.company} now loads first after you sign in.")
+        messages.success(request, _("%(company)s now loads first after you sign in.") % {"company": membership.company})
     else:
-        messages.info(request, f"Now working in {membership.company}.")
+        messages.info(request, _("Now working in %(company)s.") % {"company": membership.company})
     return redirect("home")
 
 
 def _company_for_user_admin(request, company_id):
     company = selectors.company_get(user=request.user, pk=company_id)
     if not selectors.user_can_manage_company_users(user=request.user, company=company):
-        raise PermissionDenied("You cannot manage this company's users.")
+        raise PermissionDenied(_("You cannot manage this company's users."))
     return company
 
 
@@ -92,7 +94,7 @@ def company_users(request, company_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("company_users", company_id=company.pk)
     members = (
         Membership.objects.visible_to(request.user).filter(company=company).select_related("user__staff_profile")
@@ -115,14 +117,15 @@ def membership_edit(request, company_id: int, membership_id: int):
     try:
         if request.POST.get("remove"):
             services.membership_remove(actor=request.user, membership=membership)
-            messages.success(request, f"{display_name(membership.user)} was removed from {company}.")
+            removed = {"name": display_name(membership.user), "company": company}
+            messages.success(request, _("%(name)s was removed from %(company)s.") % removed)
         else:
             form = PermissionsForm(request.POST)
             form.is_valid()
             services.membership_update(
                 actor=request.user, membership=membership, permissions=form.permissions()
             )
-            messages.success(request, f"Permissions of {display_name(membership.user)} saved.")
+            messages.success(request, _("Permissions of %(name)s saved.") % {"name": display_name(membership.user)})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("company_users", company_id=company.pk)
@@ -153,7 +156,7 @@ def invitation_accept(request, token: str):
             if user is None:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_KEY] = membership.company_id
-            messages.success(request, f"Welcome to {membership.company}.")
+            messages.success(request, _("Welcome to %(company)s.") % {"company": membership.company})
             return redirect("home")
     return render(request, "teams/invitation_accept.html", {"invitation": invitation, "form": form})
 
@@ -185,7 +188,7 @@ def my_availability(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your availability is saved.")
+            messages.success(request, _("Your availability is saved."))
             return redirect("my_availability")
     return render(
         request,
@@ -200,7 +203,8 @@ def my_settings(request):
     form = SettingsForm(
         request.POST or None,
         initial={
-            "time_zone": current.time_zone,
+            "language": current.language or translation.get_language(),
+            "time_zone": time_zones.zone_label(current.time_zone) if current.time_zone else "",
             "notify_by_email": current.notify_by_email,
             "notify_in_app": current.notify_in_app,
         },
@@ -213,6 +217,7 @@ def my_settings(request):
             services.user_settings_update(
                 user=request.user,
                 time_zone=form.cleaned_data["time_zone"],
+                language=form.cleaned_data["language"] or None,
                 notify_by_email=form.cleaned_data["notify_by_email"],
                 notify_in_app=form.cleaned_data["notify_in_app"],
                 muted_notices=form.muted_notices(),
@@ -220,7 +225,29 @@ def my_settings(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            remember_time_zone(request, request.user)
-            messages.success(request, "Your settings are saved.")
+            time_zones.remember_time_zone(request, request.user)
+            if form.cleaned_data["language"]:
+                remember_language(request, form.cleaned_data["language"])
+            messages.success(request, _("Your settings are saved."))
             return redirect("my_settings")
     return render(request, "notifications/settings.html", {"form": form})
+
+
+@require_POST
+@login_required
+def time_zone_confirm(request):
+    """The answer to the offer of the browser's zone: use it, or keep the one shown so far. Either
+    way it becomes the user's setting and is not offered again."""
+    back = back_to(request)
+    if request.POST.get("choice") == "browser":
+        try:
+            zone = time_zones.clean_time_zone(request.POST.get("time_zone", "")[:time_zones.TIME_ZONE_MAX_LENGTH + 1])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+    else:
+        zone = time_zones.time_zone_for(request.user)
+    services.user_settings_update(user=request.user, time_zone=zone or time_zones.time_zone_for(request.user))
+    time_zones.remember_time_zone(request, request.user)
+    messages.success(request, _("Times are now shown in %(zone)s time.") % {"zone": time_zones.zone_label(zone)})
+    return redirect(back)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
 
 from teams.models import Company
 from teams.scoping import display_name
@@ -29,7 +30,7 @@ EMPTY = "—"
 @register.filter
 def who(user) -> str:
     """A user as colleagues know them: the staff member's name, else the user's name."""
-    return display_name(user, nobody="the system")
+    return display_name(user, nobody=_("the system"))
 
 
 @register.filter
@@ -41,7 +42,7 @@ def _show(field, value) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if field is not None and field.choices:
@@ -62,7 +63,10 @@ def change_fields(change) -> list[dict]:
             field = model._meta.get_field(name) if model is not None else None
         except FieldDoesNotExist:
             field = None
-        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        if name in rules.FIELD_LABELS:
+            label = str(rules.FIELD_LABELS[name])
+        else:
+            label = str(field.verbose_name) if field is not None else name.replace("_", " ")
         rows.append(
             {"label": label[:1].upper() + label[1:], "before": _show(field, before), "after": _show(field, after)}
         )

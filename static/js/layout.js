@@ -69,7 +69,8 @@
     var label = panel.querySelector("[data-filter-count]");
     if (!label) return;
     var count = filtersSet(panel);
-    label.textContent = count === 0 ? "" : count === 1 ? "(1 set)" : "(" + count + " set)";
+    // Translators: beside "Filters" on a folded filter panel: how many of its filters are set.
+    label.textContent = count === 0 ? "" : interpolate(ngettext("(%(count)s set)", "(%(count)s set)", count), { count: count }, true);
   }
 
   function fitPanels() {

@@ -25,8 +25,13 @@
     var days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60);
     var mins = minutes % 60;
-    var text = days ? days + " d " : "";
-    return text + (hours || days ? hours + " h " + String(mins).padStart(2, "0") + " min" : mins + " min");
+    var parts = { days: days, hours: hours, minutes: String(mins).padStart(2, "0") };
+    // Translators: an event's duration in days, hours and minutes (the minutes always two digits).
+    if (days) return interpolate(gettext("%(days)s d %(hours)s h %(minutes)s min"), parts, true);
+    // Translators: an event's duration in hours and minutes (the minutes always two digits).
+    if (hours) return interpolate(gettext("%(hours)s h %(minutes)s min"), parts, true);
+    // Translators: an event's duration in minutes.
+    return interpolate(gettext("%(minutes)s min"), { minutes: mins }, true);
   }
 
   function update() {
@@ -39,14 +44,17 @@
     var minutes = Math.floor((new Date(end.value) - new Date(start.value)) / 60000);
     if (isNaN(minutes)) return;
     if (minutes <= 0) {
-      hint.textContent = "The event must end after it starts.";
+      hint.textContent = gettext("The event must end after it starts.");
       hint.className = "error";
     } else if (minutes < threshold * 60) {
-      hint.textContent = "Duration " + label(minutes) + ": shorter than the " + threshold +
-        "-hour threshold. You can still send the request; the service manager accepts or declines it.";
+      hint.textContent = interpolate(
+        gettext("Duration %(duration)s: shorter than the %(threshold)s-hour threshold. You can still send the request; the service manager accepts or declines it."),
+        { duration: label(minutes), threshold: threshold },
+        true
+      );
       hint.className = "notice";
     } else {
-      hint.textContent = "Duration " + label(minutes) + ": eligible for a post-mortem.";
+      hint.textContent = interpolate(gettext("Duration %(duration)s: eligible for a post-mortem."), { duration: label(minutes) }, true);
       hint.className = "ok";
     }
     hint.dataset.minutes = String(minutes);

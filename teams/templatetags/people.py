@@ -5,6 +5,7 @@ name. Pure presentation: select ``…__staff_profile`` with the row and nothing 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy
 
 from teams.scoping import display_name
 
@@ -12,6 +13,6 @@ register = template.Library()
 
 
 @register.filter
-def person_name(user, nobody: str = "Portal") -> str:
+def person_name(user, nobody: str = gettext_lazy("Portal")) -> str:
     """``{{ event.actor|person_name }}``; ``{{ item.done_by|person_name:"—" }}`` for no one."""
     return display_name(user or None, nobody=nobody)

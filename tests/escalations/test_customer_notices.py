@@ -344,3 +344,29 @@ def test_a_time_is_named_in_each_readers_own_zone(tenant, item, colleague):
     [other] = told(colleague, "scheduled")
     assert "The call is Tuesday 8 December, 16:00 EST." in raiser.body
     assert "The call is Tuesday 8 December, 14:00 MST." in other.body
+
+
+# --- In each reader's language ---------------------------------------------------------------------
+
+
+def test_each_reader_is_told_in_their_own_language(tenant, letter, colleague):
+    from django.utils import translation
+
+    from accountteam.dates import local_format
+
+    UserSettings.objects.create(user=tenant.user, language="es")
+    UserSettings.objects.create(user=colleague, language="pt-br")
+    escalation_follow(user=colleague, escalation=letter, following=True)
+
+    services.escalation_acknowledge(actor=tenant.manager_user, escalation=letter, follow_up_on=FRIDAY, now=later(5))
+    services.escalation_resolve(actor=tenant.manager_user, escalation=letter, now=later(9))
+
+    for user, language in ((tenant.user, "es"), (colleague, "pt-br")):
+        [acknowledged] = told(user, "acknowledged")
+        [resolved] = told(user, "resolved")
+        with translation.override(language):
+            assert acknowledged.subject == f"#{letter.pk} " + translation.gettext("Acknowledged")
+            assert acknowledged.subject != f"#{letter.pk} Acknowledged"
+            assert resolved.subject == f"#{letter.pk} " + translation.gettext("Resolved")
+            assert local_format(FRIDAY, "l j F") in acknowledged.body
+        assert acknowledged.language == resolved.language == language

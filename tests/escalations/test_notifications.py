@@ -188,7 +188,8 @@ def test_settings_page_saves_notice_preferences_and_time_zone(tenant, staff):
     prefs = UserSettings.objects.get(user=tenant.manager_user)
     assert (prefs.time_zone, prefs.notify_by_email, prefs.notify_in_app) == ("America/New_York", False, True)
     form = response.context["form"]
-    assert form.initial == {"time_zone": "America/New_York", "notify_by_email": False, "notify_in_app": True}
+    assert form.initial == {"language": "en", "time_zone": "New York (United States) · America/New_York",
+                            "notify_by_email": False, "notify_in_app": True}
 
     # The sweep honours them: the next reminder is shown under the bell but not emailed.
     raise_pager(tenant)
@@ -215,9 +216,10 @@ def test_settings_page_rejects_an_unknown_time_zone(tenant, staff):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "time_zone": ["'Mars/Base' is not a time zone name such as America/Denver."]
+        "time_zone": ["'Mars/Base' is not a time zone. Type a city, such as Buenos Aires, and pick it from the list."]
     }
-    assert "is not a time zone name such as America/Denver." in response.content.decode()
+    assert "is not a time zone. Type a city, such as Buenos Aires, and pick it from the list." in (
+        response.content.decode())
     prefs = UserSettings.objects.get(user=tenant.manager_user)
     assert (prefs.time_zone, prefs.notify_by_email, prefs.notify_in_app) == ("America/Chicago", True, True)
 
