@@ -41,6 +41,12 @@ COMPANY_PROFILES = {
         "Nebraska (about 11,000 lines). Runs no switches of its own: buys our wholesale voice platform and "
         "resold DSL/fiber broadband, and handles billing and first-line support itself."
     ),
+    # In the customer's own words: an Argentine company writes its profile in Spanish.
+    "Pampa Conecta S.A.": (
+        "Operador CLEC argentino fundado en 2012, con red propia de fibra en el Gran Buenos Aires y una "
+        "oficina comercial en São Paulo desde 2024. Atiende a unas 2.600 empresas medianas; nos compra "
+        "transporte internacional, acceso Ethernet y troncales SIP para llegar a sus clientes en Brasil."
+    ),
 }
 
 
@@ -286,8 +292,11 @@ def seed_dossiers() -> int:
     people = {p.email: p for p in Person.objects.select_related("user").filter(email__in=emails)}
     today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     added = 0
+    first_accounts = {}
+    for a in Account.objects.select_related("company").filter(company__name__in=COMPANY_PROFILES).order_by("number"):
+        first_accounts.setdefault(a.company.name, a)
     for company, text in COMPANY_PROFILES.items():
-        account = next((a for a in accounts.values() if a.company.name == company), None)
+        account = first_accounts.get(company)
         if account is not None and not account.company.profile:
             actor = people.get(PRIYA)
             services.company_profile_update(

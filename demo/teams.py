@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from accountteam.models import UserSettings
 from teams.models import Account, Assignment, BusinessCalendar, Company, Membership, Person, Role
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -60,6 +61,9 @@ CALENDARS = {
     "Argentina": ("America/Argentina/Buenos_Aires",
                   {d: [["09:00", "18:00"]] for d in WORKDAYS} | {"sat": [], "sun": []},
                   "AR", ""),
+    "Brasil": ("America/Sao_Paulo",
+               {d: [["09:00", "18:00"]] for d in WORKDAYS} | {"sat": [], "sun": []},
+               "BR", ""),
     "24x7": ("America/Denver", ROUND_THE_CLOCK, "", ""),
 }
 
@@ -94,6 +98,11 @@ STAFF = [
      "+1 303 555 0220", "", "+1 720 555 0220", "US Mountain", "sales.director", False),
     ("raul.fernandez", "Raúl Fernández", "Sales Engineer", "raul.fernandez@carrier.example",
      "+1 312 555 0230", "", "+1 312 555 0231", "US Central", "sales.director", False),
+    # The Latin American team: Buenos Aires and São Paulo, on their countries' calendars.
+    ("martin.sosa", "Martín Sosa", "Service Manager", "martin.sosa@carrier.example",
+     "+54 11 5555 0240", "+54 11 5555 0940", "+54 9 11 5555 0240", "Argentina", "service.director", False),
+    ("beatriz.lima", "Beatriz Lima", "Sales Executive", "beatriz.lima@carrier.example",
+     "+55 11 5555 0250", "+55 11 5555 0950", "+55 11 95555 0250", "Brasil", "sales.director", False),
 ]
 STAFF_WITH_SIGN_IN = {"service.director", "service.manager", "sales.director", "sales.executive",
                       "duty.manager", "carrier.admin"}
@@ -114,7 +123,17 @@ COMPANIES = [
      {"service-manager": "luis.ortega", "service-director": "service.director",
       "sales-executive": "sales.executive", "sales-director": "sales.director",
       "duty-manager": "duty.manager", "billing-customer-care": "billing"}),
+    # An Argentine CLEC with an office in São Paulo; its users read the portal in Spanish and
+    # Portuguese (LATAM_USERS).
+    ("Pampa Conecta S.A.", "clec", [("7004-0001", "Pampa Conecta – Buenos Aires", "Buenos Aires"),
+                                    ("7004-0002", "Pampa Conecta – São Paulo", "São Paulo")],
+     {"service-manager": "martin.sosa", "service-director": "service.director",
+      "sales-executive": "beatriz.lima", "sales-director": "sales.director",
+      "duty-manager": "duty.manager", "client-support-manager": "ana.gomez",
+      "technical-service-center": "tsc"}),
 ]
+# The language each demo company's invited users start in.
+COMPANY_LANGUAGES = {"Pampa Conecta S.A.": "es"}
 
 # Sales engineers, one per product area the company buys: company, [(person, product area)].
 SALES_ENGINEERS = {
@@ -137,7 +156,16 @@ CUSTOMER_USERS = [
     ("reseller.user", "ops@prairievoice.example",
      [("Prairie Voice Resale", dict(can_view_team=True, can_escalate=True,
                                     can_request_postmortem=True, can_manage_users=True), True)]),
+    ("latam.user", "noc@pampaconecta.example",
+     [("Pampa Conecta S.A.", dict(can_view_team=True, can_escalate=True, can_request_postmortem=True,
+                                  can_manage_users=True), True)]),
+    ("brasil.user", "operacoes@pampaconecta.example",
+     [("Pampa Conecta S.A.", dict(can_view_team=True, can_escalate=True, can_request_postmortem=True,
+                                  can_manage_users=False), True)]),
 ]
+# username: (language, time zone) of the users who do not read the portal in English.
+LATAM_USERS = {"latam.user": ("es", "America/Argentina/Buenos_Aires"),
+               "brasil.user": ("pt-br", "America/Sao_Paulo")}
 
 DEMO_SIGN_INS = sorted(STAFF_WITH_SIGN_IN) + [u[0] for u in CUSTOMER_USERS]
 
@@ -206,7 +234,9 @@ def seed_demo() -> dict[str, int]:
 
     companies = {}
     for name, kind, accounts, team in COMPANIES:
-        company, _ = Company.objects.update_or_create(name=name, defaults={"kind": kind})
+        company, _ = Company.objects.update_or_create(
+            name=name, defaults={"kind": kind, "default_language": COMPANY_LANGUAGES.get(name, "")}
+        )
         companies[name] = company
         for number, account_name, state in accounts:
             account, _ = Account.objects.update_or_create(
@@ -234,6 +264,9 @@ def seed_demo() -> dict[str, int]:
                 user=user, company=companies[company_name],
                 defaults=permissions | {"is_default": default},
             )
+        if username in LATAM_USERS:
+            language, zone = LATAM_USERS[username]
+            UserSettings.objects.update_or_create(user=user, defaults={"language": language, "time_zone": zone})
     return {
         "roles": Role.objects.count(),
         "people": Person.objects.count(),

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
-# Measured 75 queries for seed_scale(30) on SQLite once the demo data exists: 60 of them are
-# the role and calendar upserts (15 update_or_create, each with its savepoint), the rest
+# Measured 79 queries for seed_scale(30) on SQLite once the demo data exists: 64 of them are
+# the role and calendar upserts (16 update_or_create, each with its savepoint), the rest
 # bulk inserts and their read-backs. 30 companies write 334 rows (30 companies, 60 accounts,
 # 240 assignments, 4 people), so row-by-row inserts could not stay under this bound.
-SCALE_30_MAX_QUERIES = 76
+SCALE_30_MAX_QUERIES = 80
 
 DENVER = ZoneInfo("America/Denver")
 
@@ -51,8 +51,8 @@ def test_seed_demo_twice_gives_identical_counts():
 
     assert counts() == first
     assert first == {
-        "roles": 11, "people": 14, "companies": 3, "accounts": 5, "assignments": 39,
-        "memberships": 4, "users": 9, "email addresses": 9,
+        "roles": 11, "people": 16, "companies": 4, "accounts": 7, "assignments": 53,
+        "memberships": 6, "users": 11, "email addresses": 11,
     }
 
 
@@ -60,14 +60,14 @@ def test_seed_demo_reports_its_counts(capsys):
     call_command("seed_demo")
 
     out = capsys.readouterr().out
-    assert "Demo data ready: 11 roles, 14 people, 3 companies, 5 accounts, 39 assignments" in out
+    assert "Demo data ready: 11 roles, 16 people, 4 companies, 7 accounts, 53 assignments" in out
 
 
 def test_seed_demo_users_can_authenticate_with_the_demo_password():
     call_command("seed_demo")
     call_command("seed_demo")  # a second run must not break the passwords
 
-    assert len(demo.DEMO_SIGN_INS) == 9
+    assert len(demo.DEMO_SIGN_INS) == 11
     for username in demo.DEMO_SIGN_INS:
         user = authenticate(username=username, password="demo-pass-123")
         assert user is not None, username
@@ -238,3 +238,21 @@ def test_scale_with_another_prefix_adds_its_own_companies():
     added = demo.seed_scale(3, prefix="Bench")
 
     assert added["companies"] == 3 and added["accounts"] == 6
+
+
+def test_the_latin_american_users_read_spanish_and_portuguese_in_their_own_zones():
+    from accountteam.models import UserSettings
+
+    call_command("seed_demo")
+
+    latam = UserSettings.objects.get(user__username="latam.user")
+    brasil = UserSettings.objects.get(user__username="brasil.user")
+    assert (latam.language, latam.time_zone) == ("es", "America/Argentina/Buenos_Aires")
+    assert (brasil.language, brasil.time_zone) == ("pt-br", "America/Sao_Paulo")
+    pampa = Company.objects.get(name="Pampa Conecta S.A.")
+    manager = Assignment.objects.get(account__number="7004-0001", role__code="service-manager").person
+    assert manager.name == "Martín Sosa" and manager.calendar.holiday_country == "AR"
+    seller = Assignment.objects.get(account__number="7004-0002", role__code="sales-executive").person
+    assert seller.calendar.holiday_country == "BR" and seller.calendar.time_zone == "America/Sao_Paulo"
+    assert set(Membership.objects.filter(company=pampa).values_list("user__username", flat=True)) == {
+        "latam.user", "brasil.user"}
