@@ -17,7 +17,9 @@ from .models import Version
 
 
 def version_pdf(version: Version) -> bytes:
-    """Render one published version. The same version always gives the same document."""
+    """Render one published version in the active language (the reader's: the words around the
+    analysis are translated, the analysis is the carrier's own). The same version and language
+    always give the same document."""
     pm = version.postmortem
     html = render_to_string(
         "postmortems/pdf.html",

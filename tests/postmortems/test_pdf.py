@@ -103,3 +103,16 @@ def test_the_filename_names_account_ticket_and_version(tenant):
     pm = published_postmortem(tenant, ticket_number="TT 44/71 #2")
 
     assert pdf.filename(pm.versions.get()) == f"post-mortem-{tenant.account.number}-TT-44-71--2-v1.pdf"
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_the_pdf_is_written_in_the_language_of_whoever_downloads_it(version, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        text = "\n".join(pages(pdf.version_pdf(version)))
+        words = [translation.gettext("Root cause"), translation.gettext("Preventive actions")]
+
+    assert ROOT_CAUSE in text  # the analysis itself is the carrier's words
+    assert all(word in text for word in words) and "Root cause" not in words
+    assert "Page 1 of" not in text
