@@ -47,13 +47,6 @@ def language_of(user) -> str:
     return prefs or settings.LANGUAGE_CODE
 
 
-def languages_of(user_ids) -> dict[int, str]:
-    """Each user's language in one query (users without a setting read the default)."""
-    chosen = dict(UserSettings.objects.filter(user_id__in=set(user_ids)).exclude(language="")
-                  .values_list("user_id", "language"))
-    return {uid: chosen.get(uid, settings.LANGUAGE_CODE) for uid in set(user_ids)}
-
-
 @contextlib.contextmanager
 def speaking(user_or_language):
     """Write what is built inside in ``user``'s language (or a language code)."""
