@@ -1,5 +1,6 @@
-"""Demo post-mortems for `seed_demo`: one published (with a preventive action still open) and one
-just requested, shorter than the threshold. Idempotent by ticket number.
+"""Demo post-mortems for `seed_demo`: one published (with a preventive action still open), one
+just requested, shorter than the threshold, and one published for Pampa Conecta's São Paulo
+account, written for its Brazilian readers. Idempotent by ticket number.
 
 The published one's story is told in the demo's zone (the portal's default, where the demo users
 are): the outage starts at 06:10 local time nine days ago and lasts 11 h 20 min, and its summary is
@@ -8,6 +9,7 @@ written from those instants, so the summary and the event's times on the page al
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -98,4 +100,47 @@ def seed_demo_postmortems() -> int:
             questions="Was this related to the maintenance window announced for that night?",
         )
         created += 1
+    created += _seed_sao_paulo(now)
     return created
+
+
+def _seed_sao_paulo(now: dt.datetime) -> int:
+    """TT-55120 on Pampa Conecta – São Paulo, requested by brasil.user and published by the
+    service director (Martín Sosa, the account's service manager, reports to him); the analysis is
+    written in Portuguese, for its readers, and the PDF's own words follow the reader's language."""
+    if PostMortem.objects.filter(ticket_number="TT-55120").exists():
+        return 0
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["brasil.user", "service.director"])}
+    account = Account.objects.filter(number="7004-0002").first()
+    owner = Person.objects.filter(email="martin.sosa@carrier.example").first()
+    if account is None or owner is None or len(users) < 2:
+        return 0
+    zone = zoneinfo.ZoneInfo("America/Sao_Paulo")
+    start = dt.datetime.combine(timezone.localdate(now, zone) - dt.timedelta(days=20), dt.time(14, 5), tzinfo=zone)
+    end = start + dt.timedelta(hours=6, minutes=35)
+    pm = services.postmortem_request(
+        actor=users["brasil.user"], account=account, ticket_number="TT-55120", circuit_id="E1 SPO-CPS 3310",
+        event_start=start, event_end=end,
+        impact="Todo o tráfego de voz entre São Paulo e Campinas ficou fora do ar por 6 h 35 min; cerca de "
+               "4.000 clientes finais afetados.",
+        questions="Por que a rota alternativa não assumiu o tráfego? O que impede que isso se repita?",
+        now=start + dt.timedelta(days=1),
+    )
+    actor = users["service.director"]
+    accepted = start + dt.timedelta(days=1, hours=2)
+    services.postmortem_accept(actor=actor, postmortem=pm, complexity="medium", now=accepted)
+    services.postmortem_analysis_update(
+        actor=actor, postmortem=pm,
+        summary="O E1 3310 e sua rota de proteção caíram juntos às 14:05 e foram restabelecidos às 20:40, "
+                "6 h 35 min depois.",
+        root_cause="Uma atualização de software no multiplexador de Campinas reiniciou as duas placas de "
+                   "linha ao mesmo tempo; a rota de proteção dependia do mesmo equipamento.",
+        restoration="O Centro de Serviço Técnico reverteu a atualização e testou o circuito de ponta a ponta.",
+        recommendations="Atualizar as placas de linha uma de cada vez e levar a proteção para outro equipamento.",
+    )
+    services.preventive_action_add(
+        actor=actor, postmortem=pm, description="Mover a rota de proteção para o multiplexador de Jundiaí.",
+        owner=owner, due_on=timezone.localdate(now) + dt.timedelta(days=21),
+    )
+    services.postmortem_publish(actor=actor, postmortem=pm, now=start + dt.timedelta(days=5))
+    return 1

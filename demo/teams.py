@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accountteam.models import UserSettings
+from accountteam.data_words import in_languages
 from teams.models import Account, Assignment, BusinessCalendar, Company, Membership, Person, Role
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -189,8 +190,8 @@ def seed_roles() -> dict[str, Role]:
     for order, (code, name, team, aka, several, description) in enumerate(ROLES):
         roles[code], _ = Role.objects.update_or_create(
             code=code,
-            defaults=dict(name=name, team=team, also_known_as=aka, allows_multiple=several,
-                          description=description, sort_order=(order + 1) * 10),
+            defaults=dict(team=team, allows_multiple=several, sort_order=(order + 1) * 10)
+            | in_languages(Role, name=name, also_known_as=aka, description=description),
         )
     return roles
 

@@ -2,17 +2,21 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
+from accountteam.data_words import in_every_language
 from teams.models import Role
 
 from .models import Escalation, Event, ResponsePolicy, RoutingRule
 
 
 @admin.register(ResponsePolicy)
-class ResponsePolicyAdmin(admin.ModelAdmin):
+class ResponsePolicyAdmin(TranslationAdmin):
+    """The guideline's wording in each language (customers read it on the team page)."""
+
     list_display = ["__str__", "mode", "target_value", "due_value", "unit", "warn_percent", "description"]
     list_filter = ["channel", "availability", "mode", ("company", admin.EmptyFieldListFilter)]
-    search_fields = ["description", "company__name"]
+    search_fields = [*in_every_language("description"), "company__name"]
     autocomplete_fields = ["company"]
     list_select_related = ["company"]
 

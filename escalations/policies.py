@@ -1,6 +1,8 @@
 """The carrier's response-interval guidelines and routing, as seeded into ResponsePolicy and
 RoutingRule (see docs/domain)."""
 
+from accountteam.data_words import in_languages
+
 # channel ("" = any), category ("" = any), availability ("" = either), mode, target, due, unit, words
 GUIDELINES = [
     (
@@ -137,11 +139,11 @@ def seed_guidelines(ResponsePolicy) -> int:
                 target_value=target,
                 due_value=due,
                 unit=unit,
-                description=words,
                 sort_order=(order + 1) * 10,
                 # A range's lower bound is its warning; a single number warns at 75%.
                 warn_percent=None if target else 75,
-            ),
+            )
+            | in_languages(ResponsePolicy, description=words),
         )
     return len(GUIDELINES)
 

@@ -1,10 +1,13 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import ChecklistItem, ChecklistTemplateItem, Handoff, HandoffAccount, HandoffEvent
 
 
 @admin.register(ChecklistTemplateItem)
-class ChecklistTemplateItemAdmin(admin.ModelAdmin):
+class ChecklistTemplateItemAdmin(TranslationAdmin):
+    """Each item's title and description in each language; a new handoff copies them all."""
+
     list_display = ["sort_order", "title", "owner", "step", "is_active"]
     list_display_links = ["title"]
     list_editable = ["sort_order", "is_active"]
@@ -35,7 +38,7 @@ class HandoffAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(TranslationAdmin):
     list_display = ["title", "handoff_account", "owner", "done_at"]
     list_filter = ["owner", "step"]
     raw_id_fields = ["handoff_account", "meeting"]

@@ -1,7 +1,9 @@
 """The handoff checklist as the carrier's guide lists it (see "Reassignment handoffs" in the
 domain notes): what the outgoing person passes on and what the incoming person reviews."""
 
-# code, title, description, owner, step
+from accountteam.data_words import in_languages
+
+# code, title (their translations are in accountteam.data_words), description, owner, step
 TEMPLATE = [
     ("profile-contacts", "Corporate profile and contacts reviewed",
      "Walk through the customer's corporate profile and every contact: who they are, their role, "
@@ -29,7 +31,8 @@ def seed_checklist(model) -> int:
     """Create the template items not there yet (by code); never overwrite an edited item."""
     existing = set(model.objects.values_list("code", flat=True))
     rows = [
-        model(code=code, title=title, description=description, owner=owner, step=step, sort_order=10 * (i + 1))
+        model(code=code, owner=owner, step=step, sort_order=10 * (i + 1),
+              **in_languages(model, title=title, description=description))
         for i, (code, title, description, owner, step) in enumerate(TEMPLATE)
         if code not in existing
     ]

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
+from accountteam.data_words import copied
 from accountteam.notifications import Notice
 from accountteam.queueing import enqueue_on_commit
 from dossiers import services as dossier_services
@@ -164,7 +165,7 @@ def handoff_start(
     ChecklistItem.objects.bulk_create(
         [
             ChecklistItem(
-                handoff_account=row, template=t, title=t.title, description=t.description,
+                handoff_account=row, template=t, **copied(t, "title", "description"),
                 owner=t.owner, step=t.step, sort_order=t.sort_order,
             )
             for row in rows

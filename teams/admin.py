@@ -4,6 +4,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from accountteam.data_words import in_every_language
 
 from . import services
 from .models import (
@@ -101,11 +104,13 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(TranslationAdmin):
+    """The name, other name and description in each language (customers read them on the team page)."""
+
     list_display = ["name", "code", "team", "also_known_as", "allows_multiple", "sort_order"]
     list_filter = ["team", "allows_multiple"]
-    search_fields = ["name", "code", "also_known_as"]
-    prepopulated_fields = {"code": ["name"]}
+    search_fields = ["code", *in_every_language("name", "also_known_as")]
+    prepopulated_fields = {"code": ["name_en"]}
 
 
 def _when(instant) -> str:

@@ -132,5 +132,6 @@ def sign_in(live_server):
         page.locator("input[name=password]").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page).to_have_url(f"{live_server.url}/")
+        page.wait_for_load_state("load")
 
     return sign_in

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from escalations.services import escalation_create
 from handoffs import services
@@ -540,3 +541,19 @@ def test_the_internal_note_never_reaches_a_customer_page(
         assert response.status_code == 200, path
         assert NOTE not in response.content.decode(), path
         assert "Boulder office" not in html.unescape(response.content.decode()), path
+
+
+def test_a_handoff_started_in_spanish_has_its_checklist_in_every_language(tenant, director, incoming, role):
+    director_session = login(director.user)
+    director_session.post("/language/", {"language": "es"})
+    with translation.override("es"):
+        handoff = start_handoff(
+            actor=director.user, outgoing=tenant.manager, incoming=incoming, role=role, accounts=[tenant.account]
+        )
+    item = ChecklistItem.objects.get(handoff_account__handoff=handoff, template__code="network")
+
+    assert (item.title_en, item.title_es, item.title_pt_br) == ("Network reviewed", "Red revisada", "Rede revisada")
+    spanish = director_session.get(reverse("handoff_detail", args=[handoff.pk])).content.decode()
+    english = login(incoming.user).get(reverse("handoff_detail", args=[handoff.pk])).content.decode()
+    assert "Red revisada" in spanish and "Network reviewed" not in spanish
+    assert "Network reviewed" in english
