@@ -8,6 +8,7 @@ the ``.po`` files. ``manage.py translations`` runs these; ``tests/test_translati
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -33,16 +34,39 @@ def catalogue_path(locale: str, domain: str, root: Path | None = None) -> Path:
 
 
 def extract(root: Path | None = None) -> None:
-    """Merge the messages of the code into the catalogues under ``root`` (``locale/`` by default)."""
-    root = root or Path(settings.LOCALE_PATHS[0])
+    """Merge the messages of the code into the catalogues under ``root`` (``locale/`` by default).
+
+    ``makemessages`` walks the current directory and writes into every ``locale/`` folder it finds
+    there, whatever LOCALE_PATHS says: into a copy elsewhere (the check's), it runs from a
+    folder of links to the project's sources beside that copy, so the real catalogues are never
+    touched."""
+    default = Path(settings.LOCALE_PATHS[0])
+    root = root or default
+    if root.resolve() == default.resolve():
+        _makemessages(root)
+    else:
+        sources = root.parent / "sources"
+        sources.mkdir(exist_ok=True)
+        for entry in Path(settings.BASE_DIR).iterdir():
+            if entry.name not in ("locale", ".git") and not (sources / entry.name).exists():
+                (sources / entry.name).symlink_to(entry)
+        here = Path.cwd()
+        try:
+            os.chdir(sources)
+            _makemessages(root, symlinks=True)
+        finally:
+            os.chdir(here)
+    for locale in LOCALES:
+        for domain in DOMAINS:
+            _tidy_header(catalogue_path(locale, domain, root), locale)
+
+
+def _makemessages(root: Path, **options) -> None:
     with override_settings(LOCALE_PATHS=[root]):
         for domain in DOMAINS:
             extra = {"extensions": ["js"]} if domain == "djangojs" else {"extensions": ["html", "txt", "py"]}
             call_command("makemessages", locale=list(LOCALES), domain=domain, ignore_patterns=IGNORE,
-                         no_obsolete=True, verbosity=0, **extra)
-    for locale in LOCALES:
-        for domain in DOMAINS:
-            _tidy_header(catalogue_path(locale, domain, root), locale)
+                         no_obsolete=True, verbosity=0, **extra, **options)
 
 
 def _tidy_header(path: Path, locale: str) -> None:

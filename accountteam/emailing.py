@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import mail_threads
 from .models import Notification
 
 
@@ -27,6 +28,21 @@ def message_id(key: str) -> str:
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
     return f"<notice.{digest}@{domain}>"
+
+
+def headers(row: Notification) -> dict[str, str]:
+    """Threading and loop headers: mail about an item names the item in its Message-ID and refers
+    to the item's thread (and to the message it answers); every notice is automatic mail
+    (RFC 3834), an acknowledgement of the recipient's own mail an automatic reply, so that mail
+    systems never answer it automatically."""
+    values = {"Auto-Submitted": "auto-replied" if row.automatic else "auto-generated"}
+    if not row.thread:
+        return values | {"Message-ID": message_id(row.key)}
+    root = mail_threads.thread_root(row.thread)
+    answers = row.in_reply_to or root
+    references = " ".join(dict.fromkeys([root, answers]))
+    return values | {"Message-ID": mail_threads.message_id(row.thread, row.key), "In-Reply-To": answers,
+                     "References": references}
 
 
 def send_emails(ids: list[int]) -> int:
@@ -42,13 +58,19 @@ def send_emails(ids: list[int]) -> int:
             )
             if row is None:
                 continue
-            context = {"notification": row, "link": _absolute(row.url), "carrier_name": settings.CARRIER_NAME}
+            reply_to = mail_threads.reply_address(row.thread) if row.thread else ""
+            context = {
+                "notification": row, "link": _absolute(row.url), "carrier_name": settings.CARRIER_NAME,
+                "reply_to": reply_to,
+                "note_to": mail_threads.reply_address(row.thread, internal=True) if reply_to and row.to_staff else "",
+            }
             with translation.override(row.language or settings.LANGUAGE_CODE):  # the recipient's
                 message = EmailMultiAlternatives(
                     subject=f"[{settings.CARRIER_NAME}] {row.subject}",
                     body=render_to_string("notifications/email.txt", context),
                     to=[row.email],
-                    headers={"Message-ID": message_id(row.key), "Content-Language": translation.get_language()},
+                    reply_to=[reply_to] if reply_to else None,
+                    headers=headers(row) | {"Content-Language": translation.get_language()},
                 )
                 message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
             message.send()

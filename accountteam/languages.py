@@ -4,7 +4,9 @@ Anonymous pages follow the browser (Accept-Language, or the footer's choice kept
 Django's ``LocaleMiddleware``). A signed-in user reads their own setting
 (``UserSettings.language``); a new user's setting is taken from the browser at their first sign-in,
 or from their company's default when they were invited. Notices and e-mails are written in the
-*recipient's* language: build them inside ``speaking(user)``.
+*recipient's* language: give a notice's words as functions (``notifications.Notice``), which
+``notifications.record`` calls in each recipient's language; build anything else inside
+``speaking(user)``.
 """
 
 from __future__ import annotations

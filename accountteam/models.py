@@ -44,6 +44,12 @@ class Notification(models.Model):
     # The recipient's language when it was recorded: the e-mail around the notice is written in it.
     language = models.CharField(max_length=10, blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # Mail about an item threads with the item's other mail and its replies land on the item;
+    # ``in_reply_to`` is the Message-ID it answers, ``automatic`` marks an automatic reply.
+    thread = models.PositiveBigIntegerField(null=True, blank=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    automatic = models.BooleanField(default=False)
+    to_staff = models.BooleanField(default=False)
     in_app = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -3,11 +3,12 @@ after commit by a task. A lost task costs one sweep: the sweep re-sends stale un
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import bounds
 from .models import Notification, UserSettings
@@ -26,31 +27,69 @@ def excerpt(text: str, limit: int = bounds.EXCERPT) -> str:
     return bounds.clip((text or "").strip(), limit)
 
 
+# A notice's words: given as functions, they are written in the recipient's language (``record``
+# calls them while it is active), the body in the recipient's time zone too.
+Subject = str | Callable[[], str]
+Body = str | Callable[[zoneinfo.ZoneInfo], str]
+
+
+def written(text: Subject | Body, zone: zoneinfo.ZoneInfo | None = None) -> str:
+    """``text`` as words in the active language: a subject's function called with nothing, a
+    body's with ``zone``. Also for words built on a notice's own (a backup's copy of the
+    assignee's), inside their function."""
+    if not callable(text):
+        return text
+    return text() if zone is None else text(zone)
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """A user's time zone setting as a zone: the portal's default when they chose none."""
+    try:
+        return zoneinfo.ZoneInfo(name or timezone.get_default_timezone_name())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(timezone.get_default_timezone_name())
+
+
 @dataclass(frozen=True)
 class Notice:
+    """One notice to one recipient. ``subject`` and ``body`` are words, or functions that write
+    them (``subject()``, ``body(zone)``): ``record`` calls them in the recipient's language, so
+    that a notice never speaks the language of whoever acted (or of the worker that sent it)."""
+
     key: str
     kind: str
     email: str
     user_id: int | None
-    subject: str
-    body: str
+    subject: Subject
+    body: Body
     url: str
+    # The item the notice is about: its e-mail threads with the item's others, and a reply to it
+    # lands on the item (``mail_threads``). ``in_reply_to``: the Message-ID it answers;
+    # ``automatic``: an automatic reply to the recipient's own mail (no reply to it is expected).
+    thread: int | None = None
+    in_reply_to: str = ""
+    automatic: bool = False
+    to_staff: bool = False
 
     @classmethod
-    def to_person(cls, person, *, key: str, kind: str, subject: str, body: str, url: str) -> Notice:
+    def to_person(cls, person, *, key: str, kind: str, subject: Subject, body: Body, url: str, **mail) -> Notice:
         """A notice to carrier staff: their work email, and their bell when they have a sign-in."""
-        return cls(key=key, kind=kind, email=person.email, user_id=person.user_id, subject=subject, body=body, url=url)
+        return cls(key=key, kind=kind, email=person.email, user_id=person.user_id, subject=subject, body=body, url=url,
+                   to_staff=True, **mail)
 
     @classmethod
-    def to_user(cls, user, *, key: str, kind: str, subject: str, body: str, url: str) -> Notice:
+    def to_user(cls, user, *, key: str, kind: str, subject: Subject, body: Body, url: str, **mail) -> Notice:
         """A notice to a signed-in user (a customer's): their email and their bell."""
-        return cls(key=key, kind=kind, email=user.email, user_id=user.pk, subject=subject, body=body, url=url)
+        return cls(key=key, kind=kind, email=user.email, user_id=user.pk, subject=subject, body=body, url=url, **mail)
 
 
 def record(notices: list[Notice]) -> set[str]:
     """Store the notices not stored before and return their keys.
 
-    Call inside the transaction that made the change; emails go out after it commits.
+    Each is written in its recipient's language (their ``UserSettings.language``; the portal's
+    default for staff without a sign-in and users who chose none), the times of its body in their
+    zone: the language the e-mail around it is sent in (``emailing``). Call inside the transaction
+    that made the change; emails go out after it commits.
     """
     if not notices:
         return set()
@@ -66,16 +105,24 @@ def record(notices: list[Notice]) -> set[str]:
         in_app = n.user_id is not None and (pref is None or pref.notify_in_app)
         if not (by_email or in_app):
             continue
+        language = (pref.language if pref else "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = written(n.subject)
+            body = written(n.body, zone_named(pref.time_zone if pref else ""))
         rows.append(
             Notification(
                 key=n.key,
                 kind=n.kind,
                 recipient_id=n.user_id if in_app else None,
                 email=n.email,
-                subject=bounds.clip(n.subject, SUBJECT_LIMIT),
-                body=bounds.clip(n.body, BODY_LIMIT),
-                language=(pref.language if pref else "") or settings.LANGUAGE_CODE,
+                subject=bounds.clip(subject, SUBJECT_LIMIT),
+                body=bounds.clip(body, BODY_LIMIT),
+                language=language,
                 url=n.url,
+                thread=n.thread,
+                in_reply_to=n.in_reply_to[:300],
+                automatic=n.automatic,
+                to_staff=n.to_staff,
                 in_app=in_app,
                 email_due=by_email,
             )

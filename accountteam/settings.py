@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dossiers",
     "handoffs",
     "postmortems",
+    "mailin",
     "portal",
     "demo",
 ]
@@ -105,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accountteam.context_processors.portal",
                 "teams.tenancy.company_context",
+                # The quarantine's count beside "Mail" in the staff's menu (one COUNT, staff only).
+                "mailin.context_processors.quarantine",
             ],
             # ``|date`` in the reader's language (accountteam/templatetags/local_dates.py).
             "builtins": ["accountteam.templatetags.local_dates"],
@@ -207,6 +210,22 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Account Team Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Mail taken in (mailin/): one inbound address per deployment; its sub-addresses
+# (`+<account number>`, `+r.<item token>`, `+internal.<item token>`) and the back office's aliases
+# route a message. Empty: the portal gives no reply address (e-mail intake off).
+INBOUND_EMAIL_ADDRESS = env.str("INBOUND_EMAIL_ADDRESS", default="" if PRODUCTION else "support@portal.localhost")
+# The mail servers whose Received header says when the portal received a message (the clock).
+INBOUND_OWN_HOSTS = env.list("INBOUND_OWN_HOSTS", default=[])
+INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=25 * 1024 * 1024)
+# The IMAP mailbox polled, `imap://user:password@host:143/` or `imaps://…:993/` (percent-encoded;
+# a path names the folder instead of INBOUND_IMAP_FOLDER). Empty: no IMAP polling. A message
+# delivered is moved to the processed folder (created when missing), so what is left is still to do.
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+INBOUND_IMAP_FOLDER = env.str("INBOUND_IMAP_FOLDER", default="INBOX")
+INBOUND_IMAP_PROCESSED_FOLDER = env.str("INBOUND_IMAP_PROCESSED_FOLDER", default="Processed")
+# Without IMAP, beat picks up .eml files dropped here (the embedded default of `make run`).
+INBOUND_DIRECTORY = env.path("INBOUND_DIRECTORY", default=VAR_DIR / "inbox")
+
 # --- The carrier's branding is configuration, not code ------------------------------
 CARRIER_NAME = env.str("CARRIER_NAME", default="Summit Wholesale")
 CARRIER_SUPPORT_PHONE = env.str("CARRIER_SUPPORT_PHONE", default="+1 800 555 0100")
@@ -305,6 +324,11 @@ SPECTACULAR_SETTINGS = {
         "RaisableCategoryEnum": "escalations.models.RAISABLE_CATEGORIES",
         "HandoffStatusEnum": "handoffs.models.Handoff.Status",
         "PostMortemStatusEnum": "postmortems.models.Status",
+        "InboundStatusEnum": "mailin.models.InboundMessage.Status",
+        "InboundReasonEnum": "mailin.models.InboundMessage.Reason",
+        "InboundSourceEnum": "mailin.models.InboundMessage.Source",
+        # A post-mortem note's source keeps its name beside the mail's ``source``.
+        "SourceEnum": "postmortems.models.Source",
     },
 }
 
@@ -356,6 +380,10 @@ CELERY_BEAT_SCHEDULE["accountteam-housekeeping"] = {
     "task": "accountteam.tasks.housekeeping",
     "schedule": crontab(minute=40),
 }
+
+# --- Mail taken in: beat polls the IMAP mailbox (or the inbox folder) this often.
+INBOUND_POLL_SECONDS = env.int("INBOUND_POLL_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["mailin-poll"] = {"task": "mailin.tasks.mail_poll", "schedule": float(INBOUND_POLL_SECONDS)}
 
 HANDOFF_REMINDER_BUSINESS_DAYS = env.int("HANDOFF_REMINDER_BUSINESS_DAYS", default=3)
 CELERY_BEAT_SCHEDULE["handoffs-reminders"] = {

@@ -57,24 +57,24 @@ class FileType:
 FILE_TYPES = (
     FileType(pgettext_lazy("file type, with its article", "a PDF document"), ("pdf",), magic="pdf"),
     FileType(pgettext_lazy("file type, with its article", "a Word document"), ("docx",), part="word/document.xml"),
-    FileType(pgettext_lazy("file type, with its article", "a Excel workbook"), ("xlsx",), part="xl/workbook.xml"),
+    FileType(pgettext_lazy("file type, with its article", "an Excel workbook"), ("xlsx",), part="xl/workbook.xml"),
     FileType(
         pgettext_lazy("file type, with its article", "a PowerPoint presentation"),
         ("pptx",),
         part="ppt/presentation.xml",
     ),
     FileType(
-        pgettext_lazy("file type, with its article", "a OpenDocument text"),
+        pgettext_lazy("file type, with its article", "an OpenDocument text"),
         ("odt",),
         odf="application/vnd.oasis.opendocument.text",
     ),
     FileType(
-        pgettext_lazy("file type, with its article", "a OpenDocument spreadsheet"),
+        pgettext_lazy("file type, with its article", "an OpenDocument spreadsheet"),
         ("ods",),
         odf="application/vnd.oasis.opendocument.spreadsheet",
     ),
     FileType(
-        pgettext_lazy("file type, with its article", "a OpenDocument presentation"),
+        pgettext_lazy("file type, with its article", "an OpenDocument presentation"),
         ("odp",),
         odf="application/vnd.oasis.opendocument.presentation",
     ),

@@ -8,8 +8,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from accountteam.models import UserSettings
 from accountteam.data_words import in_languages
+from accountteam.models import UserSettings
 from teams.models import Account, Assignment, BusinessCalendar, Company, Membership, Person, Role
 
 DEMO_PASSWORD = "demo-pass-123"

@@ -210,6 +210,10 @@ class ReopenSerializer(serializers.Serializer):
     )
 
 
+class RecategorizeSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=RAISABLE_CATEGORIES)
+
+
 class ReassignSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none())
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=bounds.COMMENT)
@@ -447,6 +451,17 @@ class EscalationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.R
                 actor=request.user, escalation=item, assignee=data["assignee"], reason=data["reason"],
                 tell_customer=data["tell_customer"],
             )
+        )
+
+    @extend_schema(request=RecategorizeSerializer, **_ACTION_DOC)
+    @action(detail=True, methods=["post"], permission_classes=STAFF_WRITES)
+    def recategorize(self, request, pk=None):
+        """Correct an open item's category (staff); its deadlines stay as they were set. 409 when
+        the item is closed."""
+        item = self.get_object()
+        data = self.validated(RecategorizeSerializer)
+        return self.detail_response(
+            services.escalation_recategorize(actor=request.user, escalation=item, category=data["category"])
         )
 
     @extend_schema(request=ScheduleSerializer, **_ACTION_DOC)

@@ -156,11 +156,17 @@ def escalation_customer_escalate(*, actor, escalation: Escalation, reason: str, 
     over); the timeline and the followers read who asked and why, and so does the director."""
     now = now or timezone.now()
     membership = _require(actor, escalation, "escalate", reason)
-    asked = _("%(who)s took it to the director: %(reason)s") % {
-        "who": _who(actor, membership),
-        "reason": reason.strip(),
-    }
-    item = _escalate(_locked(escalation), actor=actor, reason=asked, now=now, automatic=False, tell_customer=True)
+
+    def asked() -> str:
+        """Who asked and why, in the active language: the timeline's words and each notice's."""
+        return _("%(who)s took it to the director: %(reason)s") % {
+            "who": _who(actor, membership),
+            "reason": reason.strip(),
+        }
+
+    item = _escalate(
+        _locked(escalation), actor=actor, reason=asked(), now=now, automatic=False, tell_customer=True, said=asked
+    )
     # The item keeps the reason in the customer's words (the timeline says who asked).
     item.escalation_reason = reason
     item.save(update_fields=["escalation_reason", "updated_at"])
@@ -186,8 +192,8 @@ def escalation_customer_cancel(*, actor, escalation: Escalation, reason: str, no
                 item.assignee,
                 "cancelled",
                 now,
-                _("Cancelled by the customer: %(subject)s") % {"subject": item.subject},
-                f"{describe(item)}\n"
+                lambda: _("Cancelled by the customer: %(subject)s") % {"subject": item.subject},
+                lambda zone: f"{describe(item)}\n"
                 + _("%(who)s cancelled it: %(reason)s")
                 % {"who": _who(actor, membership), "reason": notifications.excerpt(reason)},
             )
@@ -198,8 +204,8 @@ def escalation_customer_cancel(*, actor, escalation: Escalation, reason: str, no
         "cancelled",
         now,
         actor=actor,
-        subject=_("Cancelled"),
-        body=_("%(name)s cancelled it.") % {"name": display_name(actor)} + _quoted(reason),
+        subject=lambda: _("Cancelled"),
+        body=lambda zone: _("%(name)s cancelled it.") % {"name": display_name(actor)} + _quoted(reason),
     )
     return item
 
@@ -279,25 +285,25 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
     )
 
     assignee = item.assignee
-    due_words = ""
-    if item.due_at:
-        # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
-        due_words = " " + _("Due %(when)s.") % {
-            "when": rules.short_time_words(timezone.localtime(item.due_at, calendar.zone))
+
+    def yours(zone) -> str:
+        """The assignee's notice, the due time on their own clock (their calendar's)."""
+        due_words = ""
+        if item.due_at:
+            # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+            due_words = " " + _("Due %(when)s.") % {
+                "when": rules.short_time_words(timezone.localtime(item.due_at, calendar.zone))
+            }
+        reopened = _("%(who)s reopened it: %(reason)s") % {
+            "who": _who(actor, membership),
+            "reason": notifications.excerpt(reason),
         }
-    reopened = _("%(who)s reopened it: %(reason)s") % {
-        "who": _who(actor, membership),
-        "reason": notifications.excerpt(reason),
-    }
+        return f"{describe(item)}\n{reopened}\n{_('It is new again, on a fresh clock.')}{due_words}"
+
     notifications.record(
         [
             item_notice(
-                item,
-                assignee,
-                "reopened",
-                now,
-                _("Reopened: %(subject)s") % {"subject": item.subject},
-                f"{describe(item)}\n{reopened}\n{_('It is new again, on a fresh clock.')}{due_words}",
+                item, assignee, "reopened", now, lambda: _("Reopened: %(subject)s") % {"subject": item.subject}, yours
             )
         ]
     )
@@ -310,5 +316,5 @@ def escalation_reopen(*, actor, escalation: Escalation, reason: str, now=None) -
         text = _("%(name)s reopened it. %(assignee)s will answer by %(when)s.")
         return text % (names | {"when": local_time(item.due_at, zone)}) + _quoted(reason)
 
-    _tell(item, "reopened", now, actor=actor, subject=_("Open again"), body=body)
+    _tell(item, "reopened", now, actor=actor, subject=lambda: _("Open again"), body=body)
     return item

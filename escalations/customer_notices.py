@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accountteam import notifications
-from accountteam.notifications import Notice
+from accountteam.notifications import Body, Notice, Subject
 from teams.models import Membership
 from teams.scoping import staff_person
 
@@ -56,8 +55,6 @@ KINDS = _Labels(
         "cancelled": gettext_noop("Cancelled"),
     }
 )
-
-Body = str | Callable[[zoneinfo.ZoneInfo], str]
 
 
 def receives_notices(user) -> bool:
@@ -115,40 +112,35 @@ def local_time(instant: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     return rules.date_words(timezone.localtime(instant, zone), _("l j F, H:i T"))
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or timezone.get_default_timezone_name())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(timezone.get_default_timezone_name())
-
-
 def notify_customers(
-    item, kind: str, *, at: dt.datetime, subject: str | Callable[[], str], body: Body, actor=None, ref: str = ""
+    item, kind: str, *, at: dt.datetime, subject: Subject, body: Body, actor=None, ref: str = ""
 ) -> set[str]:
-    """Notice ``kind`` of ``item`` to its followers (not to ``actor``, who did it). ``body`` may
-    take the reader's zone; given as functions, ``subject`` and ``body`` are written in each
-    reader's language. Keyed by (item, kind, instant, user): a retried change sends once."""
+    """Notice ``kind`` of ``item`` to its followers (not to ``actor``, who did it). Given as
+    functions, ``subject`` and ``body`` are written in each reader's language, ``body`` taking the
+    reader's zone (``notifications.record``). Keyed by (item, kind, instant, user): a retried
+    change sends once."""
     if kind not in KINDS:
         raise ValueError(f"Unknown customer notice {kind!r}.")
     point = point_key(item.pk, f"customer_{kind}", at.isoformat()) + (f"#{ref}" if ref else "")
+
+    def title() -> str:
+        return f"#{item.pk} {notifications.written(subject)}"
+
+    def text(zone: zoneinfo.ZoneInfo) -> str:
+        # Translators: the first line names the item (its subject) and its account; then the news.
+        return _("“%(subject)s” (account %(account)s)\n%(text)s") % {
+            "subject": item.subject, "account": item.account.number, "text": notifications.written(body, zone),
+        }
+
     notices = []
     for user in followers(item).exclude(pk=getattr(actor, "pk", None)):
         pref = getattr(user, "portal_settings", None)
         if pref is not None and kind in (pref.muted_notices or []):
             continue
-        with translation.override((pref.language if pref else "") or settings.LANGUAGE_CODE):
-            text = body(_zone(pref.time_zone if pref else "")) if callable(body) else body
-            title = subject() if callable(subject) else subject
-            notices.append(
-                Notice.to_user(
-                    user,
-                    key=f"{point}:u{user.pk}",
-                    kind=f"customer_{kind}",
-                    subject=f"#{item.pk} {title}",
-                    # Translators: the first line names the item (its subject) and its account; then the news.
-                    body=_("“%(subject)s” (account %(account)s)\n%(text)s")
-                    % {"subject": item.subject, "account": item.account.number, "text": text},
-                    url=item_url(item),
-                )
+        notices.append(
+            Notice.to_user(
+                user, key=f"{point}:u{user.pk}", kind=f"customer_{kind}", subject=title, body=text, url=item_url(item),
+                thread=item.pk,
             )
+        )
     return notifications.record(notices)

@@ -117,6 +117,11 @@ def event_line(event, *, staff: bool) -> str:
         return _("Resolution undone by %(actor)s; the item is open again") % {"actor": actor}
     if kind == "resumed":
         return _("Resumed by %(actor)s; the clock runs again") % {"actor": actor}
+    if kind == "recategorized":
+        # Translators: a timeline line (staff only); %(previous)s and %(to)s are categories.
+        return _("Category changed from %(previous)s to %(to)s by %(actor)s") % {
+            "previous": previous, "to": to, "actor": actor,
+        }
     if kind == "comment":
         return _("Comment from %(actor)s") % {"actor": actor}
     if kind == "note":

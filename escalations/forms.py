@@ -108,6 +108,7 @@ class ActionForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
     internal = forms.BooleanField(required=False)
     tell_customer = forms.BooleanField(required=False)
+    category = forms.ChoiceField(choices=RAISABLE_CATEGORIES, required=False)
 
     def __init__(self, *args, action: str, people=None, bulk: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,6 +118,8 @@ class ActionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.action == "recategorize" and not data.get("category") and "category" not in self.errors:
+            self.add_error("category", _("Choose one of the categories."))
         if self.action == "reassign" and data.get("assignee") is None and "assignee" not in self.errors:
             self.add_error(
                 "assignee",
@@ -133,6 +136,7 @@ class ActionForm(forms.Form):
             "escalate": {"reason": reason, "tell_customer": data["tell_customer"]},
             "reassign": {"assignee": data["assignee"], "reason": reason, "tell_customer": data["tell_customer"]},
             "comment": {"comment": data["comment"], "internal": data["internal"]},
+            "recategorize": {"category": data["category"]},
         }.get(self.action, {"comment": data["comment"]})
 
     def error_text(self) -> str:

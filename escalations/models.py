@@ -404,6 +404,7 @@ class Event(models.Model):
         NOTE = "note", _("Internal note")
         REMINDER = "reminder", _("Reminder sent")
         OVERDUE = "overdue", _("Overdue")
+        RECATEGORIZED = "recategorized", _("Category changed")
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, validators=[validate_date])

@@ -9,7 +9,7 @@ import functools
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accountteam.notifications import Notice
+from accountteam.notifications import Body, Notice, Subject
 from teams.models import Person
 
 
@@ -27,9 +27,12 @@ def _url_for(pk: int) -> str:
     return reverse("escalation_detail", args=[pk])
 
 
-def item_notice(item, person: Person, kind: str, at: dt.datetime, subject: str, body: str, *, ref: str = "") -> Notice:
+def item_notice(
+    item, person: Person, kind: str, at: dt.datetime, subject: Subject, body: Body, *, ref: str = ""
+) -> Notice:
     """A notice keyed by (item, kind, deadline, person) — plus ``ref`` where one deadline can
-    carry several notices of a kind (comments)."""
+    carry several notices of a kind (comments). Given as functions, ``subject`` and ``body`` are
+    written in the person's language (``notifications.record``)."""
     point = point_key(item.pk, kind, at.isoformat()) + (f"#{ref}" if ref else "")
     return Notice.to_person(
         person,
@@ -38,10 +41,12 @@ def item_notice(item, person: Person, kind: str, at: dt.datetime, subject: str, 
         subject=subject,
         body=body,
         url=item_url(item),
+        thread=item.pk,
     )
 
 
 def describe(item) -> str:
+    """The head of a staff notice, in the active language (call it inside the notice's words)."""
     # Translators: the head of a notice to the staff: the company, its account, how the item came in
     # and what it is about, then (second line) the item's subject.
     return _("%(company)s, account %(account)s: %(channel)s · %(category)s\n“%(subject)s”") % {

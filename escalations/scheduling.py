@@ -111,34 +111,36 @@ def _make_next_deadline(item: Escalation, meeting: Meeting) -> None:
 
 
 def _tell(item: Escalation, meeting: Meeting, now: dt.datetime, *, actor, comment: str, moved: bool) -> None:
+    """The followers' notice of the call or meeting (``moved``: its new time), each in their
+    language, its time in their zone."""
     who = display_name(actor)
     guests = [name for name, _email in meeting.guests or []]
-    invited = (
-        # Translators: %(guests)s are the names of the people invited, separated by commas.
-        _("The invitation with a calendar file was e-mailed to %(guests)s; the item's page has it too.")
-        % {"guests": ", ".join(guests)}
-        if guests
-        else _("The item's page has a calendar file to add it to your calendar.")
-    )
     quoted = f"\n\n{notifications.excerpt(comment)}" if comment.strip() else ""
-    if moved:
-        done = _call_or_meeting(
-            item,
-            # Translators: %(name)s moved it; %(when)s is when it is now, e.g. “Friday 4 December, 14:30
-            # MST (60 minutes), Room 4”.
-            _("%(name)s moved the conference call to %(when)s."),
-            _("%(name)s moved the meeting to %(when)s."),
-        )
-    else:
-        done = _call_or_meeting(
-            item,
-            # Translators: %(name)s scheduled it; %(when)s is when, e.g. “Friday 4 December, 14:30 MST (60
-            # minutes), Room 4”.
-            _("%(name)s scheduled the conference call for %(when)s."),
-            _("%(name)s scheduled the meeting for %(when)s."),
-        )
 
     def body(zone) -> str:
+        invited = (
+            # Translators: %(guests)s are the names of the people invited, separated by commas.
+            _("The invitation with a calendar file was e-mailed to %(guests)s; the item's page has it too.")
+            % {"guests": ", ".join(guests)}
+            if guests
+            else _("The item's page has a calendar file to add it to your calendar.")
+        )
+        if moved:
+            done = _call_or_meeting(
+                item,
+                # Translators: %(name)s moved it; %(when)s is when it is now, e.g. “Friday 4 December, 14:30
+                # MST (60 minutes), Room 4”.
+                _("%(name)s moved the conference call to %(when)s."),
+                _("%(name)s moved the meeting to %(when)s."),
+            )
+        else:
+            done = _call_or_meeting(
+                item,
+                # Translators: %(name)s scheduled it; %(when)s is when, e.g. “Friday 4 December, 14:30 MST (60
+                # minutes), Room 4”.
+                _("%(name)s scheduled the conference call for %(when)s."),
+                _("%(name)s scheduled the meeting for %(when)s."),
+            )
         minutes = meeting.duration_minutes
         # Translators: a call's or meeting's start in words and how long it lasts: “Friday 4 December,
         # 14:30 MST (60 minutes)”.
@@ -151,10 +153,11 @@ def _tell(item: Escalation, meeting: Meeting, now: dt.datetime, *, actor, commen
             when = _("%(when)s, %(location)s") % {"when": when, "location": meeting.location}
         return f"{done % {'name': who, 'when': when}} {invited}{quoted}"
 
-    if moved:
-        subject = _call_or_meeting(item, _("Conference call rescheduled"), _("Meeting rescheduled"))
-    else:
-        subject = _call_or_meeting(item, _("Conference call scheduled"), _("Meeting scheduled"))
+    def subject() -> str:
+        if moved:
+            return _call_or_meeting(item, _("Conference call rescheduled"), _("Meeting rescheduled"))
+        return _call_or_meeting(item, _("Conference call scheduled"), _("Meeting scheduled"))
+
     notify_customers(
         item,
         "scheduled",

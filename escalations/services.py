@@ -7,6 +7,7 @@ is an Event on the item's timeline.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
 from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
@@ -25,7 +26,7 @@ from teams.selectors import RAISE_RIGHTS, raisable_accounts
 from . import rules
 from .customer_notices import notify_customers
 from .handovers import items_handed_over
-from .models import Category, Escalation, Event, ResponsePolicy, RoutingRule
+from .models import RAISABLE_CATEGORIES, Category, Escalation, Event, ResponsePolicy, RoutingRule
 from .notices import describe, item_notice
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -72,16 +73,22 @@ def _save(item: Escalation, now: dt.datetime, *, actor, kind: str, comment: str 
     return _event(item, actor=actor, kind=kind, comment=comment, at=now, **data)
 
 
-def _customer_title(item: Escalation, person: Person) -> str:
-    """What the customer calls ``person`` on this item: their role on the account ("service
-    manager"), else "contact"."""
+def _customer_role(item: Escalation, person: Person):
+    """``person``'s role on the item's account (a Role), or None: what the customer calls them
+    (``_customer_title``)."""
     assignment = (
         Assignment.objects.current(carrier_today())
         .filter(account_id=item.account_id, person=person)
         .select_related("role")
         .first()
     )
-    return assignment.role.name.lower() if assignment else pgettext("the customer's contact for an item", "contact")
+    return assignment.role if assignment else None
+
+
+def _customer_title(role) -> str:
+    """What the customer calls a person with ``role`` (``_customer_role``) on an item, in the
+    active language: the role in lower case ("service manager"), else "contact"."""
+    return role.name.lower() if role else pgettext("the customer's contact for an item", "contact")
 
 
 def _tell_customer(
@@ -291,6 +298,7 @@ def escalation_create(
     requested_minutes: int | None = None,
     now: dt.datetime | None = None,
     right: str = "can_escalate",
+    intake: bool = False,
 ) -> Escalation:
     """Raise a contact. Customers with the escalation right raise them for their company's
     accounts; staff may also log an earlier ``received_at``, the assignee's ``availability``
@@ -311,7 +319,10 @@ def escalation_create(
     if not raisable_accounts(user=actor, right=right).filter(pk=account.pk).exists():
         raise PermissionDenied(_("This account is not one you serve.") if person is not None else RAISE_RIGHTS[right])
     if person is None:
-        staff_only = {"received_at": received_at, "availability": availability, "assignee": assignee}
+        # (The portal's own e-mail intake, ``intake``, gives a customer's item the time its mail
+        # server received the message.)
+        staff_only = {"received_at": None if intake else received_at, "availability": availability,
+                      "assignee": assignee}
         errors = {name: STAFF_ONLY for name, value in staff_only.items() if value is not None}
         if errors:
             raise ValidationError(errors)
@@ -342,10 +353,10 @@ def escalation_create(
         company_id=account.company_id, channel=channel, category=category, availability=availability
     ) or rules.Interval(mode="manager_sets", target=None, due=None, unit="")
     deadlines = rules.response_deadlines(
-        received_at=received_at, interval=interval, calendar=assignee.calendar.spec(), grace=_grace()
+        received_at=received_at, interval=interval, calendar=assignee.calendar_spec, grace=_grace()
     )
     item = Escalation(
-        company_id=account.company_id,
+        company=account.company,
         account=account,
         channel=channel,
         category=category,
@@ -383,23 +394,21 @@ def escalation_create(
         assignee=assignee.name,
         due_at=item.due_at.isoformat() if item.due_at else None,
     )
-    due_words = _due_words(item.due_at, assignee.calendar.spec().zone)
-    after_hours = (
-        " " + _("It arrived outside %(name)s's hours; you are the duty contact.") % {"name": covered.name}
-        if covered
-        else ""
-    )
-    new_item = _NEW_ITEM.get(channel) or _("New %(channel)s: %(subject)s")
-    notices = [
-        item_notice(
-            item,
-            assignee,
-            "assigned",
-            item.received_at,
-            new_item % {"channel": item.get_channel_display().lower(), "subject": subject},
-            f"{describe(item)}\n{_('It is yours.')}{due_words}{after_hours}",
+    due_zone = assignee.calendar_spec.zone  # the assignee's own clock
+
+    def new_item() -> str:
+        words = _NEW_ITEM.get(channel) or _("New %(channel)s: %(subject)s")
+        return words % {"channel": item.get_channel_display().lower(), "subject": subject}
+
+    def yours(zone) -> str:
+        after_hours = (
+            " " + _("It arrived outside %(name)s's hours; you are the duty contact.") % {"name": covered.name}
+            if covered
+            else ""
         )
-    ]
+        return f"{describe(item)}\n{_('It is yours.')}{_due_words(item.due_at, due_zone)}{after_hours}"
+
+    notices = [item_notice(item, assignee, "assigned", item.received_at, new_item, yours)]
     if covered is not None:
         notices.append(
             item_notice(
@@ -407,8 +416,8 @@ def escalation_create(
                 covered,
                 "after_hours",
                 item.received_at,
-                _("After hours, to %(name)s: %(subject)s") % {"name": assignee.name, "subject": subject},
-                f"{describe(item)}\n"
+                lambda: _("After hours, to %(name)s: %(subject)s") % {"name": assignee.name, "subject": subject},
+                lambda zone: f"{describe(item)}\n"
                 + _(
                     # Translators: %(role)s is the role of %(name)s on the account, e.g. “Duty Manager”.
                     "It arrived outside your business hours and went to %(name)s (%(role)s). It is in your queue "
@@ -417,9 +426,13 @@ def escalation_create(
                 % {"name": assignee.name, "role": role.name},
             )
         )
-    # Translators: the item belongs to %(name)s (their backup reads it).
-    belongs = _("It is %(name)s's.") % {"name": assignee.name}
-    notices += _backup_notices(item, "assigned", item.received_at, f"{describe(item)}\n{belongs}{due_words}")
+
+    def belongs(zone) -> str:
+        # Translators: the item belongs to %(name)s (their backup reads it).
+        mine = _("It is %(name)s's.") % {"name": assignee.name}
+        return f"{describe(item)}\n{mine}{_due_words(item.due_at, due_zone)}"
+
+    notices += _backup_notices(item, "assigned", item.received_at, belongs)
     notifications.record(notices)
     return item
 
@@ -435,15 +448,17 @@ _NEW_ITEM = {
 
 
 def _due_words(due_at: dt.datetime | None, zone) -> str:
-    """' Due Fri 04 Dec 14:30 MST.' on the assignee's clock, or '' without a due time."""
+    """' Due Fri 04 Dec 14:30 MST.' on the assignee's clock (``zone``), or '' without a due time;
+    in the active language."""
     if due_at is None:
         return ""
     # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
     return " " + _("Due %(when)s.") % {"when": rules.short_time_words(timezone.localtime(due_at, zone))}
 
 
-def _backup_notices(item: Escalation, kind: str, at: dt.datetime, text: str) -> list:
-    """For an assignee out of office at ``at``: the same news to their backup, who covers."""
+def _backup_notices(item: Escalation, kind: str, at: dt.datetime, text: notifications.Body) -> list:
+    """For an assignee out of office at ``at``: the same news (``text``) to their backup, who
+    covers, in the backup's language."""
     assignee = item.assignee
     backup = assignee.backup
     if backup is None or not backup.is_active or not assignee.is_out_of_office(at):
@@ -454,8 +469,9 @@ def _backup_notices(item: Escalation, kind: str, at: dt.datetime, text: str) -> 
             backup,
             f"backup_{kind}",
             at,
-            _("For %(name)s, out of office: %(subject)s") % {"name": assignee.name, "subject": item.subject},
-            f"{text}\n" + _("%(name)s is out of office; you are their backup.") % {"name": assignee.name},
+            lambda: _("For %(name)s, out of office: %(subject)s") % {"name": assignee.name, "subject": item.subject},
+            lambda zone: f"{notifications.written(text, zone)}\n"
+            + _("%(name)s is out of office; you are their backup.") % {"name": assignee.name},
         )
     ]
 
@@ -599,8 +615,8 @@ def escalation_respond(*, actor, escalation: Escalation, comment: str = "", now=
         "reply",
         now,
         actor=actor,
-        subject=_("A reply from your team"),
-        body=_("%(name)s replied.") % {"name": display_name(actor)} + _quoted(comment),
+        subject=lambda: _("A reply from your team"),
+        body=lambda zone: _("%(name)s replied.") % {"name": display_name(actor)} + _quoted(comment),
     )
     return item
 
@@ -616,20 +632,18 @@ def escalation_wait(*, actor, escalation: Escalation, comment: str = "", now=Non
     item.status = rules.next_status(item.status, "wait")
     item.paused_at = now
     _save(item, now, actor=actor, kind=Event.Kind.WAITING, comment=comment)
-    need = f"\n\n{_('What is needed:')}\n{notifications.excerpt(comment)}" if comment.strip() else ""
-    _tell(
-        item,
-        "waiting",
-        now,
-        actor=actor,
-        subject=_("Waiting on you"),
-        body=_(
-            "%(name)s needs something from you before work can go on; the clock is stopped until you answer "
-            "(comment on the item)."
+    def body(zone) -> str:
+        need = f"\n\n{_('What is needed:')}\n{notifications.excerpt(comment)}" if comment.strip() else ""
+        return (
+            _(
+                "%(name)s needs something from you before work can go on; the clock is stopped until you answer "
+                "(comment on the item)."
+            )
+            % {"name": display_name(actor)}
+            + need
         )
-        % {"name": display_name(actor)}
-        + need,
-    )
+
+    _tell(item, "waiting", now, actor=actor, subject=lambda: _("Waiting on you"), body=body)
     return item
 
 
@@ -641,6 +655,11 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
     _check_text(comment=comment)
     _require_staff(actor)
     item = _locked(escalation)
+    _resume(item, now, actor=actor, comment=comment)
+    return item
+
+
+def _resume(item: Escalation, now: dt.datetime, *, actor, comment: str) -> None:
     item.status = rules.next_status(item.status, "resume", status_before_wait=item.status_before_wait)
     calendar = item.assignee.calendar.spec()
     paused = calendar.business_time_between(item.paused_at, now) if item.paused_at else dt.timedelta(0)
@@ -663,7 +682,59 @@ def escalation_resume(*, actor, escalation: Escalation, comment: str = "", now=N
         comment=comment,
         paused_business_minutes=int(paused.total_seconds() // 60),
     )
+
+
+@transaction.atomic
+def escalation_recategorize(*, actor, escalation: Escalation, category: str, now=None) -> Escalation:
+    """Staff correct an item's category (an e-mail's was guessed from its subject). Its deadlines
+    stay those it was given when it arrived (the policy is frozen); whoever has it may reassign it.
+    An internal line on the timeline says what it was."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    if category not in dict(RAISABLE_CATEGORIES):
+        raise ValidationError({"category": _("Choose one of the categories.")})
+    item = _locked(escalation)
+    if item.status in rules.CLOSED:
+        raise rules.TransitionError(_("The item is closed."))
+    if item.category == category:
+        return item
+    before = item.get_category_display()
+    item.category = category
+    item.save(update_fields=["category"])
+    _event(item, actor=actor, kind=Event.Kind.RECATEGORIZED, internal=True, at=now,
+           **{"from": before, "to": item.get_category_display()})
     return item
+
+
+@transaction.atomic
+def escalation_customer_reply(*, actor, escalation: Escalation, comment: str, now=None) -> Event:
+    """The customer's written answer (a reply by e-mail): a public comment, and an item that was
+    waiting on them resumes, its clock running again."""
+    now = now or timezone.now()
+    event = escalation_comment(actor=actor, escalation=escalation, comment=comment, now=now)
+    item = _locked(escalation)
+    if item.status == rules.WAITING:
+        _resume(item, now, actor=actor, comment="")
+    return event
+
+
+@transaction.atomic
+def escalation_mail_reply(*, actor, escalation: Escalation, comment: str, internal: bool = False, now=None) -> Event:
+    """Staff's reply by e-mail: an internal note (``internal``); otherwise the item's response to
+    the customer when one may be recorded now, else a public comment (a closed item, a requested
+    call that is answered by scheduling it)."""
+    now = now or timezone.now()
+    _require_staff(actor)
+    item = _locked(escalation)
+    if internal:
+        return escalation_comment(actor=actor, escalation=item, comment=comment, internal=True, now=now)
+    try:
+        rules.next_status(item.status, "respond")
+        _require_answerable(item)
+    except rules.TransitionError:
+        return escalation_comment(actor=actor, escalation=item, comment=comment, now=now)
+    escalation_respond(actor=actor, escalation=item, comment=comment, now=now)
+    return Event.objects.filter(escalation=item, kind=Event.Kind.RESPONDED).latest("pk")
 
 
 def _close(*, actor, escalation, action, kind, comment, now, notify_customer=True):
@@ -726,8 +797,19 @@ def escalation_cancel(*, actor, escalation: Escalation, comment: str = "", now=N
 
 
 def _escalate(
-    item: Escalation, *, actor, reason: str, now: dt.datetime, automatic: bool, tell_customer: bool = False
+    item: Escalation,
+    *,
+    actor,
+    reason: str,
+    now: dt.datetime,
+    automatic: bool,
+    tell_customer: bool = False,
+    said: Callable[[], str] | None = None,
 ) -> Escalation:
+    """Move the locked ``item`` to its assignee's director, recording ``reason``; ``said`` is the
+    reason as the notices quote it, written in each reader's language (``reason`` itself when
+    not given)."""
+    said = said or (lambda: reason)
     rules.next_status(item.status, "escalate")
     if item.level >= rules.MAX_LEVEL:
         raise rules.TransitionError(_("The item is already with the director (level 2)."))
@@ -753,9 +835,12 @@ def _escalate(
         level=item.level,
         **{"from": previous.name, "to": director.name, "automatic": automatic},
     )
-    why = notifications.excerpt(reason)
-    if automatic:
-        why = _("Escalated automatically: %(reason)s") % {"reason": why}
+    def yours(zone) -> str:
+        why = notifications.excerpt(said())
+        if automatic:
+            why = _("Escalated automatically: %(reason)s") % {"reason": why}
+        return f"{describe(item)}\n{why}\n" + _("It was with %(name)s.") % {"name": previous.name}
+
     notifications.record(
         [
             item_notice(
@@ -763,26 +848,26 @@ def _escalate(
                 director,
                 "escalated",
                 now,
-                _("Escalated to you: %(subject)s") % {"subject": item.subject},
-                f"{describe(item)}\n{why}\n" + _("It was with %(name)s.") % {"name": previous.name},
+                lambda: _("Escalated to you: %(subject)s") % {"subject": item.subject},
+                yours,
             )
         ]
     )
-    shared = _quoted(reason) if tell_customer else ""
-    if director.title:
-        # Translators: %(name)s is the director's name, %(title)s their job title.
-        body = _("It was taken to the director: %(name)s, %(title)s has it now.") % names
-    else:
-        body = _("It was taken to the director: %(name)s has it now.") % names
-    _tell(
-        item,
-        "escalated",
-        now,
-        actor=actor,
-        subject=_("Now with %(name)s") % names,
-        body=body + shared,
-    )
+
+    def body(zone) -> str:
+        shared = _quoted(said()) if tell_customer else ""
+        if director.title:
+            # Translators: %(name)s is the director's name, %(title)s their job title.
+            return _("It was taken to the director: %(name)s, %(title)s has it now.") % names + shared
+        return _("It was taken to the director: %(name)s has it now.") % names + shared
+
+    _tell(item, "escalated", now, actor=actor, subject=lambda: _("Now with %(name)s") % names, body=body)
     return item
+
+
+# The reason of an automatic escalation (``escalation_auto_escalate``): a message, so that the
+# director's notice says it in their language.
+AUTO_ESCALATION_REASON = gettext_noop("Unanswered past its due time and the grace period.")
 
 
 def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Escalation:
@@ -793,7 +878,8 @@ def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Esc
         actor=None,
         now=now,
         automatic=True,
-        reason=_("Unanswered past its due time and the grace period."),
+        reason=_(AUTO_ESCALATION_REASON),
+        said=lambda: _(AUTO_ESCALATION_REASON),
     )
 
 
@@ -831,6 +917,7 @@ def escalation_reassign(
     previous = _move(item, assignee, now)
     _reschedule(item, now)
     item.save()
+    role = _customer_role(item, assignee)
     _tell_customer(
         item,
         now,
@@ -838,10 +925,14 @@ def escalation_reassign(
         kind=Event.Kind.REASSIGNED,
         reason=reason,
         tell_customer=tell_customer,
-        text=_your_contact(_customer_title(item, assignee), assignee),
+        text=_your_contact(_customer_title(role), assignee),
         **{"from": previous.name, "to": assignee.name},
     )
-    moved_from = _("Reassigned from %(name)s.") % {"name": previous.name}
+
+    def yours(zone) -> str:
+        moved_from = _("Reassigned from %(name)s.") % {"name": previous.name}
+        return f"{describe(item)}\n{moved_from} {notifications.excerpt(reason)}".strip()
+
     notifications.record(
         [
             item_notice(
@@ -849,20 +940,19 @@ def escalation_reassign(
                 assignee,
                 "assigned",
                 now,
-                _("Assigned to you: %(subject)s") % {"subject": item.subject},
-                f"{describe(item)}\n{moved_from} {notifications.excerpt(reason)}".strip(),
+                lambda: _("Assigned to you: %(subject)s") % {"subject": item.subject},
+                yours,
             )
         ]
     )
     items_handed_over(actor=actor, escalations=[item], assignee=assignee, now=now)
-    title = _customer_title(item, assignee)
     _tell(
         item,
         "reassigned",
         now,
         actor=actor,
-        subject=_("%(name)s is your contact") % {"name": assignee.name},
-        body=_your_contact(title, assignee) + (_quoted(reason) if tell_customer else ""),
+        subject=lambda: _("%(name)s is your contact") % {"name": assignee.name},
+        body=lambda zone: _your_contact(_customer_title(role), assignee) + (_quoted(reason) if tell_customer else ""),
     )
     return item
 
@@ -876,13 +966,14 @@ def _your_contact(title: str, person: Person) -> str:
 
 @transaction.atomic
 def escalations_hand_over(
-    *, actor, escalations, assignee: Person, reason: str, role_name: str = "", now=None
+    *, actor, escalations, assignee: Person, reason: str, role_name: str | Callable[[], str] = "", now=None
 ) -> list[Escalation]:
     """Move open items to ``assignee`` in one transaction (a reassignment handoff calls it).
 
     Each item is locked and gets an internal "reassigned" event carrying ``reason`` (the
-    handoff's mechanics are the staff's), and the customer reads who their contact is now; the
-    new assignee is told once, by the caller, rather than per item.
+    handoff's mechanics are the staff's), and the customer reads who their contact is now (their
+    ``role_name``, as a function: in each reader's language); the new assignee is told once, by the
+    caller, rather than per item.
     """
     now = now or timezone.now()
     moved = []
@@ -893,7 +984,13 @@ def escalations_hand_over(
         previous = _move(item, assignee, now)
         _reschedule(item, now)
         item.save()
-        text = _your_contact(role_name.lower() or _customer_title(item, assignee), assignee)
+        role = None if role_name else _customer_role(item, assignee)
+
+        def contact(zone=None, role=role) -> str:
+            """Who the customer's contact is now, in the active language: the timeline's words
+            and each follower's notice."""
+            return _your_contact(notifications.written(role_name).lower() or _customer_title(role), assignee)
+
         _tell_customer(
             item,
             now,
@@ -901,12 +998,18 @@ def escalations_hand_over(
             kind=Event.Kind.REASSIGNED,
             reason=reason,
             tell_customer=False,
-            text=text,
+            text=contact(),
             handoff=True,
             **{"from": previous.name, "to": assignee.name},
         )
-        subject = _("%(name)s is your contact") % {"name": assignee.name}
-        _tell(item, "reassigned", now, actor=actor, subject=subject, body=text)
+        _tell(
+            item,
+            "reassigned",
+            now,
+            actor=actor,
+            subject=lambda: _("%(name)s is your contact") % {"name": assignee.name},
+            body=contact,
+        )
         moved.append(item)
     # What follows the items (a post-mortem names its tracking item's manager) moves with them.
     items_handed_over(actor=actor, escalations=moved, assignee=assignee, now=now)
@@ -938,8 +1041,8 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
             "reply",
             now,
             actor=actor,
-            subject=_("A comment from your team"),
-            body=_("%(name)s wrote:") % {"name": display_name(actor)} + _quoted(comment),
+            subject=lambda: _("A comment from your team"),
+            body=lambda zone: _("%(name)s wrote:") % {"name": display_name(actor)} + _quoted(comment),
             ref=str(event.pk),
         )
     if person is None:
@@ -950,8 +1053,8 @@ def escalation_comment(*, actor, escalation: Escalation, comment: str, internal:
                     item.assignee,
                     "customer_comment",
                     now,
-                    _("Customer comment: %(subject)s") % {"subject": item.subject},
-                    f"{describe(item)}\n"
+                    lambda: _("Customer comment: %(subject)s") % {"subject": item.subject},
+                    lambda zone: f"{describe(item)}\n"
                     + _("%(name)s wrote: %(comment)s")
                     % {"name": display_name(actor), "comment": notifications.excerpt(comment)},
                     ref=str(event.pk),

@@ -100,51 +100,74 @@ def _store_next_action(items: list[Escalation]) -> None:
 
 def _sweep_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
     """The point's notices, and the same to the assignee's backup while the assignee is out of
-    office (the backup covers)."""
+    office (the backup covers). Each is written in its recipient's language."""
     notices = _point_notices(item, kind, at)
     backup = item.assignee.backup
     if backup is not None and backup.is_active and item.assignee.is_out_of_office(at):
         own = [n for n in notices if n.email == item.assignee.email]
-        covering = _("%(name)s is out of office; you are their backup.") % {"name": item.assignee.name}
-        notices += [item_notice(item, backup, kind, at, n.subject, f"{n.body}\n{covering}") for n in own[:1]]
+        notices += [item_notice(item, backup, kind, at, n.subject, _covering(item, n.body)) for n in own[:1]]
     return notices
 
 
+def _covering(item: Escalation, body: notifications.Body) -> notifications.Body:
+    """The assignee's ``body`` as their backup reads it."""
+
+    def covered(zone) -> str:
+        covering = _("%(name)s is out of office; you are their backup.") % {"name": item.assignee.name}
+        return f"{notifications.written(body, zone)}\n{covering}"
+
+    return covered
+
+
 def _point_notices(item: Escalation, kind: str, at: dt.datetime) -> list[Notice]:
+    """The notices of one point, their times on the assignee's own clock (their calendar's zone,
+    whoever reads them), written in each recipient's language."""
     assignee, director = item.assignee, item.assignee.reports_to
     zone = ZoneInfo(assignee.calendar.time_zone)  # the assignee's own clock
-    when = rules.short_time_words(timezone.localtime(at, zone))
-    words = {"when": when, "subject": item.subject, "name": assignee.name}
+
+    def words() -> dict[str, str]:
+        return {
+            "when": rules.short_time_words(timezone.localtime(at, zone)),
+            "subject": item.subject,
+            "name": assignee.name,
+        }
+
     if kind == rules.REMINDER:
-        if item.policy_target is None and item.due_at:
-            # A warning point: the guideline gives one number, and most of it has passed.
-            due = rules.short_time_words(timezone.localtime(item.due_at, zone))
-            # Translators: %(due)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
-            text = _("It is due by %(due)s and still unanswered.") % {"due": due}
-            subject = _("Due soon: %(subject)s") % words
-        else:
-            # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
-            text = _("The target response time was %(when)s; it is still unanswered.") % words
-            subject = _("Reminder: %(subject)s") % words
-        return [item_notice(item, assignee, kind, at, subject, f"{describe(item)}\n{text}")]
+        # A warning point: the guideline gives one number, and most of it has passed.
+        warning = item.policy_target is None and item.due_at is not None
+
+        def subject() -> str:
+            return (_("Due soon: %(subject)s") if warning else _("Reminder: %(subject)s")) % words()
+
+        def text(_zone) -> str:
+            if warning:
+                due = rules.short_time_words(timezone.localtime(item.due_at, zone))
+                # Translators: %(due)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+                said = _("It is due by %(due)s and still unanswered.") % {"due": due}
+            else:
+                # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”.
+                said = _("The target response time was %(when)s; it is still unanswered.") % words()
+            return f"{describe(item)}\n{said}"
+
+        return [item_notice(item, assignee, kind, at, subject, text)]
     if kind == rules.FOLLOW_UP_REMINDER:
-        # Translators: %(day)s is a date (2026-12-04).
-        promised = _("You promised to contact the customer by %(day)s.") % {"day": item.follow_up_on}
+        def promised(_zone) -> str:
+            # Translators: %(day)s is a date (2026-12-04).
+            return f"{describe(item)}\n" + _("You promised to contact the customer by %(day)s.") % {
+                "day": item.follow_up_on
+            }
+
         return [
-            item_notice(
-                item,
-                assignee,
-                kind,
-                at,
-                _("Follow-up due today: %(subject)s") % words,
-                f"{describe(item)}\n{promised}",
-            )
+            item_notice(item, assignee, kind, at, lambda: _("Follow-up due today: %(subject)s") % words(), promised)
         ]
-    if kind == rules.FOLLOW_UP_OVERDUE:
-        # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”; %(name)s the assignee.
-        overdue = _("Overdue since %(when)s (follow-up promised); assigned to %(name)s.") % words
-    else:
-        overdue = _("Overdue since %(when)s; assigned to %(name)s.") % words
-    text = f"{describe(item)}\n{overdue}"
+
+    def overdue(_zone) -> str:
+        if kind == rules.FOLLOW_UP_OVERDUE:
+            # Translators: %(when)s is a day and time, e.g. “Fri 04 Dec 14:30 MST”; %(name)s the assignee.
+            text = _("Overdue since %(when)s (follow-up promised); assigned to %(name)s.") % words()
+        else:
+            text = _("Overdue since %(when)s; assigned to %(name)s.") % words()
+        return f"{describe(item)}\n{text}"
+
     recipients = [assignee] + ([director] if director else [])
-    return [item_notice(item, p, kind, at, _("Overdue: %(subject)s") % words, text) for p in recipients]
+    return [item_notice(item, p, kind, at, lambda: _("Overdue: %(subject)s") % words(), overdue) for p in recipients]

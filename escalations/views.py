@@ -24,7 +24,7 @@ from teams.selectors import raisable_accounts
 from . import customer_actions, following, rules, scheduling, selectors, services
 from .customer_notices import is_following, local_time
 from .forms import ActionForm, CustomerActionForm, EscalationFiltersForm, RaiseForm, ScheduleForm
-from .models import Category, Channel, Status
+from .models import RAISABLE_CATEGORIES, Category, Channel, Status
 
 PAGE_SIZE = 25
 
@@ -38,6 +38,7 @@ ACTIONS = {
     "escalate": services.escalation_escalate,
     "reassign": services.escalation_reassign,
     "comment": services.escalation_comment,
+    "recategorize": services.escalation_recategorize,
 }
 
 # A customer's escalate and cancel are their own services (staff keep theirs); reopen is theirs only.
@@ -128,6 +129,7 @@ def escalation_detail(request, pk: int):
                 None if staff else customer_actions.customer_options(user=request.user, escalation=item)
             ),
             "people": people if staff else None,
+            "categories": RAISABLE_CATEGORIES if staff else None,
             "follow_up_required": rules.follow_up_required(item.channel, item.category),
             # The post-mortem a tracking item carries (the reverse one-to-one raises when missing).
             "postmortem": getattr(item, "postmortem", None) if item.category == Category.POSTMORTEM else None,
@@ -253,11 +255,7 @@ def _done_words(action: str, done, *, item, internal: bool = False) -> str:
         if internal:
             return _("Internal note added to escalation #%(number)s.") % words
         return _("Comment added to escalation #%(number)s.") % words
-    message = _DONE.get(action)
-    if message is None:
-        # Translators: %(action)s is the action's code in words, e.g. “respond”.
-        return _("Escalation #%(number)s: %(action)s done.") % (words | {"action": action.replace("_", " ")})
-    return message % words
+    return _DONE.get(action, _UPDATED) % words
 
 
 # A staff action's outcome, by action (``_done_words``).
@@ -267,7 +265,9 @@ _DONE = {
     "resume": gettext_lazy("Escalation #%(number)s resumed; its clock runs again."),
     "resolve": gettext_lazy("Escalation #%(number)s resolved."),
     "cancel": gettext_lazy("Escalation #%(number)s cancelled."),
+    "recategorize": gettext_lazy("Escalation #%(number)s has a new category."),
 }
+_UPDATED = gettext_lazy("Escalation #%(number)s updated.")
 
 
 def _bulk_done_words(action: str, done: list) -> str:
@@ -279,11 +279,7 @@ def _bulk_done_words(action: str, done: list) -> str:
         ) % {"count": count, "name": done[0].assignee.name}
     if action == "acknowledge":
         return ngettext("%(count)s item acknowledged.", "%(count)s items acknowledged.", count) % {"count": count}
-    # Translators: %(action)s is the action's code in words, e.g. “reassign”.
-    return ngettext("%(count)s item %(action)s done.", "%(count)s items %(action)s done.", count) % {
-        "count": count,
-        "action": action.replace("_", " "),
-    }
+    return ngettext("%(count)s item updated.", "%(count)s items updated.", count) % {"count": count}
 
 
 def _customer_action(request, item, action: str):

@@ -9,13 +9,13 @@ from django.utils.translation import pgettext_lazy
 
 from accountteam import bounds
 from accountteam.clock import carrier_today
+from accountteam.dates import local_format
 from accountteam.forms import ListFiltersForm
 from accountteam.uploads import validate_upload
 from dossiers.models import Contact, Meeting
 from teams.models import Account, Person, Role
 
 from .models import Handoff
-from .notices import day_time
 
 
 class HandoffFiltersForm(ListFiltersForm):
@@ -69,7 +69,7 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._meetings = {m.pk: m for m in meetings}
         self.fields["meeting"].choices = [("", _("— no meeting —"))] + [
-            (m.pk, f"{m.title}, {day_time(timezone.localtime(m.starts_at))}") for m in meetings
+            (m.pk, f"{m.title}, {local_format(timezone.localtime(m.starts_at), 'd M Y H:i')}") for m in meetings
         ]
 
     def clean_meeting(self):

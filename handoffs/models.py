@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accountteam import bounds
@@ -78,7 +78,8 @@ class Handoff(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("In progress")
         COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # Translators: a handoff's status (Portuguese: "transferência", feminine).
+        CANCELLED = "cancelled", pgettext_lazy("handoff status", "Cancelled")
 
     class Scope(models.TextChoices):
         ACCOUNTS = "accounts", _("Chosen accounts")

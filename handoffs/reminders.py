@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import ngettext
 
 from accountteam import notifications
 from accountteam.clock import carrier_today
+from accountteam.notifications import Body
 
 from . import rules
 from .models import ChecklistItem, Handoff, Owner
@@ -53,35 +55,18 @@ def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
             mine = [i for i in by_handoff.get(handoff.pk, []) if i.owner == owner]
             if not mine:
                 continue
-            lines = "\n".join(f"- {i.handoff_account.account.number}: {i.title}" for i in mine)
             notices.append(
                 person_notice(
                     handoff, person, "handoff_reminder", f"reminder:{owner}:{handoff.effective_date}",
-                    ngettext(
-                        # Translators: "item(s)" stays one form in English; give the right plural forms.
-                        "Handoff checklist: %(count)s item(s) still open",
-                        "Handoff checklist: %(count)s item(s) still open",
-                        len(mine),
-                    ) % {"count": len(mine)},
-                    _("%(description)s\nStill open for you:\n%(lines)s")
-                    % {"description": describe(handoff), "lines": lines},
+                    *_reminder_words(handoff, mine),
                 )
             )
         if handoff.effective_date <= today and handoff.director is not None:
             late += 1
-            open_count = len(by_handoff.get(handoff.pk, []))
             notices.append(
                 person_notice(
                     handoff, handoff.director, "handoff_late", f"late:{handoff.effective_date}",
-                    _("Handoff not complete on its effective date: %(outgoing)s → %(incoming)s") % {
-                        "outgoing": handoff.outgoing.name, "incoming": handoff.incoming.name,
-                    },
-                    ngettext(
-                        # Translators: "item(s)" stays one form in English; give the right plural forms.
-                        "%(description)s\nThe handoff is still in progress; %(count)s checklist item(s) open.",
-                        "%(description)s\nThe handoff is still in progress; %(count)s checklist item(s) open.",
-                        open_count,
-                    ) % {"description": describe(handoff), "count": open_count},
+                    *_late_words(handoff, len(by_handoff.get(handoff.pk, []))),
                 )
             )
     stored = notifications.record(notices)
@@ -90,3 +75,40 @@ def handoff_reminders(*, now: dt.datetime | None = None) -> dict[str, int]:
         "late": sum(1 for k in stored if ":late:" in k),
         "late_handoffs": late,
     }
+
+
+def _reminder_words(handoff: Handoff, mine: list[ChecklistItem]) -> tuple[Callable[[], str], Body]:
+    """The subject and body of an owner's reminder of their open items, in the owner's language."""
+
+    def subject() -> str:
+        return ngettext(
+            # Translators: "item(s)" stays one form in English; give the right plural forms.
+            "Handoff checklist: %(count)s item(s) still open",
+            "Handoff checklist: %(count)s item(s) still open",
+            len(mine),
+        ) % {"count": len(mine)}
+
+    def body(zone) -> str:
+        lines = "\n".join(f"- {i.handoff_account.account.number}: {i.title}" for i in mine)
+        return _("%(description)s\nStill open for you:\n%(lines)s") % {"description": describe(handoff), "lines": lines}
+
+    return subject, body
+
+
+def _late_words(handoff: Handoff, open_count: int) -> tuple[Callable[[], str], Body]:
+    """The subject and body of the director's notice of a late handoff, in the director's language."""
+
+    def subject() -> str:
+        return _("Handoff not complete on its effective date: %(outgoing)s → %(incoming)s") % {
+            "outgoing": handoff.outgoing.name, "incoming": handoff.incoming.name,
+        }
+
+    def body(zone) -> str:
+        return ngettext(
+            # Translators: "item(s)" stays one form in English; give the right plural forms.
+            "%(description)s\nThe handoff is still in progress; %(count)s checklist item(s) open.",
+            "%(description)s\nThe handoff is still in progress; %(count)s checklist item(s) open.",
+            open_count,
+        ) % {"description": describe(handoff), "count": open_count}
+
+    return subject, body

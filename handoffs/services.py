@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from accountteam import bounds, notifications
 from accountteam.clock import carrier_today
 from accountteam.data_words import copied
+from accountteam.dates import local_format
 from accountteam.notifications import Notice
 from accountteam.queueing import enqueue_on_commit
 from dossiers import services as dossier_services
@@ -34,7 +35,7 @@ from teams.services import assignment_conflicts
 
 from . import rules
 from .models import ChecklistItem, ChecklistTemplateItem, Handoff, HandoffAccount, HandoffEvent, Owner, Step
-from .notices import day, day_time, describe, person_notice
+from .notices import describe, person_notice
 from .rules import HandoffConflict
 from .selectors import can_act_as, can_manage
 
@@ -113,7 +114,7 @@ def handoff_start(
         errors["incoming"] = _("%(person)s is no longer active.") % {"person": incoming}
     if "effective_date" not in errors and effective_date < today:
         errors["effective_date"] = _("The effective date cannot be in the past (today is %(today)s).") % {
-            "today": day(today)
+            "today": local_format(today, "d M Y")
         }
     if errors:
         raise ValidationError(errors)
@@ -181,13 +182,15 @@ def handoff_start(
         ) % {"count": len(rows), "description": describe(handoff)},
         now,
     )
-    body = _("%(description)s\nAccounts: %(accounts)s") % {
-        "description": describe(handoff), "accounts": ", ".join(a.account.number for a in chosen),
-    }
+    accounts_named = ", ".join(a.account.number for a in chosen)
     notifications.record(
         [
             person_notice(
-                handoff, person, "handoff", "started", _("Handoff started: %(role)s") % {"role": role.name}, body
+                handoff, person, "handoff", "started",
+                lambda: _("Handoff started: %(role)s") % {"role": role.name},
+                lambda zone: _("%(description)s\nAccounts: %(accounts)s") % {
+                    "description": describe(handoff), "accounts": accounts_named,
+                },
             )
             for person in (outgoing, incoming)
         ]
@@ -214,7 +217,7 @@ def handoff_item_complete(
         raise PermissionDenied(_belongs_to(item))
     if item.is_done:
         raise HandoffConflict(_("“%(title)s” was already done on %(when)s.") % {
-            "title": item.title, "when": day_time(timezone.localtime(item.done_at)),
+            "title": item.title, "when": local_format(timezone.localtime(item.done_at), "d M Y H:i"),
         })
     if item.step == Step.TRANSFER:
         raise HandoffConflict(_("This item is done by transferring the open work (Transfer)."))
@@ -296,13 +299,19 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
     _require_open(handoff)
     if not can_act_as(actor, handoff, Owner.OUTGOING):
         raise PermissionDenied(_("Only the outgoing person or their director can transfer the open work."))
-    reason = _("Handoff #%(number)s: %(role)s passes from %(outgoing)s to %(incoming)s.") % {
-        "number": handoff.pk, "role": handoff.role.name, "outgoing": handoff.outgoing.name,
-        "incoming": handoff.incoming.name,
-    }
+
+    def passes() -> str:
+        """What the handoff does, in the active language: the reason on each moved item (the
+        actor's words) and the incoming person's notice (theirs)."""
+        return _("Handoff #%(number)s: %(role)s passes from %(outgoing)s to %(incoming)s.") % {
+            "number": handoff.pk, "role": handoff.role.name, "outgoing": handoff.outgoing.name,
+            "incoming": handoff.incoming.name,
+        }
+
+    reason = passes()
     moved = escalations_hand_over(
         actor=actor, escalations=list(open_escalations(handoff)), assignee=handoff.incoming, reason=reason,
-        role_name=handoff.role.name, now=now,
+        role_name=lambda: handoff.role.name, now=now,
     )
     proposals = list(open_proposals(handoff).select_for_update(of=("self",)))
     for proposal in proposals:
@@ -321,25 +330,31 @@ def handoff_transfer_open_items(*, actor, handoff: Handoff, now: dt.datetime | N
     handoff.save(update_fields=["transferred_at"])
     _log(handoff, actor, _("Open work transferred. %(summary)s") % {"summary": summary}, now)
     if moved or proposals:
-        lines = [
-            _("- %(account)s escalation #%(number)s: %(subject)s")
-            % {"account": e.account.number, "number": e.pk, "subject": e.subject}
-            for e in moved
-        ]
-        lines += [
-            _("- %(account)s proposal: %(title)s") % {"account": p.account.number, "title": p.title}
-            for p in proposals
-        ]
+        count = len(moved) + len(proposals)
+
+        def handed_over(zone) -> str:
+            """The incoming person's list, in their language."""
+            lines = [
+                _("- %(account)s escalation #%(number)s: %(subject)s")
+                % {"account": e.account.number, "number": e.pk, "subject": e.subject}
+                for e in moved
+            ]
+            lines += [
+                _("- %(account)s proposal: %(title)s") % {"account": p.account.number, "title": p.title}
+                for p in proposals
+            ]
+            return f"{passes()}\n" + "\n".join(lines)
+
         notifications.record(
             [
                 person_notice(
                     handoff, handoff.incoming, "handoff", f"transfer:{now.isoformat()}",
-                    ngettext(
+                    lambda: ngettext(
                         # Translators: "item(s)" stays one form in English; give the right plural forms.
                         "%(count)s open item(s) handed over to you", "%(count)s open item(s) handed over to you",
-                        len(lines),
-                    ) % {"count": len(lines)},
-                    f"{reason}\n" + "\n".join(lines),
+                        count,
+                    ) % {"count": count},
+                    handed_over,
                 )
             ]
         )
@@ -389,13 +404,13 @@ def handoff_schedule_introduction(
             "starts_at": starts_at, "duration_minutes": duration_minutes, "location": location,
             "notes": _("%(outgoing)s introduces %(incoming)s, who takes over as %(role)s on %(date)s.") % {
                 "outgoing": handoff.outgoing.name, "incoming": handoff.incoming.name, "role": handoff.role.name,
-                "date": day(handoff.effective_date),
+                "date": local_format(handoff.effective_date, "d M Y"),
             },
         },
         m2m={"people": [handoff.outgoing, handoff.incoming], "contacts": contacts},
         check=False,
     )
-    when = day_time(timezone.localtime(starts_at))
+    when = local_format(timezone.localtime(starts_at), "d M Y H:i")
     ChecklistItem.objects.filter(handoff_account=row, step=Step.INTRODUCTION, done_at__isnull=True).update(
         done_at=now, done_by=actor, meeting=meeting, note=_("Scheduled for %(when)s.") % {"when": when}
     )
@@ -499,7 +514,7 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
     _log(
         handoff, actor,
         _("Completed: %(incoming)s is %(role)s from %(date)s") % {
-            "incoming": handoff.incoming.name, "role": handoff.role.name, "date": day(first_day),
+            "incoming": handoff.incoming.name, "role": handoff.role.name, "date": local_format(first_day, "d M Y"),
         },
         now,
     )
@@ -508,6 +523,8 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
 
 
 def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day: dt.date) -> list[Notice]:
+    """The customer's users of each account learn who their new contact is, and the people of the
+    handoff that it is complete: each in their own language."""
     incoming = handoff.incoming
     contact = " · ".join(x for x in (incoming.email, incoming.phone) if x)
     notices = []
@@ -519,6 +536,23 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
     by_company: dict[int, list] = {}
     for m in members:
         by_company.setdefault(m.company_id, []).append(m.user)
+
+    def new_contact(row: HandoffAccount) -> notifications.Body:
+        def body(zone) -> str:
+            return _(
+                "From %(date)s, %(name)s is your %(role)s for account %(account)s (%(account_name)s), "
+                "taking over from %(outgoing)s.\n%(contact)s"
+            ) % {
+                "date": local_format(first_day, "d M Y"), "name": incoming.name, "role": handoff.role.name,
+                "account": row.account.number, "account_name": row.account.name,
+                "outgoing": handoff.outgoing.name, "contact": contact,
+            }
+
+        return body
+
+    def your_new_contact() -> str:
+        return _("Your new %(role)s: %(name)s") % {"role": handoff.role.name, "name": incoming.name}
+
     for row in rows:
         for user in by_company.get(row.account.company_id, []):
             notices.append(
@@ -526,26 +560,24 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
                     user,
                     key=f"handoff:{handoff.pk}:new-contact:{row.account_id}:{user.pk}",
                     kind="team_change",
-                    subject=_("Your new %(role)s: %(name)s") % {"role": handoff.role.name, "name": incoming.name},
-                    body=_(
-                        "From %(date)s, %(name)s is your %(role)s for account %(account)s (%(account_name)s), "
-                        "taking over from %(outgoing)s.\n%(contact)s"
-                    ) % {
-                        "date": day(first_day), "name": incoming.name, "role": handoff.role.name,
-                        "account": row.account.number, "account_name": row.account.name,
-                        "outgoing": handoff.outgoing.name, "contact": contact,
-                    },
+                    subject=your_new_contact,
+                    body=new_contact(row),
                     url=reverse("account_detail", args=[row.account_id]),
                 )
             )
-    summary = ngettext(
-        # Translators: "account(s)" stays one form in English; give the right plural forms.
-        "%(description)s\nCompleted; %(count)s account(s) now with %(name)s.",
-        "%(description)s\nCompleted; %(count)s account(s) now with %(name)s.",
-        len(rows),
-    ) % {"description": describe(handoff), "count": len(rows), "name": incoming.name}
+
+    def summary(zone) -> str:
+        return ngettext(
+            # Translators: "account(s)" stays one form in English; give the right plural forms.
+            "%(description)s\nCompleted; %(count)s account(s) now with %(name)s.",
+            "%(description)s\nCompleted; %(count)s account(s) now with %(name)s.",
+            len(rows),
+        ) % {"description": describe(handoff), "count": len(rows), "name": incoming.name}
+
     for person in {p.pk: p for p in (handoff.outgoing, incoming, handoff.director) if p is not None}.values():
-        notices.append(person_notice(handoff, person, "handoff", "completed", _("Handoff completed"), summary))
+        notices.append(
+            person_notice(handoff, person, "handoff", "completed", lambda: _("Handoff completed"), summary)
+        )
     return notices
 
 

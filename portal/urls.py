@@ -8,6 +8,7 @@ from accountteam.api_auth import ApiTokenViewSet, ObtainTokenView
 from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
 from handoffs import api as handoffs_api
+from mailin import api as mailin_api
 from portal import views as portal_views
 from postmortems import api as postmortems_api
 from teams import api as teams_api
@@ -22,6 +23,7 @@ router.register("assignments", teams_api.AssignmentViewSet, basename="assignment
 router.register("escalations", escalations_api.EscalationViewSet, basename="escalation")
 router.register("handoffs", handoffs_api.HandoffViewSet, basename="handoff")
 router.register("postmortems", postmortems_api.PostMortemViewSet, basename="postmortem")
+router.register("mail", mailin_api.InboundMessageViewSet, basename="mail")
 
 # A URL that routes nowhere: the API's JSON 404 under /api/, the page elsewhere.
 handler404 = "accountteam.api_errors.not_found"
@@ -55,4 +57,5 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("handoffs.urls")),
     path("", include("postmortems.urls")),
+    path("", include("mailin.urls")),
 ]

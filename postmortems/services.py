@@ -24,12 +24,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from accountteam import bounds, notifications
-from accountteam.notifications import Notice, excerpt
+from accountteam.dates import local_format
+from accountteam.notifications import Body, Notice, Subject, excerpt
 from escalations import services as escalation_services
 from escalations.models import Category, Channel
 from escalations.rules import CLOSED
@@ -62,21 +63,23 @@ def _url(postmortem: PostMortem) -> str:
 
 
 def _describe(pm: PostMortem) -> str:
+    """The head of a post-mortem's notices, in the active language (call it inside their words)."""
     # Translators: the first line of a post-mortem's e-mails: company, account, ticket, circuit.
     about = _("%(company)s, account %(account)s: ticket %(ticket)s, %(circuit)s") % {
         "company": pm.company.name, "account": pm.account.number, "ticket": pm.ticket_number, "circuit": pm.circuit_id,
     }
     # Translators: the repair event's start (date and time), end (day and time) and duration.
     event = _("Event %(start)s – %(end)s (%(duration)s)") % {
-        "start": dateformat.format(timezone.localtime(pm.event_start), pgettext("date format", "d M Y H:i")),
-        "end": dateformat.format(timezone.localtime(pm.event_end), pgettext("date format", "d M H:i")),
+        "start": local_format(timezone.localtime(pm.event_start), "d M Y H:i"),
+        "end": local_format(timezone.localtime(pm.event_end), "d M H:i"),
         "duration": rules.format_duration(pm.duration),
     }
     return f"{about}\n{event}"
 
 
-def _customer_notices(pm: PostMortem, key: str, subject: str, body: str) -> list[Notice]:
-    """The requester and the company's users with the post-mortem right."""
+def _customer_notices(pm: PostMortem, key: str, subject: Subject, body: Body) -> list[Notice]:
+    """The requester and the company's users with the post-mortem right; given as functions,
+    ``subject`` and ``body`` are written in each one's language."""
     users = {
         m.user.pk: m.user
         for m in Membership.objects.filter(company=pm.company, can_request_postmortem=True).select_related("user")
@@ -90,7 +93,7 @@ def _customer_notices(pm: PostMortem, key: str, subject: str, body: str) -> list
     ]
 
 
-def _person_notice(pm: PostMortem, person: Person, key: str, subject: str, body: str) -> Notice:
+def _person_notice(pm: PostMortem, person: Person, key: str, subject: Subject, body: Body) -> Notice:
     return Notice.to_person(person, key=f"postmortem:{pm.pk}:{key}:p{person.pk}", kind="postmortem",
                             subject=subject, body=body, url=_url(pm))
 
@@ -171,25 +174,32 @@ def postmortem_accept(*, actor, postmortem: PostMortem, complexity: str, comment
     pm.due_on = rules.due_date(accepted_at=now, business_days=pm.business_days, calendar=pm.manager.calendar.spec())
     pm.accepted_at = now
     pm.save()
-    # Translators: %(complexity)s is low, medium or high (lower case); %(date)s a weekday and date.
-    words = ngettext(
-        "Accepted as %(complexity)s complexity: the written analysis is due by %(date)s (%(days)s business day).",
-        "Accepted as %(complexity)s complexity: the written analysis is due by %(date)s (%(days)s business days).",
-        pm.business_days,
-    ) % {
-        "complexity": pm.get_complexity_display().lower(),
-        "date": dateformat.format(pm.due_on, pgettext("date format", "l d F Y")),
-        "days": pm.business_days,
-    }
+
+    def words() -> str:
+        """What was accepted, in the active language: the tracking item's comment (the actor's
+        words) and the customers' notice (theirs)."""
+        # Translators: %(complexity)s is low, medium or high (lower case); %(date)s a weekday and date.
+        return ngettext(
+            "Accepted as %(complexity)s complexity: the written analysis is due by %(date)s (%(days)s business day).",
+            "Accepted as %(complexity)s complexity: the written analysis is due by %(date)s (%(days)s business days).",
+            pm.business_days,
+        ) % {
+            "complexity": pm.get_complexity_display().lower(),
+            "date": local_format(pm.due_on, "l d F Y"),
+            "days": pm.business_days,
+        }
+
     if pm.tracking.status not in CLOSED:
         # Acknowledges a new tracking item too; an acknowledged one gets the new date.
         escalation_services.escalation_promise(
             actor=actor, escalation=pm.tracking, follow_up_on=pm.due_on, now=now, notify_customer=False,
-            comment=bounds.clip(f"{words} {comment}".strip(), bounds.COMMENT),
+            comment=bounds.clip(f"{words()} {comment}".strip(), bounds.COMMENT),
         )
     notifications.record(
-        _customer_notices(pm, "accepted", _("Post-mortem accepted: ticket %(ticket)s") % {"ticket": pm.ticket_number},
-                          f"{_describe(pm)}\n{words}\n{excerpt(comment)}".strip())
+        _customer_notices(
+            pm, "accepted", lambda: _("Post-mortem accepted: ticket %(ticket)s") % {"ticket": pm.ticket_number},
+            lambda zone: f"{_describe(pm)}\n{words()}\n{excerpt(comment)}".strip(),
+        )
     )
     return pm
 
@@ -211,8 +221,10 @@ def postmortem_decline(*, actor, postmortem: PostMortem, reason: str, now: dt.da
             comment=bounds.clip(_("Post-mortem declined: %(reason)s") % {"reason": pm.decline_reason}, bounds.COMMENT),
         )
     notifications.record(
-        _customer_notices(pm, "declined", _("Post-mortem declined: ticket %(ticket)s") % {"ticket": pm.ticket_number},
-                          _describe(pm) + "\n" + _("Declined: %(reason)s") % {"reason": excerpt(pm.decline_reason)})
+        _customer_notices(
+            pm, "declined", lambda: _("Post-mortem declined: ticket %(ticket)s") % {"ticket": pm.ticket_number},
+            lambda zone: _describe(pm) + "\n" + _("Declined: %(reason)s") % {"reason": excerpt(pm.decline_reason)},
+        )
     )
     return pm
 
@@ -365,7 +377,8 @@ def postmortem_submit_for_review(*, actor, postmortem: PostMortem) -> PostMortem
     if director is not None:
         notifications.record([
             _person_notice(pm, director, f"review:{timezone.now().isoformat()}",
-                           _("Post-mortem to review: ticket %(ticket)s") % {"ticket": pm.ticket_number}, _describe(pm))
+                           lambda: _("Post-mortem to review: ticket %(ticket)s") % {"ticket": pm.ticket_number},
+                           lambda zone: _describe(pm))
         ])
     return pm
 
@@ -384,7 +397,7 @@ def postmortem_return_to_preparation(*, actor, postmortem: PostMortem, comment: 
     pm.save()
     notifications.record([
         _person_notice(pm, pm.manager, f"returned:{timezone.now().isoformat()}",
-                       _("Post-mortem returned for changes: ticket %(ticket)s") % {"ticket": pm.ticket_number},
+                       lambda: _("Post-mortem returned for changes: ticket %(ticket)s") % {"ticket": pm.ticket_number},
                        excerpt(comment))
     ])
     return pm
@@ -435,14 +448,20 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
             comment=_("Written analysis published (version %(number)s).") % {"number": number},
             notify_customer=False,
         )
-    subject = (
-        _("Post-mortem published: ticket %(ticket)s") % {"ticket": pm.ticket_number} if number == 1
-        else _("Post-mortem corrected (version %(number)s): ticket %(ticket)s")
-        % {"number": number, "ticket": pm.ticket_number}
-    )
-    body = _describe(pm) + "\n" + _("The written root-cause analysis is ready to read and download as a PDF.")
-    if number > 1:
-        body += "\n" + _("What changed: %(note)s") % {"note": excerpt(version.correction_note)}
+
+    def subject() -> str:
+        if number == 1:
+            return _("Post-mortem published: ticket %(ticket)s") % {"ticket": pm.ticket_number}
+        return _("Post-mortem corrected (version %(number)s): ticket %(ticket)s") % {
+            "number": number, "ticket": pm.ticket_number,
+        }
+
+    def body(zone) -> str:
+        text = _describe(pm) + "\n" + _("The written root-cause analysis is ready to read and download as a PDF.")
+        if number > 1:
+            text += "\n" + _("What changed: %(note)s") % {"note": excerpt(version.correction_note)}
+        return text
+
     notifications.record(_customer_notices(pm, f"published:v{number}", subject, body))
     return version
 
@@ -528,28 +547,44 @@ def preventive_action_reminders(*, now: dt.datetime | None = None, soon_days: in
         pm = action.postmortem
         if action.pk not in published_action_ids(pm):
             continue  # added in a correction not published yet
-        words = {"date": dateformat.format(action.due_on, pgettext("date format", "d M")), "ticket": pm.ticket_number}
         if action.due_on > today:
-            # Translators: %(date)s is a day and month ("05 Mar").
-            key, subject = "soon", _("Preventive action due %(date)s: ticket %(ticket)s") % words
+            key = "soon"
         elif action.due_on == today:
-            key, subject = "today", _("Preventive action due today: ticket %(ticket)s") % words
+            key = "today"
         else:
             iso = today.isocalendar()
-            # Translators: %(date)s is a day and month ("05 Mar").
-            subject = _("Preventive action overdue since %(date)s: ticket %(ticket)s") % words
             key = f"overdue:{iso.year}-W{iso.week:02d}"
-        lines = [
-            _describe(pm),
-            _("Action: %(description)s") % {"description": excerpt(action.description)},
-            _("Due: %(date)s") % {"date": dateformat.format(action.due_on, pgettext("date format", "l d F Y"))},
-            _("Mark it done on the post-mortem page when it is in place."),
-        ]
+        subject, body = _action_reminder_words(action, today)
         notices.append(
             Notice.to_person(
                 action.owner,
                 key=f"pm-action:{action.pk}:{key}:p{action.owner_id}", kind="preventive_action",
-                subject=subject, body="\n".join(lines), url=_url(pm),
+                subject=subject, body=body, url=_url(pm),
             )
         )
     return len(notifications.record(notices))
+
+
+def _action_reminder_words(action: PreventiveAction, today: dt.date) -> tuple[Subject, Body]:
+    """The subject and body of a reminder of ``action`` to its owner, in the owner's language."""
+    pm = action.postmortem
+
+    def subject() -> str:
+        words = {"date": local_format(action.due_on, "d M"), "ticket": pm.ticket_number}
+        if action.due_on > today:
+            # Translators: %(date)s is a day and month ("05 Mar").
+            return _("Preventive action due %(date)s: ticket %(ticket)s") % words
+        if action.due_on == today:
+            return _("Preventive action due today: ticket %(ticket)s") % words
+        # Translators: %(date)s is a day and month ("05 Mar").
+        return _("Preventive action overdue since %(date)s: ticket %(ticket)s") % words
+
+    def body(zone) -> str:
+        return "\n".join([
+            _describe(pm),
+            _("Action: %(description)s") % {"description": excerpt(action.description)},
+            _("Due: %(date)s") % {"date": local_format(action.due_on, "l d F Y")},
+            _("Mark it done on the post-mortem page when it is in place."),
+        ])
+
+    return subject, body

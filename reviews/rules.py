@@ -26,11 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from accountteam import bounds
+from accountteam.dates import local_format
 
 PERIOD_CHOICES = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -65,10 +64,10 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period in words, in the active language: "Wed 05 Mar 2025", "05 Mar 2025 – 11 Mar 2025"."""
         if self.first == self.last:
-            return dateformat.format(self.first, pgettext("date format", "D d M Y"))
-        day = pgettext("date format", "d M Y")
-        return f"{dateformat.format(self.first, day)} – {dateformat.format(self.last, day)}"
+            return local_format(self.first, "D d M Y")
+        return f"{local_format(self.first, 'd M Y')} – {local_format(self.last, 'd M Y')}"
 
     def query(self) -> dict[str, str]:
         """The query parameters that select this period again."""

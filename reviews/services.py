@@ -44,18 +44,21 @@ def weekly_digests_send(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def digest_send(*, director, key: str, now: dt.datetime) -> int:
-    """Record one director's digest (emailed after commit). Returns 1 if it is new, else 0."""
+    """Record one director's digest (emailed after commit), written in the director's language.
+    Returns 1 if it is new, else 0."""
     scope = selectors.scope_for_director(director)
     digest = digest_for(scope, now=now)
-    with timezone.override(digest.zone):  # times in the mail on the director's own clock
-        body = render_to_string(
-            "reviews/email/digest.txt", {"digest": digest, "link": _absolute(reverse("review_dashboard"))}
-        ).strip()
+    link = _absolute(reverse("review_dashboard"))
+
+    def body(zone) -> str:
+        with timezone.override(digest.zone):  # times in the mail on the director's own clock
+            return render_to_string("reviews/email/digest.txt", {"digest": digest, "link": link}).strip()
+
     notice = Notice.to_person(
         director,
         key=key,
         kind="digest",
-        subject=digest_subject(digest),
+        subject=lambda: digest_subject(digest),
         body=body,
         url=reverse("review_digest"),
     )
@@ -63,6 +66,7 @@ def digest_send(*, director, key: str, now: dt.datetime) -> int:
 
 
 def digest_subject(digest: Digest) -> str:
+    """The digest's subject, in the active language."""
     total = digest.last_week.total
     words = {
         "week": rules.week_label(digest.last_week.period.first),

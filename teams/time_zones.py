@@ -102,10 +102,13 @@ def clean_time_zone(value: str) -> str:
     return zone
 
 
-def time_zone_for(user) -> str:
-    prefs = UserSettings.objects.filter(user=user).first()
-    if prefs and prefs.time_zone:
-        return prefs.time_zone
+def time_zone_for(user, *, chosen: str | None = None) -> str:
+    """The user's zone: their setting (``chosen``, when the caller has read it), else their
+    calendar's for staff, else the portal's default."""
+    if chosen is None:
+        chosen = _chosen_zone(user)
+    if chosen:
+        return chosen
     person = staff_person(user)
     if person is not None:
         return person.calendar.time_zone
@@ -115,9 +118,13 @@ def time_zone_for(user) -> str:
 def remember_time_zone(request, user):
     """Keep the user's zone in the session; the middleware activates it from the next request on.
     A user who never chose one is offered the browser's (``UNCONFIRMED_KEY``)."""
-    request.session[SESSION_KEY] = time_zone_for(user)
-    chosen = UserSettings.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    chosen = _chosen_zone(user)
+    request.session[SESSION_KEY] = time_zone_for(user, chosen=chosen)
     request.session[UNCONFIRMED_KEY] = not chosen
+
+
+def _chosen_zone(user) -> str:
+    return UserSettings.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
 
 
 @receiver(user_logged_in)

@@ -21,7 +21,7 @@ FLOORS = [
     ["teams"],
     ["dossiers"],
     ["escalations"],
-    ["handoffs", "postmortems"],
+    ["handoffs", "postmortems", "mailin"],
     ["reviews"],
     ["portal"],
     ["demo"],

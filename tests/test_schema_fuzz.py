@@ -79,6 +79,9 @@ def demo_data(db):
     from accountteam.tokens import api_token_create
 
     call_command("seed_demo", stdout=io.StringIO())
+    from tests.mailin.factories import InboundMessageFactory
+
+    InboundMessageFactory.create_batch(2)  # so that mail/{id}/ has rows in quarantine
     for username in ("clec.user", "service.manager", "carrier.admin"):  # so that tokens/{id}/ has rows
         api_token_create(user=get_user_model().objects.get(username=username), name="Fuzzing")
 
@@ -100,6 +103,7 @@ def _real_path_parameters() -> dict:
     from dossiers.models import Amendment, Contact, DossierFile, Meeting, Proposal
     from escalations.models import Escalation
     from handoffs.models import ChecklistItem, Handoff
+    from mailin.models import InboundMessage
     from postmortems.models import PostMortem, PreventiveAction
     from teams.models import Account, Assignment, Company, Person, Role
 
@@ -122,6 +126,7 @@ def _real_path_parameters() -> dict:
         "/api/v1/escalations/{id}/": ids(Escalation),
         "/api/v1/handoffs/{id}/": ids(Handoff),
         "/api/v1/postmortems/{id}/": ids(PostMortem),
+        "/api/v1/mail/{id}/": ids(InboundMessage),
         "/api/v1/accounts/{account_id}/dossier/": ids(Account, "account_id"),
         "/api/v1/handoffs/{id}/items/{item_id}/": lambda: [
             {"id": h, "item_id": pk}

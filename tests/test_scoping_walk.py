@@ -18,6 +18,13 @@ NAMESPACES_NOT_WALKED = {
     "admin": "the back office is for carrier admins only (is_staff); checked separately below",
 }
 ALLAUTH_PREFIX = "/auth/"  # allauth's keyed links (email confirmation, reset) are not tenant data
+# URL names every carrier staff member may open whatever accounts they serve, and why: walked for
+# customers (404), skipped in the walks of staff.
+STAFF_WIDE = {
+    name: "the mail taken in is the carrier's: any staff member works the quarantine"
+    for name in ("mail_detail", "mail_original", "mail_accept", "mail_discard", "api:mail-detail",
+                 "api:mail-accept", "api:mail-discard")
+}
 
 
 def _patterns(resolver=None, namespace=None, prefix=""):
@@ -44,6 +51,8 @@ def foreign_kwargs(name, foreign):
         return {"pk": handoff.pk, "item_id": item_id}
     if name.startswith("api:handoff-") or name.startswith("handoff_"):
         return {"pk": handoff.pk} | ({"account_id": account.pk} if name == "handoff_introduction" else {})
+    if name.startswith("api:mail-") or name.startswith("mail_"):
+        return {"pk": foreign.inbound.pk}
     postmortem = foreign.postmortem
     if name in ("api:postmortem-preventive-action", "postmortem_preventive_action"):
         verb = {} if name.startswith("api:") else {"verb": "done"}
@@ -161,6 +170,11 @@ def foreign(foreign):
     )
     _foreign_handoff(foreign)
     _foreign_postmortem(foreign)
+    from tests.mailin.factories import InboundMessageFactory
+
+    # A quarantined message from the foreign company's user, about its account.
+    foreign.inbound = InboundMessageFactory(sender=foreign.user.email, user=foreign.user, account=foreign.account,
+                                            company=foreign.company, reason="not_member")
     return foreign
 
 
@@ -211,13 +225,21 @@ def test_customer_user_gets_404_for_every_url_with_a_foreign_object(client, tena
     client.force_login(tenant.user)
     checked = _walk(client, foreign)
     assert {"account_detail", "api:account-team", "api:assignment-detail"} <= set(checked)
+    assert set(STAFF_WIDE) <= set(checked)
+
+
+@pytest.mark.django_db
+def test_a_foreign_customer_user_gets_404_on_every_mail_url_even_about_their_own_account(client, foreign):
+    client.force_login(foreign.user)
+    checked = _walk(client, foreign, also_skip={n for n, _, _ in _patterns() if n not in STAFF_WIDE})
+    assert set(checked) == set(STAFF_WIDE)
 
 
 @pytest.mark.django_db
 def test_staff_not_on_the_account_gets_404_for_every_url_with_its_objects(client, tenant, foreign):
     client.force_login(tenant.manager_user)
     # Staff see the carrier's directory of people, so a person is not "foreign" to them.
-    checked = _walk(client, foreign, also_skip={"api:person-detail"})
+    checked = _walk(client, foreign, also_skip={"api:person-detail", *STAFF_WIDE})
     assert "account_detail" in checked
 
 
@@ -236,7 +258,7 @@ def test_a_backup_sees_nothing_of_a_colleague_who_is_in_the_office(client, tenan
     foreign.manager.backup = tenant.manager
     foreign.manager.save(update_fields=["backup"])
     client.force_login(tenant.manager_user)
-    checked = _walk(client, foreign, also_skip={"api:person-detail"})
+    checked = _walk(client, foreign, also_skip={"api:person-detail", *STAFF_WIDE})
     assert {"escalation_detail", "api:escalation-detail"} <= set(checked)
 
     foreign.manager.availability = "out_of_office"
@@ -298,7 +320,8 @@ def test_an_id_that_cannot_exist_answers_404_on_every_route(client, foreign):
                     wrong.append(f"{name} {url} answered {sorted(statuses)}")
         checked.add(name)
     assert wrong == []
-    assert {"api:handoff-detail", "api:postmortem-pdf", "api:postmortem-preventive-action", "handoff_detail"} <= checked
+    assert {"api:handoff-detail", "api:postmortem-pdf", "api:postmortem-preventive-action", "handoff_detail",
+            "mail_detail", "api:mail-accept"} <= checked
 
 
 # --- Writes: who may, before what they send -------------------------------------------------------
@@ -343,7 +366,8 @@ def test_staff_only_api_writes_refuse_a_customer_before_reading_the_body(client,
                 wrong.append(f"{method.upper()} {name} {url} answered {response.status_code}: {response.content[:120]}")
         checked.add(name)
     assert wrong == []
-    staff_writes = {"api:handoff-list", "api:escalation-acknowledge", "api:postmortem-accept", "api:postmortem-notes"}
+    staff_writes = {"api:handoff-list", "api:escalation-acknowledge", "api:postmortem-accept", "api:postmortem-notes",
+                    "api:mail-accept", "api:mail-discard"}
     assert staff_writes <= checked
 
 
@@ -390,6 +414,7 @@ def test_a_nul_character_in_any_query_parameter_of_any_page_is_not_a_server_erro
     [
         ("/api/v1/postmortems/", "q"),
         ("/api/v1/handoffs/", "q"),
+        ("/api/v1/mail/", "q"),
         ("/api/v1/accounts/{account}/dossier/history/", "part"),
     ],
 )
@@ -403,7 +428,7 @@ def test_a_nul_character_in_an_api_query_parameter_is_a_400_naming_it(client, fo
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/accounts/", "/escalations/", "/postmortems/", "/handoffs/"])
+@pytest.mark.parametrize("path", ["/accounts/", "/escalations/", "/postmortems/", "/handoffs/", "/mail/"])
 def test_a_nul_character_in_a_list_search_is_an_error_on_the_page(client, foreign, path):
     client.force_login(foreign.manager_user)
 

@@ -135,3 +135,17 @@ def test_back_office_search_finds_a_role_by_a_translated_name(admin_client):
 
 def test_a_signed_out_reader_is_unaffected(db):
     assert Client(HTTP_ACCEPT_LANGUAGE="es").get("/auth/login/").status_code == 200
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("pt-br", "sexta-feira, 4 de dezembro · sex, 4 dez 2026"),
+    ("es", "viernes 4 de diciembre · vie 4 dic 2026"),
+])
+def test_day_and_month_names_are_lower_case_inside_a_sentence(language, expected):
+    import datetime as dt
+
+    from accountteam.dates import local_format
+
+    friday = dt.datetime(2026, 12, 4, 10, 0)
+    with translation.override(language):
+        assert f"{local_format(friday, 'l j F')} · {local_format(friday, 'D j M Y')}" == expected

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from accountteam import emailing
+from accountteam import emailing, mail_threads
 from accountteam.celery import app
 from accountteam.models import IdempotentRequest, Notification
 from escalations.models import Escalation
@@ -174,8 +174,10 @@ def test_a_notice_sent_twice_carries_the_same_message_id(tenant, django_capture_
     emailing.send_emails([notice.pk])
 
     first, second = mail.outbox
-    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"] == emailing.message_id(notice.key)
-    assert first.message()["Message-ID"].startswith("<notice.")
+    # A notice about an item: its Message-ID names the item (a reply to it finds the item).
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"] == emailing.headers(notice)[
+        "Message-ID"]
+    assert mail_threads.item_of_message_id(first.message()["Message-ID"]) == notice.thread
     assert emailing.message_id("escalation:1:assigned:x:1") != emailing.message_id("escalation:2:assigned:x:1")
 
 

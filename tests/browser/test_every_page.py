@@ -19,10 +19,12 @@ from accountteam.clock import carrier_today
 from demo.dossiers import seed_dossiers
 from demo.escalations import seed_demo_escalations
 from demo.handoffs import seed_demo_handoff
+from demo.mail import seed_demo_mail
 from demo.postmortems import seed_demo_postmortems
 from escalations.models import Escalation
 from handoffs.models import Handoff
 from handoffs.services import handoff_start
+from mailin.models import InboundMessage
 from postmortems.models import PostMortem
 from teams.models import Account, Membership, Person, Role
 
@@ -41,6 +43,7 @@ def demo_everything(demo):
     seed_dossiers()
     seed_demo_handoff()
     seed_demo_postmortems()
+    seed_demo_mail()
     handoff_start(
         actor=User.objects.get(username="service.director"),
         role=Role.objects.get(code="service-manager"),
@@ -108,6 +111,8 @@ def pages_of(username: str | None) -> dict[str, str]:
         "handoff": f"/handoffs/{handoff}/",
         "handoff-start": "/handoffs/new/",
         "availability": "/me/availability/",
+        "mail": "/mail/",
+        "mail-message": f"/mail/{_first_id(InboundMessage.objects.visible_to(user))}/",
     }
     if username in {"service.director", "carrier.admin"}:
         pages |= {

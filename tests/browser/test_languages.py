@@ -7,14 +7,13 @@ import io
 import re
 from zoneinfo import ZoneInfo
 
+import pypdf
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
-
-import pypdf
 
 from accountteam.data_words import WORDS
 from accountteam.dates import local_format

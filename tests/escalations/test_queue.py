@@ -37,12 +37,13 @@ API = "/api/v1/queue/"
 QUEUE = "/queue/"
 
 # Query budgets, measured on SQLite and PostgreSQL alike and the same for 5 and for 50 items
-# (bound = measured + 1). The page, 13: session, user, membership (active company), staff
+# (bound = measured + 1). The page, 14: session, user, membership (active company), staff
 # profile, the people backed up (twice: once for the rows, once for the tab counts), the
-# paginator's count, the tab counts (one aggregate), unread notices, the companies and the
+# paginator's count, the tab counts (one aggregate), unread notices, the menu's count of mail in
+# quarantine, the companies and the
 # people of the filter and bulk bars, the page of rows with company, account and assignee joined,
 # and the absences of the people backed up (the page's notice of whom it covers).
-PAGE_MAX_QUERIES = 14
+PAGE_MAX_QUERIES = 15
 # The API, 4 with a fresh user per request as token authentication gives: staff profile, the
 # people backed up, the count, the page of rows.
 API_MAX_QUERIES = 5

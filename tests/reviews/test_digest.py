@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.utils import translation
 
 from accountteam.celery import app
 from accountteam.models import Notification, UserSettings
@@ -162,3 +163,23 @@ def test_quiet_week_still_sends_a_digest_saying_so(director, tenant, eager_tasks
     assert message.subject.endswith("0 overdue, nothing due")
     assert "Nothing is overdue." in message.body
     assert "Received: 0" in message.body
+
+
+def test_the_digest_is_written_in_the_directors_language(
+    week, director, eager_tasks, django_capture_on_commit_callbacks
+):
+    UserSettings.objects.create(user=director.user, language="es")
+
+    with translation.override("en"):  # the beat's worker
+        assert run_at(MONDAY_0705_DENVER, django_capture_on_commit_callbacks) == 1
+
+    (notice,) = digests()
+    assert notice.language == "es"
+    assert notice.subject == "Revisión semanal 2026-W03: 1 vencido, 33% dentro del plazo"
+    assert "VENCIDOS AHORA: 1" in notice.body
+    assert "Recibidos: 3" in notice.body
+    assert "SEMANA PASADA (" in notice.body
+    assert "OVERDUE NOW" not in notice.body and "Received:" not in notice.body
+    (message,) = mail.outbox
+    assert message.subject == "[Summit Wholesale] Revisión semanal 2026-W03: 1 vencido, 33% dentro del plazo"
+    assert message.extra_headers["Content-Language"] == "es"

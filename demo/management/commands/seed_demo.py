@@ -4,6 +4,7 @@ from demo import teams as demo
 from demo.dossiers import seed_dossiers
 from demo.escalations import seed_demo_escalations
 from demo.handoffs import seed_demo_handoff
+from demo.mail import seed_demo_mail
 from demo.postmortems import seed_demo_postmortems
 from escalations.models import ResponsePolicy, RoutingRule
 from escalations.policies import seed_guidelines, seed_routing
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         counts["new dossier entries"] = seed_dossiers()
         counts["new demo handoffs"] = seed_demo_handoff()
         counts["new demo post-mortems"] = seed_demo_postmortems()
+        counts["new demo e-mails"] = seed_demo_mail()
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         if scale:
