@@ -82,22 +82,37 @@ def setup(args) -> None:
     reverse("escalation_detail", args=[1])
 
 
-def messages(count: int) -> list[bytes]:
-    """``count`` messages in the bench's mix; replies name items raised earlier in the run."""
+def business_morning():
+    """The last weekday 09:00 in Denver (the demo's teams' calendars) before now: the mail arrives
+    in business hours from then on, a message a second, so every run measures the same work
+    (an after-hours repair would also look for the duty manager)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    denver = ZoneInfo("America/Denver")
+    day = timezone.now().astimezone(denver).date() - dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=denver)
+
+
+def messages(count: int, start) -> list[bytes]:
+    """``count`` messages in the bench's mix, received a second apart from ``start``; replies name
+    items raised earlier in the run."""
     import datetime as dt
     from email.message import EmailMessage
     from email.utils import format_datetime
 
-    from django.utils import timezone
-
-    now = timezone.now()
+    now = start
     senders = [("noc@frontrangefiber.example", "7001-0001"), ("ops@prairievoice.example", "7003-0001"),
                ("noc@pampaconecta.example", "7004-0001")]
     out = []
     for n in range(count):
         message = EmailMessage()
         sender, account = senders[n % len(senders)]
-        received = format_datetime(now - dt.timedelta(seconds=n))
+        received = format_datetime(now + dt.timedelta(seconds=n))
         message["Received"] = f"from mail.customer.example by mx.portal.localhost; {received}"
         message["Message-ID"] = f"<bench-{n}-{now.timestamp():.0f}@customer.example>"
         message["Date"] = format_datetime(now)
@@ -145,7 +160,10 @@ def main(argv=None) -> dict:
     from mailin.services import message_deliver
 
     clean()
-    raws = messages(args.messages)
+    import datetime as dt
+
+    start = business_morning()
+    raws = messages(args.messages, start)
     statuses: dict[str, int] = {}
     cpu = wall = 0.0
     executed = [0]
@@ -167,7 +185,7 @@ def main(argv=None) -> dict:
                 raw = raws[n - 1]
             with connection.execute_wrapper(counter):
                 started_cpu, started_wall = time.process_time(), time.perf_counter()
-                outcome = message_deliver(raw=raw, source="pipe")
+                outcome = message_deliver(raw=raw, source="pipe", now=start + dt.timedelta(seconds=n + 1))
                 cpu += time.process_time() - started_cpu
                 wall += time.perf_counter() - started_wall
             label = "duplicate" if outcome.duplicate else outcome.status
