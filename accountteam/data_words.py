@@ -288,6 +288,5 @@ def translate_all(model, fields) -> int:
     for row in model.objects.all():
         if translate(row, fields):
             rows.append(row)
-    names = [column(f, code) for f in fields for code, _name in settings.LANGUAGES]
-    model.objects.bulk_update(rows, names)
+    model.objects.bulk_update(rows, in_every_language(*fields))
     return len(rows)

@@ -219,8 +219,7 @@ def _raise(message: InboundMessage, parsed: Parsed | None, *, actor, account: Ac
                 description=description, received_at=message.received_at, now=now, intake=intake,
             )
     except (ValidationError, PermissionDenied) as exc:
-        words = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        _quarantine(message, Reason.REFUSED, words, account=account, company=account.company)
+        _quarantine(message, Reason.REFUSED, _refusal(exc), account=account, company=account.company)
         return None
     message.status = Status.DELIVERED if intake else Status.ACCEPTED
     message.reason = Reason.NONE if intake else message.reason
@@ -248,12 +247,16 @@ def _reply(message: InboundMessage, parsed: Parsed, *, user, item_pk: int, inter
                     actor=user, escalation=item, comment=text, now=now
                 )
     except (ValidationError, PermissionDenied) as exc:
-        words = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        return _quarantine(message, Reason.REFUSED, words, account=item.account, company=item.company)
+        return _quarantine(message, Reason.REFUSED, _refusal(exc), account=item.account, company=item.company)
     message.status = Status.DELIVERED
     message.escalation, message.event = item, event
     message.account, message.company = item.account, item.company
     message.after.append(lambda: _attach(message, parsed, item, internal=staff and internal))
+
+
+def _refusal(exc: ValidationError | PermissionDenied) -> str:
+    """A service's refusal in words, kept as the quarantined message's detail."""
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _attachments_only(parsed: Parsed) -> str:
