@@ -1,9 +1,9 @@
 """Words kept in data, in each language: role names and descriptions, the response guidelines'
-wording, the handoff checklist. Each has a column per language (django-modeltranslation, see the
-apps' translation.py; the back office edits each). WORDS translates what the portal seeds, keyed
-by the English text like a catalogue: a row gets a translation only while its English text is
-still the seeded one (a carrier that rewrote a role's description keeps its own words and
-translates them in the back office)."""
+wording, the handoff checklist, the service activities. Each has a column per language
+(django-modeltranslation, see the apps' translation.py; the back office edits each). WORDS
+translates what the portal seeds, keyed by the English text like a catalogue: a row gets a
+translation only while its English text is still the seeded one (a carrier that rewrote a role's
+description keeps its own words and translates them in the back office)."""
 
 from __future__ import annotations
 
@@ -224,6 +224,90 @@ WORDS: dict[str, dict[str, str]] = {
     "Emails and documents about the account are in its dossier.": {
         "es": "Los correos electrónicos y documentos de la cuenta están en su expediente.",
         "pt-br": "Os e-mails e documentos da conta estão no dossiê dela.",
+    },
+    # --- The Client Service Partner's activities (service.Activity: name) ----------------------------
+    "Proactive calls to the customer with regular touch points": {
+        "es": "Llamadas proactivas al cliente en puntos de contacto periódicos",
+        "pt-br": "Ligações proativas ao cliente em pontos de contato regulares",
+    },
+    "Provide product introduction or enhancement information": {
+        "es": "Brindar información sobre la presentación de productos o sus mejoras",
+        "pt-br": "Fornecer informações sobre a apresentação de produtos ou suas melhorias",
+    },
+    "Customer tours of the carrier's data centers": {
+        "es": "Visitas del cliente a los centros de datos del operador",
+        "pt-br": "Visitas do cliente aos data centers da operadora",
+    },
+    "Contact management and administration, with new customer contacts": {
+        "es": "Gestión y administración de contactos, con los nuevos contactos del cliente",
+        "pt-br": "Gestão e administração de contatos, com os novos contatos do cliente",
+    },
+    "Customer queries (for example, what storage capacity is available?)": {
+        "es": "Consultas del cliente (por ejemplo, ¿qué capacidad de almacenamiento hay disponible?)",
+        "pt-br": "Consultas do cliente (por exemplo, qual capacidade de armazenamento está disponível?)",
+    },
+    "The carrier's Service Guide": {
+        "es": "La guía de servicios del operador",
+        "pt-br": "O guia de serviços da operadora",
+    },
+    "Customer advocate at the carrier": {
+        "es": "Defensor del cliente ante el operador",
+        "pt-br": "Defensor do cliente junto à operadora",
+    },
+    "Contractual queries": {"es": "Consultas contractuales", "pt-br": "Consultas contratuais"},
+    "Informing the customer of the carrier's changes, such as the invoice layout or DCMW": {
+        "es": "Informar al cliente sobre los cambios del operador, como el formato de la factura o DCMW",
+        "pt-br": "Informar o cliente sobre as mudanças da operadora, como o layout da fatura ou DCMW",
+    },
+    "Portal training": {"es": "Capacitación en el portal", "pt-br": "Treinamento no portal"},
+    "Incident and problem trending and reporting": {
+        "es": "Análisis de tendencias e informes de incidentes y problemas",
+        "pt-br": "Análise de tendências e relatórios de incidentes e problemas",
+    },
+    "Escalation management (via the Network Operations Center)": {
+        "es": "Gestión de escalamientos (a través del Centro de Operaciones de Red)",
+        "pt-br": "Gestão de escalonamentos (por meio do Centro de Operações de Rede)",
+    },
+    "Coordinate the review of customer firewall rules": {
+        "es": "Coordinar la revisión de las reglas de firewall del cliente",
+        "pt-br": "Coordenar a revisão das regras de firewall do cliente",
+    },
+    "Review customer infrastructure at service reviews": {
+        "es": "Revisar la infraestructura del cliente en las revisiones de servicio",
+        "pt-br": "Revisar a infraestrutura do cliente nas revisões de serviço",
+    },
+    "Undertake a quarterly review of infrastructure monitoring": {
+        "es": "Realizar una revisión trimestral del monitoreo de la infraestructura",
+        "pt-br": "Realizar uma revisão trimestral do monitoramento da infraestrutura",
+    },
+    "Review the authorized customer contact list": {
+        "es": "Revisar la lista de contactos autorizados del cliente",
+        "pt-br": "Revisar a lista de contatos autorizados do cliente",
+    },
+    "Service reviews": {"es": "Revisiones de servicio", "pt-br": "Revisões de serviço"},
+    "SLA monitoring and reporting (via service reviews)": {
+        "es": "Monitoreo e informes de SLA (a través de las revisiones de servicio)",
+        "pt-br": "Monitoramento e relatórios de SLA (por meio das revisões de serviço)",
+    },
+    "Executive reviews, including product enhancements and business direction": {
+        "es": "Revisiones ejecutivas, incluidas las mejoras de productos y la dirección del negocio",
+        "pt-br": "Revisões executivas, incluindo melhorias de produtos e a direção do negócio",
+    },
+    "Implementation of the SDP (Service Development Plan)": {
+        "es": "Implementación del SDP (plan de desarrollo del servicio)",
+        "pt-br": "Implementação do SDP (plano de desenvolvimento do serviço)",
+    },
+    "Proactively manage bill production": {
+        "es": "Gestionar de forma proactiva la emisión de facturas",
+        "pt-br": "Gerenciar de forma proativa a emissão de faturas",
+    },
+    "Process service credits": {
+        "es": "Procesar los créditos por servicio",
+        "pt-br": "Processar os créditos de serviço",
+    },
+    "Resolve billing enquiries": {
+        "es": "Resolver las consultas de facturación",
+        "pt-br": "Resolver as consultas de faturamento",
     },
 }
 

@@ -50,6 +50,9 @@ FORMATS = (
     # with two digits, F: the month, Y: the year), e.g. “Wednesday 05 March 2025”. Escape literal
     # letters: "l d \d\e F \d\e Y".
     pgettext_lazy("date format", "l d F Y"),
+    # Translators: a month and its year, as a Django date format (F: the month, Y: the year), e.g.
+    # “March 2025”. Escape literal letters: "F \d\e Y".
+    pgettext_lazy("date format", "F Y"),
 )
 
 

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "handoffs",
     "postmortems",
     "mailin",
+    "maintenance",
+    "servicereports",
+    "service",
+    "touchpoints",
     "portal",
     "demo",
 ]
@@ -108,6 +112,8 @@ TEMPLATES = [
                 "teams.tenancy.company_context",
                 # The quarantine's count beside "Mail" in the staff's menu (one COUNT, staff only).
                 "mailin.context_processors.quarantine",
+                # The queue's line of reviews due (lazy: one COUNT, staff only, where a page shows it).
+                "touchpoints.context_processors.reviews_due",
             ],
             # ``|date`` in the reader's language (accountteam/templatetags/local_dates.py).
             "builtins": ["accountteam.templatetags.local_dates"],
@@ -329,6 +335,12 @@ SPECTACULAR_SETTINGS = {
         "InboundSourceEnum": "mailin.models.InboundMessage.Source",
         # A post-mortem note's source keeps its name beside the mail's ``source``.
         "SourceEnum": "postmortems.models.Source",
+        "ReviewKindEnum": "touchpoints.models.Kind",
+        "ReviewOccurrenceStatusEnum": "touchpoints.models.Occurrence.Status",
+        "NetworkNoticeKindEnum": "maintenance.models.Kind",
+        "NetworkNoticeStatusEnum": "maintenance.models.Status",
+        "ActionItemStateEnum": "touchpoints.models.ActionItem.State",
+        "UsageStateEnum": "service.rules.USAGE_STATES",
     },
 }
 
@@ -400,6 +412,23 @@ POSTMORTEM_DIRECTOR_REVIEW = env.bool("POSTMORTEM_DIRECTOR_REVIEW", default=Fals
 CELERY_BEAT_SCHEDULE["postmortems-preventive-action-reminders"] = {
     "task": "postmortems.tasks.preventive_action_reminders",
     "schedule": crontab(minute=25),
+}
+
+# --- Regular reviews and touch points ---------------------------------------------------------------
+# Owners are reminded this many business days (on their calendar) before a review is due.
+TOUCHPOINT_REMINDER_BUSINESS_DAYS = env.int("TOUCHPOINT_REMINDER_BUSINESS_DAYS", default=5)
+CELERY_BEAT_SCHEDULE["touchpoints-reminders"] = {
+    "task": "touchpoints.tasks.reminders",
+    "schedule": crontab(minute=35),
+}
+
+# --- Maintenance and outage notices -----------------------------------------------------------
+# Beat moves planned maintenance windows on (in progress at the start, completed at the end) and
+# sends the customers' reminder a day before and their notice at the start, this often.
+MAINTENANCE_SWEEP_SECONDS = env.int("MAINTENANCE_SWEEP_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["maintenance-window-sweep"] = {
+    "task": "maintenance.tasks.window_sweep",
+    "schedule": float(MAINTENANCE_SWEEP_SECONDS),
 }
 
 # --- Production hardening (manage.py check --deploy) ------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
@@ -97,11 +98,14 @@ def attendees(meeting: Meeting) -> list[tuple[str, str]]:
     return invited
 
 
-def meetings_ics(meetings, *, stamp: dt.datetime) -> bytes:
-    """A calendar of ``meetings`` (select their account and company, prefetch attendees)."""
+def meetings_ics(meetings, *, stamp: dt.datetime, extra: Iterable[Event] = ()) -> bytes:
+    """A calendar of ``meetings`` (select their account and company, prefetch attendees), then
+    the ``extra`` events other apps give a feed (``feeds.extra_events``)."""
     cal = _calendar()
     for meeting in meetings:
         cal.add_component(_event(meeting, stamp=stamp))
+    for event in extra:
+        cal.add_component(event)
     return cal.to_ical()
 
 

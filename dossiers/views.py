@@ -26,6 +26,7 @@ from accountteam.forms import add_service_errors
 
 from . import selectors, services
 from .downloads import file_response, ics_response
+from .feeds import extra_events
 from .forms import PART_FORMS, ProfileForm
 from .ical import meetings_ics
 
@@ -220,7 +221,8 @@ def calendar_feed(request, token: str):
     if feed is None:
         raise Http404(_("No such calendar."))
     meetings = selectors.feed_meetings(user=feed.user)
-    response = ics_response(meetings_ics(meetings, stamp=timezone.now()), filename="meetings.ics", attachment=False)
+    calendar = meetings_ics(meetings, stamp=timezone.now(), extra=extra_events(feed.user))
+    response = ics_response(calendar, filename="meetings.ics", attachment=False)
     response["Cache-Control"] = "private, max-age=300"
     return response
 

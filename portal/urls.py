@@ -9,9 +9,13 @@ from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
 from handoffs import api as handoffs_api
 from mailin import api as mailin_api
+from maintenance import api as maintenance_api
 from portal import views as portal_views
 from postmortems import api as postmortems_api
+from service import api as service_api
+from servicereports import api as servicereports_api
 from teams import api as teams_api
+from touchpoints import api as touchpoints_api
 
 router = DefaultRouter()
 router.register("companies", teams_api.CompanyViewSet, basename="company")
@@ -24,6 +28,15 @@ router.register("escalations", escalations_api.EscalationViewSet, basename="esca
 router.register("handoffs", handoffs_api.HandoffViewSet, basename="handoff")
 router.register("postmortems", postmortems_api.PostMortemViewSet, basename="postmortem")
 router.register("mail", mailin_api.InboundMessageViewSet, basename="mail")
+router.register("service/activities", service_api.ActivityViewSet, basename="service-activity")
+router.register("service/packages", service_api.PackageViewSet, basename="service-package")
+router.register("service/time-entries", service_api.TimeEntryViewSet, basename="service-time-entry")
+router.register("review-plan-items", touchpoints_api.PlanItemViewSet, basename="review-plan-item")
+router.register("review-occurrences", touchpoints_api.OccurrenceViewSet, basename="review-occurrence")
+router.register("review-action-items", touchpoints_api.ActionItemViewSet, basename="review-action-item")
+router.register("service-reports", servicereports_api.ServiceReportViewSet, basename="service-report")
+router.register("service-credits", servicereports_api.ServiceCreditViewSet, basename="service-credit")
+router.register("network-notices", maintenance_api.NetworkNoticeViewSet, basename="network-notice")
 
 # A URL that routes nowhere: the API's JSON 404 under /api/, the page elsewhere.
 handler404 = "accountteam.api_errors.not_found"
@@ -45,6 +58,7 @@ urlpatterns = [
     ),
     path("api/v1/reports/", include("reviews.api_urls")),
     path("api/v1/queue/", escalations_api.QueueView.as_view(), name="api_queue"),
+    path("api/v1/service/usage/", service_api.UsageView.as_view(), name="api_service_usage"),
     path("api/v1/", include((dossier_api + router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
@@ -58,4 +72,8 @@ urlpatterns = [
     path("", include("handoffs.urls")),
     path("", include("postmortems.urls")),
     path("", include("mailin.urls")),
+    path("", include("service.urls")),
+    path("", include("touchpoints.urls")),
+    path("", include("maintenance.urls")),
+    path("", include("servicereports.urls")),
 ]

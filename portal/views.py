@@ -1,7 +1,8 @@
 """The pages that compose the floors below: the home page and the account page show the
-team (teams), the response guidelines (escalations) and any handoff in progress (handoffs,
-through the team's change sources). The home page also says what needs the person now
-(``selectors``): for staff, counts that link into the queue, the handoffs, the post-mortems and
+team (teams), the response guidelines (escalations), any handoff in progress (handoffs,
+through the team's change sources) and the maintenance and outages upcoming or under way on
+the accounts (maintenance). The home page also says what needs the person now (``selectors``):
+for staff, counts that link into the queue, the handoffs, the post-mortems and
 the director's review; for customers, their open items with the next promised date."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from escalations.selectors import contact_reasons, guidelines_for, routing_rows
+from maintenance.selectors import current_for_company
 from teams import selectors as team_selectors
 from teams.scoping import staff_person
 
@@ -62,6 +64,8 @@ def home(request):
             "teams": teams,
             "guidelines": guidelines_for(membership.company),
             "open_items": open_items,
+            # Upcoming and running maintenance and outages on the company's accounts (one query).
+            "network_notices": current_for_company(company=membership.company),
         },
     )
 
@@ -74,5 +78,8 @@ def account_detail(request, account_id: int):
     return render(
         request,
         "teams/account_detail.html",
-        {"account": account, "team": team, "guidelines": guidelines_for(account.company)},
+        {
+            "account": account, "team": team, "guidelines": guidelines_for(account.company),
+            "network_notices": current_for_company(company=account.company, account=account),
+        },
     )

@@ -294,7 +294,16 @@ def compliance_report(
     the whole, one table per ``group_bys`` and the weekly trend. One query per table (plus, on
     SQLite only, one for the response-time percentiles)."""
     zone = zone or scope.zone
-    items = received_in(scope, period, zone)
+    return items_compliance(received_in(scope, period, zone), period=period, zone=zone, now=now,
+                            group_bys=group_bys, trend=trend)
+
+
+def items_compliance(
+    items, *, period: rules.Period, zone: ZoneInfo, now: dt.datetime,
+    group_bys: tuple[str, ...] = rules.GROUP_BY, trend: bool = True,
+) -> ComplianceReport:
+    """The compliance figures of ``items`` (a scoped queryset of the items received in
+    ``period``): a company's service report uses it with the company's items."""
     report = ComplianceReport(period=period, zone=zone, total=_total(items, now=now))
     report.by = {g: _grouped(items, g, now=now) for g in group_bys}
     if trend:

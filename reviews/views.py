@@ -22,6 +22,7 @@ from escalations import services as escalation_services
 from escalations.models import Channel
 from postmortems import selectors as postmortem_selectors
 from teams.models import Person
+from touchpoints import selectors as touchpoint_selectors
 
 from . import charts, compliance, exports, rules, selectors
 from .digest import digest_for
@@ -126,7 +127,7 @@ def review_dashboard(request):
     )
     if request.htmx:
         return render(request, "reviews/partials/_dashboard.html", context)
-    return render(request, "reviews/dashboard.html", context | _open_postmortems(scope))
+    return render(request, "reviews/dashboard.html", context | _open_postmortems(scope) | _overdue_reviews(scope, now))
 
 
 POSTMORTEM_PANEL_LIMIT = 50
@@ -147,6 +148,16 @@ def _open_postmortems(scope) -> dict:
         "postmortems": rows[:POSTMORTEM_PANEL_LIMIT],
         "postmortems_cut": len(rows) > POSTMORTEM_PANEL_LIMIT,
     }
+
+
+REVIEWS_PANEL_LIMIT = 50
+
+
+def _overdue_reviews(scope, now) -> dict:
+    """The group's regular reviews past due, longest overdue first (one query; the full page only)."""
+    rows = list(touchpoint_selectors.overdue_for_people(scope.members(), user=scope.user, now=now,
+                                                        limit=REVIEWS_PANEL_LIMIT + 1))
+    return {"reviews_overdue": rows[:REVIEWS_PANEL_LIMIT], "reviews_overdue_cut": len(rows) > REVIEWS_PANEL_LIMIT}
 
 
 def _item_row(item, now) -> dict:

@@ -21,8 +21,10 @@ FLOORS = [
     ["teams"],
     ["dossiers"],
     ["escalations"],
-    ["handoffs", "postmortems", "mailin"],
+    ["handoffs", "postmortems", "mailin", "maintenance", "touchpoints"],
+    ["service"],
     ["reviews"],
+    ["servicereports"],
     ["portal"],
     ["demo"],
 ]

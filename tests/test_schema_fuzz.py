@@ -104,8 +104,12 @@ def _real_path_parameters() -> dict:
     from escalations.models import Escalation
     from handoffs.models import ChecklistItem, Handoff
     from mailin.models import InboundMessage
+    from maintenance.models import NetworkNotice
     from postmortems.models import PostMortem, PreventiveAction
+    from service.models import ServicePackage, TimeEntry
+    from servicereports.models import ServiceCredit
     from teams.models import Account, Assignment, Company, Person, Role
+    from touchpoints.models import ActionItem, Occurrence, PlanItem
 
     # In the order of their ids, so that the same draws pick the same rows on every run.
     def ids(model, name="id"):
@@ -127,6 +131,14 @@ def _real_path_parameters() -> dict:
         "/api/v1/handoffs/{id}/": ids(Handoff),
         "/api/v1/postmortems/{id}/": ids(PostMortem),
         "/api/v1/mail/{id}/": ids(InboundMessage),
+        "/api/v1/service/packages/{id}/": ids(ServicePackage),
+        "/api/v1/service/time-entries/{id}/": ids(TimeEntry),
+        "/api/v1/network-notices/{id}/": ids(NetworkNotice),
+        "/api/v1/review-plan-items/{id}/": ids(PlanItem),
+        "/api/v1/review-occurrences/{id}/": ids(Occurrence),
+        "/api/v1/review-action-items/{id}/": ids(ActionItem),
+        "/api/v1/service-reports/{id}/": ids(Company),
+        "/api/v1/service-credits/{id}/": ids(ServiceCredit),
         "/api/v1/accounts/{account_id}/dossier/": ids(Account, "account_id"),
         "/api/v1/handoffs/{id}/items/{item_id}/": lambda: [
             {"id": h, "item_id": pk}

@@ -14,6 +14,7 @@ from escalations.models import ResponsePolicy
 from escalations.policies import GUIDELINES
 from handoffs.checklist import TEMPLATE
 from handoffs.models import ChecklistTemplateItem
+from service.catalogue import ACTIVITIES
 from teams.models import Role
 from tests.clients import api_as, signed_in
 from tests.teams.factories import RoleFactory
@@ -24,6 +25,7 @@ SEEDED = sorted(
     {text for _code, name, _team, aka, _several, description in ROLES for text in (name, aka, description) if text}
     | {words for *_scope, words in GUIDELINES}
     | {text for _code, title, description, *_rest in TEMPLATE for text in (title, description)}
+    | {name for _code, _group, name in ACTIVITIES}
 )
 
 

@@ -20,13 +20,23 @@ from demo.dossiers import seed_dossiers
 from demo.escalations import seed_demo_escalations
 from demo.handoffs import seed_demo_handoff
 from demo.mail import seed_demo_mail
+from demo.maintenance import seed_demo_maintenance
 from demo.postmortems import seed_demo_postmortems
+from demo.service import seed_demo_service
+from demo.servicereports import seed_demo_service_reports
+from demo.touchpoints import seed_demo_touchpoints
 from escalations.models import Escalation
 from handoffs.models import Handoff
 from handoffs.services import handoff_start
 from mailin.models import InboundMessage
+from maintenance.models import Kind, NetworkNotice
 from postmortems.models import PostMortem
+from service.models import ServicePackage, TimeEntry
+from service.selectors import can_manage_packages
+from servicereports.models import PublishedReport
 from teams.models import Account, Membership, Person, Role
+from touchpoints.models import Occurrence, PlanItem
+from touchpoints.selectors import may_set_some_plan
 
 from .audit import inspect
 
@@ -36,14 +46,19 @@ WIDTHS = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "hei
 
 @pytest.fixture
 def demo_everything(demo):
-    """The demo data as ``manage.py seed_demo`` makes it (items, dossiers, a handoff, post-mortems),
-    and a handoff on the service side, which the demo's sales handoff is not: the service manager
+    """The demo data as ``manage.py seed_demo`` makes it (items, dossiers, a handoff, post-mortems,
+    e-mail, the service package and its hours, the review plan, network notices and a published
+    service report), and a handoff on the service side, which the demo's sales handoff is not: the service manager
     takes Prairie Voice Omaha over from Luis Ortega, so she and her director have one to open."""
     seed_demo_escalations()
     seed_dossiers()
     seed_demo_handoff()
     seed_demo_postmortems()
     seed_demo_mail()
+    seed_demo_service()
+    seed_demo_touchpoints()
+    seed_demo_maintenance()
+    seed_demo_service_reports()
     handoff_start(
         actor=User.objects.get(username="service.director"),
         role=Role.objects.get(code="service-manager"),
@@ -98,7 +113,8 @@ def pages_of(username: str | None) -> dict[str, str]:
         managed = memberships.filter(can_manage_users=True).values_list("company_id", flat=True).first()
         if managed:
             pages["company-users"] = f"/companies/{managed}/users/"
-        return pages
+            pages["service-hours"] = "/service/usage/"  # their company's package and hours
+        return pages | proactive_pages(user, staff=False)
     handoff = _first_id(Handoff.objects.visible_to(user))
     pages |= {
         "queue": "/queue/",
@@ -119,6 +135,60 @@ def pages_of(username: str | None) -> dict[str, str]:
             "review": "/review/",
             "compliance": "/review/compliance/",
             "digest": "/review/digest/",
+        }
+    return pages | proactive_pages(user, staff=True)
+
+
+def proactive_pages(user, *, staff: bool) -> dict[str, str]:
+    """The service package, review plan, network notice and service report pages ``user`` reaches:
+    customers read the notices, held reviews and published reports of their companies; staff also
+    log time, hold reviews, publish notices and reports, and (directors, admins) set them up."""
+    notices = NetworkNotice.objects.visible_to(user)
+    occurrences = Occurrence.objects.visible_to(user)
+    published = PublishedReport.objects.visible_to(user).order_by("pk").first()
+    assert published is not None, "the demo data has no published service report"
+    pages = {
+        "maintenance": "/maintenance/",
+        "maintenance-planned": f"/maintenance/{_first_id(notices.filter(kind=Kind.MAINTENANCE))}/",
+        "maintenance-outage": f"/maintenance/{_first_id(notices.filter(kind=Kind.OUTAGE))}/",
+        "touchpoints": "/touchpoints/",
+        "touchpoints-held": f"/touchpoints/occurrences/{_first_id(occurrences.filter(status='held'))}/",
+        "service-reports": "/reports/",
+        "service-report-published": (f"/reports/companies/{published.company_id}/"
+                                     f"?from={published.first:%Y-%m-%d}&to={published.last:%Y-%m-%d}"),
+    }
+    if not staff:
+        return pages
+    package = ServicePackage.objects.visible_to(user).order_by("pk").first()
+    assert package is not None, "the demo data has no service package"
+    company = package.company_id
+    due = occurrences.filter(status="open")
+    pages |= {
+        "service-hours": "/service/usage/",
+        "service-company-hours": f"/service/companies/{company}/",
+        "time-sheet": "/service/time/",
+        "log-time": "/service/time/new/",
+        "touchpoints-plan": f"/touchpoints/companies/{company}/",
+        # A review due, with its hold form: one of theirs when they own one.
+        "touchpoints-due": f"/touchpoints/occurrences/{_first_id(due.filter(owner__user=user) or due)}/",
+        "maintenance-publish": "/maintenance/new/",
+        "maintenance-publish-outage": "/maintenance/new/?kind=outage",
+        "maintenance-edit": f"/maintenance/{_first_id(notices.filter(kind=Kind.MAINTENANCE))}/edit/",
+        "service-report": f"/reports/companies/{company}/",
+    }
+    own = TimeEntry.objects.filter(person__user=user).order_by("pk").values_list("pk", flat=True).first()
+    if own:
+        pages["time-entry"] = f"/service/time/{own}/"
+    if can_manage_packages(user, package.company):
+        pages |= {
+            "package-edit": f"/service/packages/{package.pk}/",
+            "package-new": f"/service/companies/{company}/package/new/",
+        }
+    if may_set_some_plan(user):
+        item = _first_id(PlanItem.objects.visible_to(user).filter(company_id=company))
+        pages |= {
+            "touchpoints-item-new": f"/touchpoints/companies/{company}/items/new/",
+            "touchpoints-item-edit": f"/touchpoints/items/{item}/edit/",
         }
     return pages
 

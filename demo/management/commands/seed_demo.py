@@ -5,7 +5,11 @@ from demo.dossiers import seed_dossiers
 from demo.escalations import seed_demo_escalations
 from demo.handoffs import seed_demo_handoff
 from demo.mail import seed_demo_mail
+from demo.maintenance import seed_demo_maintenance
 from demo.postmortems import seed_demo_postmortems
+from demo.service import seed_demo_service
+from demo.servicereports import seed_demo_service_reports
+from demo.touchpoints import seed_demo_touchpoints
 from escalations.models import ResponsePolicy, RoutingRule
 from escalations.policies import seed_guidelines, seed_routing
 
@@ -28,6 +32,10 @@ class Command(BaseCommand):
         counts["new demo handoffs"] = seed_demo_handoff()
         counts["new demo post-mortems"] = seed_demo_postmortems()
         counts["new demo e-mails"] = seed_demo_mail()
+        counts["new demo time entries"] = seed_demo_service()
+        counts["new demo review plan items"] = seed_demo_touchpoints()
+        counts["new demo network notices"] = seed_demo_maintenance()
+        counts["new demo service report entries"] = seed_demo_service_reports()
         self.stdout.write(self.style.SUCCESS(
             "Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
         if scale:
