@@ -2,10 +2,11 @@
 
 The mix is what a carrier's inbound address sees: 70% new mail from customers (plain text, some
 HTML with an attachment, some in ISO-8859-1), 15% replies to items by their reply address, 5% the
-same message a second time (piped and polled), 5% auto-replies and 5% unknown senders. CPU time
-(``time.process_time``: this process, so the database server's share is not counted on
-PostgreSQL) is reported per hundred messages, with wall time and the queries per message. From
-the project root:
+same message a second time (piped and polled), 5% auto-replies and 5% unknown senders. Each
+delivery is timed: p50 and p95 of its wall time, this process's CPU time per message
+(``time.process_time``, so the database server's share is not counted on PostgreSQL) and the SQL
+statements per message. ``--json`` prints them as JSON, under ``measurements`` as the other
+benches do (bench/summary.py). From the project root:
 
     .venv/bin/python bench/mail_intake.py                      # 1,000 messages, var/bench-mail.sqlite3
     .venv/bin/python bench/mail_intake.py --messages 5000 --json
@@ -29,8 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
-    sys.path[0] = str(ROOT)
+sys.path.insert(0, str(ROOT))
 
 INBOUND = "support@portal.localhost"
 
@@ -69,11 +69,11 @@ def setup(args) -> None:
 
     app.conf.broker_url = "memory://"
     call_command("migrate", verbosity=0, interactive=False)
-    from demo.teams import seed_demo
+    from bench.sweep import ensure_demo_data
     from escalations.models import ResponsePolicy, RoutingRule
     from escalations.policies import seed_guidelines, seed_routing
 
-    seed_demo()
+    ensure_demo_data()  # demo.teams.seed_demo() unless it ran already
     seed_guidelines(ResponsePolicy)
     seed_routing(RoutingRule)
     # A worker has its URLconf loaded before the first message: do it outside the timing.
@@ -153,9 +153,11 @@ def clean() -> None:
 def main(argv=None) -> dict:
     args = parse(argv)
     setup(args)
+    from django.conf import settings
     from django.db import connection
 
     from accountteam import mail_threads
+    from bench.summary import measurement
     from escalations.models import Escalation
     from mailin.services import message_deliver
 
@@ -165,7 +167,9 @@ def main(argv=None) -> dict:
     start = business_morning()
     raws = messages(args.messages, start)
     statuses: dict[str, int] = {}
-    cpu = wall = 0.0
+    cpu = 0.0
+    times_ms: list[float] = []
+    statements: list[int] = []
     executed = [0]
 
     def counter(execute, sql, params, many, context):
@@ -183,32 +187,42 @@ def main(argv=None) -> dict:
                                       f"To: {mail_threads.reply_address(item)}".encode())
             if kind == 19 and n > 0:  # the same message again
                 raw = raws[n - 1]
+            executed[0] = 0
             with connection.execute_wrapper(counter):
                 started_cpu, started_wall = time.process_time(), time.perf_counter()
                 outcome = message_deliver(raw=raw, source="pipe", now=start + dt.timedelta(seconds=n + 1))
                 cpu += time.process_time() - started_cpu
-                wall += time.perf_counter() - started_wall
-            label = "duplicate" if outcome.duplicate else outcome.status
+                times_ms.append((time.perf_counter() - started_wall) * 1000)
+            statements.append(executed[0])
+            label = "duplicate" if outcome.duplicate else str(outcome.status)
             statuses[label] = statuses.get(label, 0) + 1
             if outcome.message.escalation_id and not outcome.duplicate and outcome.message.event_id is None:
                 delivered_items.append(outcome.message.escalation_id)
         figures = {
+            "bench": "mail_intake",
+            "database": str(settings.DATABASES["default"]["NAME"]),
+            "vendor": connection.vendor,
             "messages": args.messages,
-            "database": connection.vendor,
-            "cpu_seconds": round(cpu, 3),
-            "cpu_seconds_per_100": round(cpu / args.messages * 100, 3),
-            "wall_seconds": round(wall, 3),
-            "queries_per_message": round(executed[0] / args.messages, 1),
+            "measurements": {
+                "message_deliver": measurement(
+                    times_ms, unit="message", cpu_ms=cpu * 1000, cpu_per="message", cpu_count=args.messages,
+                    statements=statements, cpu_seconds=round(cpu, 3), wall_seconds=round(sum(times_ms) / 1000, 3),
+                ),
+            },
             "items_raised": Escalation.objects.filter(subject__startswith="BENCH MAIL ").count(),
             "outcomes": statuses,
-        }
+        }  # fmt: skip
     finally:
         clean()
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(figures, indent=2))
     else:
-        for key, value in figures.items():
-            print(f"{key:>20}: {value}")
+        m = figures["measurements"]["message_deliver"]
+        print(f"{figures['messages']:,} messages on {figures['vendor']} ({figures['database']})")
+        print(f"  per message  p50 {m['p50_ms']:.2f} ms, p95 {m['p95_ms']:.2f} ms, max {m['max_ms']:.2f} ms")
+        print(f"  CPU          {m['cpu_ms_per_message']:.3f} ms per message ({m['cpu_seconds']} s in all)")
+        print(f"  SQL          {m['statements']} statements per message (median; mean {m['statements_mean']})")
+        print(f"  items raised {figures['items_raised']:,}; outcomes {figures['outcomes']}")
     return figures
 
 

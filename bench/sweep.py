@@ -10,26 +10,37 @@ PostgreSQL only (the rows are loaded with COPY). From the project root:
 
 What it does:
 
-1. Base data: ``demo.teams.seed_demo()``, the carrier's response guidelines and
-   ``demo.teams.seed_scale(--companies)`` (two accounts and a full team per company); all idempotent.
+1. Base data: ``demo.teams.seed_demo()`` (when its people, companies or users are missing), the
+   carrier's response guidelines and ``demo.teams.seed_scale(--companies)`` (two accounts and a
+   full team per company); all idempotent.
 2. Loads ``--escalations - --due`` "background" escalations with COPY, spread over the scale
    accounts: mostly resolved or cancelled, some answered or waiting (next_action_at NULL) and
    some new with next_action_at in the future. Skipped when exactly that many are there already.
+   After a load, VACUUM ANALYZE of the escalations and ANALYZE of every other table (with
+   autovacuum off, a table without statistics makes the planner guess).
 3. Arms ``--due`` escalations whose next_action_at is in the past: half at their target (a
    reminder to the assignee), 30% past due (overdue notices to the assignee and the director),
    20% at a promised follow-up's opening (a follow-up reminder). ``--auto-escalate K`` makes K of
    them also past their automatic-escalation time (the per-item path). Every run deletes the
    previous run's due rows, and the events and notifications of all bench rows, then arms
-   fresh ones, so reruns measure the same work without reloading a million rows.
+   fresh ones, so reruns measure the same work without reloading a million rows; then ANALYZE.
 4. EXPLAIN (ANALYZE, BUFFERS) of the sweep's claim query (in a transaction rolled back: the
-   locks it takes are released), then ONE ``sweep()`` timed with ``time.perf_counter`` and its
-   queries counted with ``CaptureQueriesContext``; then a second, idle sweep (nothing due).
+   locks it takes are released), then ONE ``sweep()`` timed with ``time.perf_counter`` (each
+   batch, from its claim query to the next) and ``time.process_time`` (this process's CPU), its
+   queries counted with ``CaptureQueriesContext``; then five idle sweeps (nothing due).
 5. Prints a report, with what the sweep should have done next to what it did (items, notices,
-   notification rows, timeline events, escalations); ``--json`` prints it as JSON instead.
+   notification rows, timeline events, escalations); ``--json`` prints it as JSON instead, whose
+   ``measurements`` (bench/summary.py) hold, as in the other benches: for "sweep", p50_ms and
+   p95_ms of its batches that handled items, cpu_ms_per_item and statements per batch; for
+   "idle sweep", the same per sweep (cpu_ms_per_sweep).
 
 Bench rows are marked by a subject starting with "BENCH " ("BENCH DUE " for the armed ones).
-``--reset`` deletes all of them (with their events and notifications; TRUNCATE when the table
-holds nothing else) and reloads; ``--clean`` deletes them and stops. Scale companies and people
+``--reset`` deletes all of them (with their events and notifications) and reloads; ``--clean``
+deletes them and stops; a run that finds a different number of background rows reloads the same
+way. They TRUNCATE when the escalation table holds nothing else and the tables that refer to
+escalations or their events (post-mortems, mail, time entries…) are empty, naming those in the
+TRUNCATE too; else they DELETE just the bench rows, in the order the foreign keys need. So they
+work whatever ran before (bench/queue_pages.py, bench/mail_intake.py). Scale companies and people
 are left in place. A million rows take about two minutes to load on two cores (PostgreSQL
 maintains eleven indexes and five foreign keys per row); a rerun only re-arms the due rows.
 
@@ -64,10 +75,11 @@ PREFIX = "BENCH "
 DUE_PREFIX = "BENCH DUE "
 SCALE_PREFIX = "Scale"
 COPY_CHUNK = 100_000
+IDLE_SWEEPS = 5  # idle sweeps timed after the real one (nothing due: one claim query each)
 NULL = r"\N"
 
 COLUMNS = [
-    "channel", "category", "subject", "description", "received_at", "created_at", "level", "availability",
+    "channel", "category", "topic", "subject", "description", "received_at", "created_at", "level", "availability",
     "status", "status_before_wait", "policy_mode", "policy_target", "policy_due", "policy_unit", "target_at",
     "due_at", "auto_escalate_at", "first_response_at", "follow_up_on", "follow_up_target_at", "follow_up_due_at",
     "follow_up_done_at", "paused_at", "paused_business_seconds", "escalated_at", "escalation_reason",
@@ -136,10 +148,43 @@ def check_database(args):
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         sys.exit(f"Database {name!r} has unapplied migrations: run `.venv/bin/python manage.py migrate` first.")
+    from escalations.models import Escalation
+
+    unfilled = [
+        f.column
+        for f in Escalation._meta.concrete_fields
+        if not (f.primary_key or f.null or f.column in COLUMNS or f.has_db_default())
+    ]
+    if unfilled:  # a new column the COPY lines must fill
+        sys.exit(f"bench/sweep.py's COLUMNS (and the rows of bench/queue_pages.py) lack {', '.join(unfilled)}.")
     return name
 
 
 # --- Base data ------------------------------------------------------------------------------------
+
+
+def ensure_demo_data() -> bool:
+    """``demo.teams.seed_demo()`` unless its staff, companies, accounts and users are all there
+    already (it sets every demo user's password again, a few seconds of hashing, on every run).
+    True when it seeded."""
+    from django.contrib.auth import get_user_model
+
+    from demo import teams as demo
+    from teams.models import Account, Company, Person
+
+    emails = {email for _key, _name, _title, email, *_rest in demo.STAFF}
+    names = {name for name, *_rest in demo.COMPANIES}
+    numbers = {number for _name, _kind, accounts, *_rest in demo.COMPANIES for number, *_ in accounts}
+    usernames = {username for username, *_rest in demo.CUSTOMER_USERS} | set(demo.STAFF_WITH_SIGN_IN)
+    there = (
+        Person.objects.filter(email__in=emails).count() == len(emails)
+        and Company.objects.filter(name__in=names).count() == len(names)
+        and Account.objects.filter(number__in=numbers).count() == len(numbers)
+        and get_user_model().objects.filter(username__in=usernames).count() == len(usernames)
+    )
+    if not there:
+        demo.seed_demo()
+    return not there
 
 
 def ensure_base_data(companies: int) -> dict:
@@ -147,7 +192,7 @@ def ensure_base_data(companies: int) -> dict:
     from escalations.models import ResponsePolicy
     from escalations.policies import seed_guidelines
 
-    demo.seed_demo()
+    ensure_demo_data()
     seed_guidelines(ResponsePolicy)
     return demo.seed_scale(companies, prefix=SCALE_PREFIX)
 
@@ -242,7 +287,7 @@ class Rows:
     ) -> str:
         account_id, company_id, person_id, role_id = self.accounts[i % len(self.accounts)]
         values = [
-            channel, category, subject, "", _ts(received), _ts(received), str(level), "in_office", status,
+            channel, category, "", subject, "", _ts(received), _ts(received), str(level), "in_office", status,
             before_wait, mode, _v(target), _v(due), unit, _ts(target_at), _ts(due_at), _ts(escalate_at),
             _ts(first_response), _v(follow_up_on), _ts(fu_target), _ts(fu_due), _ts(fu_done), _ts(paused),
             str(paused_seconds), NULL, "", _ts(resolved), _ts(resolved or first_response or received),
@@ -387,47 +432,147 @@ def copy_rows(lines, total: int, *, quiet: bool) -> float:
 
 
 # --- Cleaning ------------------------------------------------------------------------------------
+#
+# Other tables refer to escalations and their events (post-mortems, mail, time entries, service
+# credits, follows…). The benches leave them empty, but a TRUNCATE must name them all (PostgreSQL
+# refuses it otherwise, even when they are empty), and a DELETE must not leave a row of theirs
+# pointing at nothing.
+
+
+def _referrers() -> dict[str, list[tuple[str, str]]]:
+    """For each table, the (table, column) of every foreign key that refers to it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] WHERE c.contype = 'f'"
+        )
+        rows = cursor.fetchall()
+    result: dict[str, list[tuple[str, str]]] = {}
+    for table, column, referred in rows:
+        result.setdefault(referred, []).append((table, column))
+    return result
+
+
+def _referring_closure(tables: list[str], referrers: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The tables that refer to ``tables``, directly or through one another (what TRUNCATE … CASCADE
+    would empty too), ``tables`` themselves left out."""
+    seen, todo = set(tables), list(tables)
+    while todo:
+        for table, _column in referrers.get(todo.pop(), []):
+            if table not in seen:
+                seen.add(table)
+                todo.append(table)
+    return sorted(seen - set(tables))
+
+
+def _delete_notifications(cursor, ids_sql: str, params: list) -> int:
+    from accountteam.models import Notification
+
+    cursor.execute(
+        f"DELETE FROM {Notification._meta.db_table} WHERE key LIKE 'escalation:%%' "
+        f"AND split_part(key, ':', 2)::bigint IN ({ids_sql})",
+        params,
+    )
+    return cursor.rowcount
+
+
+def delete_escalations(where: str, params: list, *, rows: bool = True) -> dict[str, int]:
+    """Delete the escalations matching ``where`` (unless not ``rows``) with their events and
+    notifications, in the order the foreign keys need.
+
+    Most go with plain DELETEs. Rows of other tables that refer to them (a post-mortem tracking
+    one, a mail answered on one of its events) are left to the ORM, which applies each foreign
+    key's on_delete (CASCADE or SET NULL) to just those few escalations or events."""
+    from django.db import connection, transaction
+
+    from escalations.models import Escalation, Event
+
+    esc, ev = Escalation._meta.db_table, Event._meta.db_table
+    referrers = _referrers()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE doomed ON COMMIT DROP AS SELECT id FROM {esc} WHERE {where}", params)
+        cursor.execute("SELECT count(*) FROM doomed")
+        if not cursor.fetchone()[0]:
+            return {"escalations": 0, "events": 0, "notifications": 0, "by_orm": 0, "truncated": False}
+        cursor.execute("ANALYZE doomed")
+        notifications = _delete_notifications(cursor, "SELECT id FROM doomed", [])
+        # Escalations (or, keeping the rows, events) that another table refers to: the ORM's.
+        tangled_escalations: set[int] = set()
+        tangled_events: set[int] = set()
+        if rows:
+            for table, column in referrers.get(esc, []):
+                if (table, column) != (ev, "escalation_id"):
+                    cursor.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IN (SELECT id FROM doomed)")
+                    tangled_escalations.update(r[0] for r in cursor.fetchall())
+        for table, column in referrers.get(ev, []):
+            cursor.execute(
+                f"SELECT e.id, e.escalation_id FROM {ev} e JOIN {table} t ON t.{column} = e.id "
+                "WHERE e.escalation_id IN (SELECT id FROM doomed)"
+            )
+            for event_id, escalation_id in cursor.fetchall():
+                if rows:
+                    tangled_escalations.add(escalation_id)
+                else:
+                    tangled_events.add(event_id)
+        by_orm = 0
+        if tangled_escalations:
+            by_orm = len(tangled_escalations)
+            cursor.execute("DELETE FROM doomed WHERE id = ANY(%s)", [sorted(tangled_escalations)])
+            Escalation.objects.filter(pk__in=tangled_escalations).delete()
+        if tangled_events:
+            by_orm = len(tangled_events)
+            Event.objects.filter(pk__in=tangled_events).delete()
+        cursor.execute(f"DELETE FROM {ev} WHERE escalation_id IN (SELECT id FROM doomed)")
+        events = cursor.rowcount
+        escalations = 0
+        if rows:
+            cursor.execute(f"DELETE FROM {esc} WHERE id IN (SELECT id FROM doomed)")
+            escalations = cursor.rowcount + len(tangled_escalations)
+    counts = {"escalations": escalations, "events": events, "notifications": notifications, "by_orm": by_orm}
+    return counts | {"truncated": False}
 
 
 def delete_bench(*, like: str, rows: bool = True) -> dict[str, int]:
     """Delete the bench escalations whose subject is LIKE ``like`` (unless not ``rows``), their
     events and notifications."""
+    return delete_escalations("subject LIKE %s", [like], rows=rows)
+
+
+def clear_bench(prefix: str = PREFIX) -> dict[str, int]:
+    """Delete every escalation whose subject starts with ``prefix``, with its events and notifications.
+
+    TRUNCATE (fast, and it leaves no dead rows behind) when that is all the escalation table holds
+    and every other table that refers to escalations or events, directly or not, is empty: they
+    are named in the TRUNCATE too, so it empties nothing but bench rows. Else DELETE, which
+    touches only the matching rows."""
     from django.db import connection, transaction
 
-    from accountteam.models import Notification
     from escalations.models import Escalation, Event
 
-    esc, ev, notif = Escalation._meta.db_table, Event._meta.db_table, Notification._meta.db_table
+    esc, ev = Escalation._meta.db_table, Event._meta.db_table
+    like = f"{prefix}%"
+    if Escalation.objects.exclude(subject__startswith=prefix).exists():
+        return delete_bench(like=like)
+    others = _referring_closure([esc, ev], _referrers())
+    with connection.cursor() as cursor:
+        for table in others:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cursor.fetchone()[0]:
+                return delete_bench(like=like)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {notif} WHERE key LIKE 'escalation:%%' AND split_part(key, ':', 2)::bigint IN "
-            f"(SELECT id FROM {esc} WHERE subject LIKE %s)",
-            [like],
-        )
-        notifications = cursor.rowcount
-        cursor.execute(f"DELETE FROM {ev} WHERE escalation_id IN (SELECT id FROM {esc} WHERE subject LIKE %s)", [like])
-        events = cursor.rowcount
-        escalations = 0
-        if rows:
-            cursor.execute(f"DELETE FROM {esc} WHERE subject LIKE %s", [like])
-            escalations = cursor.rowcount
-    return {"escalations": escalations, "events": events, "notifications": notifications}
+        counts = {"escalations": Escalation.objects.count(), "events": Event.objects.count()}
+        counts["notifications"] = _delete_notifications(cursor, f"SELECT id FROM {esc}", [])
+        counts |= {"by_orm": 0, "truncated": True}
+        # Not CASCADE: should a referring table have been missed, PostgreSQL refuses rather than empties it.
+        cursor.execute(f"TRUNCATE {', '.join([esc, ev, *others])}")
+    return counts
 
 
 def reset_bench() -> dict[str, int]:
-    """Delete every bench escalation: TRUNCATE when the table holds nothing else (fast, and it
-    leaves no dead rows behind), else DELETE."""
-    from django.db import connection, transaction
-
-    from escalations.models import Escalation, Event
-
-    if Escalation.objects.exclude(subject__startswith=PREFIX).exists():
-        return delete_bench(like=f"{PREFIX}%")
-    counts = delete_bench(like=f"{PREFIX}%", rows=False)  # their notifications (and events)
-    counts["escalations"] = Escalation.objects.count()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Escalation._meta.db_table}, {Event._meta.db_table}")
-    return counts
+    """Delete every bench escalation (see ``clear_bench``)."""
+    return clear_bench(PREFIX)
 
 
 def forget_sweeps(now: dt.datetime) -> dict[str, int]:
@@ -449,13 +594,26 @@ def forget_sweeps(now: dt.datetime) -> dict[str, int]:
     return cleared
 
 
-def vacuum_analyze():
+def analyze(*, vacuum: bool = False) -> None:
+    """Statistics for every table of the database, not only the escalations: with autovacuum off,
+    a teams table without any makes the planner guess (the director's dashboard ran as a nested
+    loop discarding 154,030 rows: 41.7 ms, 5.6 ms after ANALYZE). ``vacuum``: VACUUM the
+    escalations and events too (their visibility map, for index-only scans)."""
     from django.db import connection
 
-    from escalations.models import Escalation
+    from escalations.models import Escalation, Event
 
+    big = [Escalation._meta.db_table, Event._meta.db_table]
     with connection.cursor() as cursor:  # autocommit: VACUUM cannot run in a transaction
-        cursor.execute(f"VACUUM ANALYZE {Escalation._meta.db_table}")
+        tables = connection.introspection.table_names(cursor)
+        rest = [t for t in tables if not vacuum or t not in big]
+        if vacuum:
+            cursor.execute(f"VACUUM ANALYZE {', '.join(big)}")
+        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in rest)}")
+
+
+def vacuum_analyze():
+    analyze(vacuum=True)
 
 
 # --- The measurements -----------------------------------------------------------------------------
@@ -468,30 +626,39 @@ def _normalise(sql: str) -> str:
 
 
 def explain_claim(now: dt.datetime, batch_size: int) -> dict:
-    """EXPLAIN (ANALYZE, BUFFERS) of the sweep's claim query, built as sweep._sweep_batch
-    builds it, in a transaction rolled back afterwards."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the sweep's claim query at ``now``, in a transaction rolled
+    back afterwards (the locks it takes are released). The query is the sweep's own: captured from
+    a sweep at a time when nothing was due yet (it claims nothing and does nothing else)."""
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
-    from escalations.models import Escalation
+    from escalations.sweep import escalations_sweep
 
-    queryset = (
-        Escalation.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(next_action_at__lte=now)
-        .select_related("assignee__reports_to", "account", "company")
-        .order_by("next_action_at")[:batch_size]
-    )
-    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
-        plan = queryset.explain(analyze=True, buffers=True)
+    claims = []
+
+    def capture(execute, sql, params, many, context):
+        if "SKIP LOCKED" in sql:
+            claims.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with transaction.atomic():
+        with connection.execute_wrapper(capture):
+            escalations_sweep(now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), batch_size=batch_size)
+        if not claims:
+            sys.exit("bench/sweep.py: the sweep ran no claim query (SELECT … FOR UPDATE SKIP LOCKED).")
+        sql, params = claims[0]
+        params = [now if isinstance(p, dt.datetime) else p for p in params]
+        with connection.cursor() as cursor:
+            sql = cursor.cursor.mogrify(sql, params).decode()
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
-    sql = re.sub(r"^EXPLAIN \([^)]*\)\s*", "", ctx.captured_queries[-1]["sql"])
     execution = re.search(r"Execution Time: ([\d.]+) ms", plan)
-    index_nodes = re.findall(r"Index (?:Only )?Scan(?: Backward)? using (\S+) on (\S+)", plan)
+    index_nodes = re.findall(r"(?:Bitmap Index Scan on|Index (?:Only )?Scan(?: Backward)? using) (\S+)", plan)
     return {
         "sql": sql,
         "plan": plan,
-        "uses_esc_sweep_due": any(index == "esc_sweep_due" for index, _table in index_nodes),
-        "indexes": sorted({index for index, _table in index_nodes}),
+        "uses_esc_sweep_due": "esc_sweep_due" in index_nodes,
+        "indexes": sorted(set(index_nodes)),
         "seq_scan_on_escalations": bool(re.search(r"Seq Scan on escalations_escalation\b", plan)),
         "execution_ms": float(execution.group(1)) if execution else None,
     }
@@ -504,15 +671,28 @@ def timed_sweep(batch_size: int) -> dict:
     from escalations.sweep import escalations_sweep
 
     counted = {"n": 0}
+    marks = []  # (wall, CPU, statements so far) as each batch starts: at its claim query
+    claimed = []  # the items each claim query returned
 
     def count(execute, sql, params, many, context):
         counted["n"] += 1
-        return execute(sql, params, many, context)
+        if "SKIP LOCKED" not in sql:
+            return execute(sql, params, many, context)
+        marks.append((time.perf_counter(), time.process_time(), counted["n"] - 1))
+        result = execute(sql, params, many, context)
+        claimed.append(context["cursor"].rowcount)  # the batch's items (one row each)
+        return result
 
     with connection.execute_wrapper(count), CaptureQueriesContext(connection) as ctx:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         totals = escalations_sweep(batch_size=batch_size)
-        seconds = time.perf_counter() - started
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        marks.append((time.perf_counter(), time.process_time(), counted["n"]))
+    batches = [
+        {"items": items, "ms": (end[0] - start[0]) * 1000, "cpu_ms": (end[1] - start[1]) * 1000,
+         "statements": end[2] - start[2]}
+        for start, end, items in zip(marks, marks[1:], claimed, strict=False)
+    ]  # fmt: skip
     kinds: dict[str, int] = {}
     kind_seconds: dict[str, float] = {}
     for query in ctx.captured_queries:
@@ -523,6 +703,8 @@ def timed_sweep(batch_size: int) -> dict:
     db_seconds = sum(float(q["time"]) for q in ctx.captured_queries)
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "batches": batches,
         "queries": counted["n"],
         "queries_captured": len(ctx.captured_queries),
         "query_kinds": kinds,
@@ -568,11 +750,18 @@ def main(argv=None) -> int:
     from django.utils import timezone
 
     from accountteam.models import Notification
+    from bench.summary import measurement
     from escalations.models import Escalation, Event
 
     quiet = args.json
     database = check_database(args)
-    report: dict = {"database": database, "broker": settings.CELERY_BROKER_URL, "args": vars(args)}
+    report: dict = {
+        "bench": "sweep",
+        "database": database,
+        "vendor": connection.vendor,
+        "broker": settings.CELERY_BROKER_URL,
+        "args": vars(args),
+    }
 
     if args.clean or args.reset:
         started = time.perf_counter()
@@ -596,7 +785,7 @@ def main(argv=None) -> int:
     if background_there != background_wanted:
         if background_there:
             log(f"Found {background_there:,} background rows, want {background_wanted:,}: reloading.", quiet=quiet)
-            reset_bench()
+            report["deleted_before_load"] = reset_bench()
         log(f"Loading {background_wanted:,} background escalations with COPY…", quiet=quiet)
         lines = (background.background(i) for i in range(background_wanted))
         report["load_seconds"] = copy_rows(lines, background_wanted, quiet=quiet)
@@ -617,8 +806,7 @@ def main(argv=None) -> int:
     report["previous_run_cleared"]["due_rows"] = delete_bench(like=f"{DUE_PREFIX}%")["escalations"]
     lines = (due.due(background_wanted + i, auto_escalate=i < args.auto_escalate) for i in range(args.due))
     copy_rows(lines, args.due, quiet=True)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Escalation._meta.db_table}")
+    analyze()  # every table: the escalations changed, and the base data may be new
     report["arm_seconds"] = time.perf_counter() - started
     report["expected"] = due.expected
     log(f"Armed {args.due:,} due escalations ({report['arm_seconds']:.1f}s).", quiet=quiet)
@@ -656,11 +844,26 @@ def main(argv=None) -> int:
         report["explain"]["sql"]
     )
     report["explain"]["sql"] = _normalise(report["explain"]["sql"])
-    report["idle_sweep"] = timed_sweep(args.batch_size)
+    idle = [timed_sweep(args.batch_size) for _ in range(IDLE_SWEEPS)]
+    report["idle_sweep"] = idle[0]
     report["idle_sweep"].pop("claim_sql")
     report["still_due_after"] = Escalation.objects.filter(next_action_at__lte=timezone.now()).count()
     if not args.keep_queue:
         purge_queue()
+    # The batches that handled items (not the last, empty claim that ends a sweep), unless none did.
+    sweep = report["sweep"]
+    batches = [b for b in sweep["batches"] if b["items"]] or sweep["batches"]
+    report["measurements"] = {
+        "sweep": measurement(
+            [b["ms"] for b in batches], unit="batch", cpu_ms=sweep["cpu_seconds"] * 1000, cpu_per="item",
+            cpu_count=sweep["result"]["items"], statements=[b["statements"] for b in batches],
+            items=sweep["result"]["items"], seconds=round(sweep["seconds"], 3), statements_in_all=sweep["queries"],
+        ),
+        "idle sweep": measurement(
+            [r["seconds"] * 1000 for r in idle], unit="sweep", cpu_ms=sum(r["cpu_seconds"] for r in idle) * 1000,
+            cpu_per="sweep", cpu_count=len(idle), statements=[r["queries"] for r in idle],
+        ),
+    }  # fmt: skip
 
     if args.json:
         print(json.dumps(report, indent=2, default=str))
@@ -671,6 +874,7 @@ def main(argv=None) -> int:
 
 def print_report(r: dict) -> None:
     s, idle, e, rows, x = r["sweep"], r["idle_sweep"], r["explain"], r["rows"], r["expected"]
+    m, mi = r["measurements"]["sweep"], r["measurements"]["idle sweep"]
     result = s["result"]
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(s["query_kinds"].items()))
     sql_by_kind = ", ".join(f"{k} {v:.2f}" for k, v in sorted(s["query_seconds_by_kind"].items()))
@@ -692,6 +896,9 @@ table with indexes {r["sizes"]["escalations_total"]})
 One sweep()
   seconds             {s["seconds"]:>12.3f}   (SQL {s["db_seconds"]:.3f} s, of which {s["claim_queries"]} claim \
 queries {s["claim_seconds"]:.3f} s)
+  CPU per item        {m["cpu_ms_per_item"]:>12.3f} ms   (this process: {s["cpu_seconds"]:.3f} s)
+  batches with items  {m["count"]:>12,}   (p50 {m["p50_ms"]:.1f} ms, p95 {m["p95_ms"]:.1f} ms, \
+{m["statements"]} SQL statements each)
   SQL statements      {s["queries"]:>12,}   (captured: {kinds})
   SQL seconds by kind {sql_by_kind:>12}
   items handled       {vs(result["items"], x["items"])}
@@ -701,8 +908,9 @@ queries {s["claim_seconds"]:.3f} s)
   auto-escalated      {vs(result["escalated"], x["escalated"])}
   email tasks queued  {s["email_tasks_enqueued"]!s:>12}
   still due after     {r["still_due_after"]:>12,}
-Idle sweep (nothing due)
-  seconds             {idle["seconds"]:>12.3f}   ({idle["queries"]} SQL statements)
+Idle sweep (nothing due), {mi["count"]} of them
+  p50 / p95 ms        {mi["p50_ms"]:>12.3f} / {mi["p95_ms"]:.3f}   ({idle["queries"]} SQL statements, \
+CPU {mi["cpu_ms_per_sweep"]:.2f} ms each)
 
 Claim query: EXPLAIN (ANALYZE, BUFFERS), batch of {r["args"]["batch_size"]}, rolled back
   uses esc_sweep_due  {"yes" if e["uses_esc_sweep_due"] else "NO":>12}   (execution {e["execution_ms"]} ms; \

@@ -7,8 +7,8 @@ reuses). From the project root:
     su postgres -c "createdb -O accountteam accountteam_bench"        # once
     export DATABASE_URL=postgres://accountteam:accountteam@127.0.0.1:5432/accountteam_bench
     .venv/bin/python manage.py migrate --no-input                      # once, and after new migrations
-    .venv/bin/python bench/queue.py                                    # or: python -m bench.queue
-    .venv/bin/python bench/queue.py --requests 50 --json
+    .venv/bin/python bench/queue_pages.py                              # or: python -m bench.queue_pages
+    .venv/bin/python bench/queue_pages.py --requests 50 --json
 
 The data set (bench rows: subject "BENCH …"), brought about with as little work as possible:
 
@@ -28,13 +28,18 @@ The data set (bench rows: subject "BENCH …"), brought about with as little wor
 * Every other open bench row (the sweep benchmark's answered, waiting, new and due rows) is
   deleted with its events and notifications. bench/sweep.py reloads its own data when it runs
   next (it finds a different number of rows); this script then reshapes it again.
+* Then VACUUM ANALYZE of the escalations and ANALYZE of every other table: with autovacuum off,
+  the teams tables had no statistics and the dashboard's page query ran as a nested loop.
 
 Then, in-process with ``django.test.Client`` (``force_login``), DEBUG off and persistent
 connections (CONN_MAX_AGE=60, as in production): ``--warmup`` requests, then ``--requests``
 timed requests per endpoint; p50 and p95 of the server time (the handler, middleware and
 templates; no network), SQL statements and SQL time per request, this process's CPU time per
 request (the Python part, hardly affected by other load on the machine, unlike wall-clock
-time), and the slowest statements of one request. An endpoint that misses the 150 ms target
+time), and the slowest statements of one request. ``--json`` prints the report as JSON: its
+``measurements`` (bench/summary.py, as in the other benches) hold per endpoint p50_ms, p95_ms,
+cpu_ms_per_request and statements (per request); an endpoint that did not answer 200 is under
+``failed`` and the script exits 1. An endpoint that misses the 150 ms target
 gets EXPLAIN (ANALYZE, BUFFERS) of its two slowest statements and a cProfile of ten requests
 (``--profile``: every endpoint). EXPLAIN (ANALYZE, BUFFERS) of the queue's main query (the page of rows), its count
 and its tab counts shows the indexes used. The director's pages are measured when their URLs
@@ -42,31 +47,28 @@ exist (the reviews app), else reported as missing.
 
 DATABASE_URL defaults to the accountteam_bench database; a database whose name does not end in
 "bench" is refused unless ``--any-database``. ``--clean`` deletes this script's rows
-("BENCH Q …") and stops.
+("BENCH Q …") and stops (TRUNCATE when they are all the table holds and nothing refers to them,
+as bench/sweep.py's ``--clean``).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import statistics
 import sys
+import time
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path, and this file is named like the
-# standard library's ``queue`` (which threading, concurrent.futures, kombu… import): drop it.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-ROOT = HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import argparse  # noqa: E402
-import datetime as dt  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-
 from bench import sweep  # noqa: E402
+from bench.summary import measurement, percentile  # noqa: E402
 
 PREFIX = sweep.PREFIX  # "BENCH "
 Q_PREFIX = "BENCH Q "
@@ -216,7 +218,7 @@ class QueueRows:
         account_id, company_id, role_id = holder.accounts[i % len(holder.accounts)]
         ts, v = sweep._ts, sweep._v
         return {
-            "channel": channel, "category": category, "subject": subject, "description": "",
+            "channel": channel, "category": category, "topic": "", "subject": subject, "description": "",
             "received_at": ts(received), "created_at": ts(received), "level": str(holder.level),
             "availability": "in_office", "status": "new", "status_before_wait": "", "policy_mode": "interval",
             "policy_target": sweep.NULL, "policy_due": sweep.NULL, "policy_unit": "hours",
@@ -327,29 +329,9 @@ class QueueRows:
 
 
 def _delete_where(where: str, params: list) -> dict[str, int]:
-    """Delete the escalations matching ``where`` with their events and notifications."""
-    from django.db import connection, transaction
-
-    from accountteam.models import Notification
-    from escalations.models import Escalation, Event
-
-    esc, ev, notif = Escalation._meta.db_table, Event._meta.db_table, Notification._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE doomed ON COMMIT DROP AS SELECT id FROM {esc} WHERE {where}", params)
-        cursor.execute("SELECT count(*) FROM doomed")
-        (count,) = cursor.fetchone()
-        if not count:
-            return {"escalations": 0, "events": 0, "notifications": 0}
-        cursor.execute("ANALYZE doomed")
-        cursor.execute(
-            f"DELETE FROM {notif} WHERE key LIKE 'escalation:%%' AND split_part(key, ':', 2)::bigint IN "
-            "(SELECT id FROM doomed)"
-        )
-        notifications = cursor.rowcount
-        cursor.execute(f"DELETE FROM {ev} WHERE escalation_id IN (SELECT id FROM doomed)")
-        events = cursor.rowcount
-        cursor.execute(f"DELETE FROM {esc} WHERE id IN (SELECT id FROM doomed)")
-        return {"escalations": cursor.rowcount, "events": events, "notifications": notifications}
+    """Delete the escalations matching ``where`` with their events and notifications (and what
+    else refers to them), in the order the foreign keys need."""
+    return sweep.delete_escalations(where, params)
 
 
 def _counts() -> dict[str, int]:
@@ -470,13 +452,6 @@ class SQLMeter:
                 self.statements.append((elapsed, sql, params))
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
 def measure(client, url: str, *, requests: int, warmup: int, headers: dict, profile_all: bool = False) -> dict:
     from django.db import connection
 
@@ -505,12 +480,11 @@ def measure(client, url: str, *, requests: int, warmup: int, headers: dict, prof
     plans = [] if within else [_explain_statement(sql, params) for _s, sql, params in top[:2]]
     profile = _profile(client, url, headers) if (profile_all or not within) else None
     return {
+        **measurement(times, unit="request", cpu_ms=sum(cpu_times), cpu_per="request", cpu_count=requests,
+                      statements=counts),  # fmt: skip
         "url": url,
         "status": 200,
         "bytes": len(response.content),
-        "p50_ms": statistics.median(times),
-        "p95_ms": percentile(times, 0.95),
-        "max_ms": max(times),
         "sql_p50_ms": statistics.median(sql_times),
         # This process's CPU time (Python: view, ORM, templates), hardly affected by other load
         # on the machine, unlike the wall-clock figures.
@@ -659,9 +633,15 @@ def main(argv=None) -> int:
 
     quiet = args.json
     database = sweep.check_database(args)
-    report: dict = {"database": database, "args": vars(args), "debug": settings.DEBUG}
+    report: dict = {
+        "bench": "queue_pages",
+        "database": database,
+        "vendor": connection.vendor,
+        "args": vars(args),
+        "debug": settings.DEBUG,
+    }
     if args.clean:
-        report["deleted"] = _delete_where("subject LIKE %s", [f"{Q_PREFIX}%"])
+        report["deleted"] = sweep.clear_bench(Q_PREFIX)
         print(json.dumps(report, indent=2, default=str) if args.json else f"Deleted {report['deleted']}.")
         return 0
 
@@ -690,12 +670,12 @@ def main(argv=None) -> int:
         + explain(lambda: selectors.queue_counts(user=manager_user, filters=filters, now=now), "tab counts")
     )
 
-    report["endpoints"] = []
+    report["measurements"], report["missing"], report["failed"] = {}, [], {}
     for label, url, user, headers in endpoints(args, people, now):
         if args.only and args.only not in label:
             continue
         if url is None:
-            report["endpoints"].append({"label": label, "url": None, "missing": True})
+            report["missing"].append(label)
             log(f"{label}: no such URL (not built yet)", quiet=quiet)
             continue
         client = Client()
@@ -704,14 +684,17 @@ def main(argv=None) -> int:
         result = measure(
             client, url, requests=args.requests, warmup=args.warmup, headers=headers, profile_all=args.profile
         )
-        report["endpoints"].append({"label": label, **result})
+        if result["status"] == 200:
+            report["measurements"][label] = result
+        else:
+            report["failed"][label] = result
     connection.close()
 
     if args.json:
         print(json.dumps(report, indent=2, default=str))
     else:
         print_report(report)
-    return 0
+    return 1 if report["failed"] else 0
 
 
 def print_report(r: dict) -> None:
@@ -725,32 +708,29 @@ def print_report(r: dict) -> None:
               f"closed loaded {load_['closed_loaded']:,}, VACUUM ANALYZE {load_['vacuum_seconds']:.1f} s)")  # fmt: skip
     for who, counts in sizes.items():
         print(f"  {who:<30} {counts}")
-    print(f"\n  {'endpoint':<38} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'SQL p50':>8} {'CPU p50':>8} {'queries':>8}"
+    print(f"\n  {'endpoint':<38} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'SQL p50':>8} {'CPU/req':>8} {'queries':>8}"
           "  target")  # fmt: skip
-    for e in r["endpoints"]:
-        if e.get("missing"):
-            print(f"  {e['label']:<38} {'— not built yet —':>35}")
-            continue
-        if e["status"] != 200:
-            print(f"  {e['label']:<38} HTTP {e['status']}: {e.get('error', '')[:80]}")
-            continue
+    for label in r["missing"]:
+        print(f"  {label:<38} {'— not built yet —':>35}")
+    for label, e in r["failed"].items():
+        print(f"  {label:<38} HTTP {e['status']}: {e.get('error', '')[:80]}")
+    for label, e in r["measurements"].items():
         queries = "/".join(str(q) for q in e["queries"])
         verdict = "ok" if e["within_target"] else f"MISSED (p95 ≥ {TARGET_MS:.0f} ms)"
-        print(f"  {e['label']:<38} {e['p50_ms']:>8.1f} {e['p95_ms']:>8.1f} {e['max_ms']:>8.1f} "
-              f"{e['sql_p50_ms']:>8.1f} {e['python_cpu_p50_ms']:>8.1f} {queries:>8}  {verdict}")  # fmt: skip
-    for e in r["endpoints"]:
-        if e.get("status") == 200:
-            print(f"\n  {e['label']} — {e['url']} — slowest statements of one request:")
-            for s in e["slowest_sql"]:
-                print(f"    {s['ms']:>8.2f} ms  {s['sql']}")
-            for x in e["explain_slowest"]:
-                print(f"    EXPLAIN: execution {x['execution_ms']} ms; indexes: {', '.join(x['indexes']) or 'none'}; "
-                      f"seq scan on escalations: {'YES' if x['seq_scan_on_escalations'] else 'no'}")  # fmt: skip
-                print("\n".join("      " + line for line in x["plan"].splitlines()[:40]))
-            if e["profile"]:
-                print("    cProfile (cumulative ms per request):")
-                for p in e["profile"]:
-                    print(f"      {p['ms_per_request']:>8.1f} ms {p['calls']:>6} calls  {p['function']}")
+        print(f"  {label:<38} {e['p50_ms']:>8.1f} {e['p95_ms']:>8.1f} {e['max_ms']:>8.1f} "
+              f"{e['sql_p50_ms']:>8.1f} {e['cpu_ms_per_request']:>8.1f} {queries:>8}  {verdict}")  # fmt: skip
+    for label, e in r["measurements"].items():
+        print(f"\n  {label} — {e['url']} — slowest statements of one request:")
+        for s in e["slowest_sql"]:
+            print(f"    {s['ms']:>8.2f} ms  {s['sql']}")
+        for x in e["explain_slowest"]:
+            print(f"    EXPLAIN: execution {x['execution_ms']} ms; indexes: {', '.join(x['indexes']) or 'none'}; "
+                  f"seq scan on escalations: {'YES' if x['seq_scan_on_escalations'] else 'no'}")  # fmt: skip
+            print("\n".join("      " + line for line in x["plan"].splitlines()[:40]))
+        if e["profile"]:
+            print("    cProfile (cumulative ms per request):")
+            for p in e["profile"]:
+                print(f"      {p['ms_per_request']:>8.1f} ms {p['calls']:>6} calls  {p['function']}")
     print("\nEXPLAIN (ANALYZE, BUFFERS) of the queue's queries for service.manager:")
     for x in r["explain"]:
         print(f"\n  [{x['label']}] execution {x['execution_ms']} ms; indexes: {', '.join(x['indexes']) or 'none'}; "
