@@ -2,9 +2,24 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import tokens
 from .bounds import validate_date
-from .models import ApiToken, Notification, UserSettings
+from .models import ApiToken, AuditEvent, Notification, UserSettings
 from .notifications import kind_label
+
+
+class ReadOnlyAdmin:
+    """For a ModelAdmin of records the back office shows and never adds, changes or deletes (the
+    audit trail, the dossier's history, the mail taken in). Put it first in the bases."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -64,3 +79,31 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        tokens.api_token_revoke(token=obj, request=request, reason="back office")
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            tokens.api_token_revoke(token=token, request=request, reason="back office")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The audit trail, read-only: nobody adds, changes or deletes an event, here or anywhere."""
+
+    list_display = ["at", "action", "actor_name", "ip_address", "company_name", "target", "summary_shown"]
+    list_filter = ["action", "internal"]
+    search_fields = ["actor_name", "company_name", "target", "ip_address"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    fields = [
+        "at", "action", "actor", "actor_name", "ip_address", "user_agent", "company_id", "company_name",
+        "internal", "target", "summary_shown", "details",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("summary"))
+    def summary_shown(self, event) -> str:
+        return event.summary_text()
+

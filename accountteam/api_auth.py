@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
@@ -19,7 +20,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .api_errors import ERROR_RESPONSES, DetailSerializer
-from .models import ApiToken
+from .audit import record
+from .models import ApiToken, AuditAction
 from .sign_in import (
     CACHE_UNREACHABLE,
     RETRY_AFTER_SECONDS,
@@ -103,7 +105,9 @@ class ObtainTokenView(APIView):
     """Exchange a username and password (and a two-factor code, if the account has two-factor
     sign-in) for an API token; send it as `Authorization: Token <token>`.
 
-    A wrong username or password answers 400. A missing or wrong two-factor code answers 401. After
+    A wrong username or password answers 400. A missing or wrong two-factor code answers 401. A
+    password that may not be used (carrier staff who sign in through single sign-on), an account that
+    must set up two-factor sign-in first, or one whose second step is only a security key: 403. After
     too many failed attempts for a username, or from one address (counted together with the
     sign-in page), the account is locked for a while: 429. Throttled per client address (429).
     """
@@ -119,6 +123,11 @@ class ObtainTokenView(APIView):
             200: NewApiTokenSerializer,
             400: ERROR_RESPONSES[400],
             401: OpenApiResponse(DetailSerializer, description="A two-factor code is required, or it is wrong."),
+            403: OpenApiResponse(
+                DetailSerializer,
+                description="This account may not get a token with its password: it signs in through single "
+                "sign-on, must set up two-factor sign-in in the browser first, or has only a security key.",
+            ),
             429: OpenApiResponse(DetailSerializer, description="Too many attempts: throttled, or the account locked."),
             503: OpenApiResponse(DetailSerializer, description="Sign-in is briefly unavailable; try again shortly."),
         },
@@ -136,7 +145,11 @@ class ObtainTokenView(APIView):
             if refused.status_code == status.HTTP_400_BAD_REQUEST:
                 raise exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [refused.message]}) from None
             return Response({"detail": refused.message}, status=refused.status_code)
-        token, secret = api_token_create(user=user, name=data.get("name") or SIGN_IN_TOKEN_NAME)
+        record(AuditAction.SIGN_IN_SUCCEEDED, actor=user, request=request, target=f"user:{user.pk}",
+               summary=gettext_noop("Signed in."), details={"via": "api"})
+        token, secret = api_token_create(
+            user=user, name=data.get("name") or SIGN_IN_TOKEN_NAME, request=request, via="sign-in"
+        )
         return secret_response(token, secret, status.HTTP_200_OK)
 
     def handle_exception(self, exc):
@@ -186,10 +199,11 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         body.is_valid(raise_exception=True)
         used = request.auth if isinstance(request.auth, ApiToken) else None
         token, secret = api_token_create(
-            user=request.user, name=body.validated_data["name"], not_after=used.expiry if used else None
+            user=request.user, name=body.validated_data["name"], not_after=used.expiry if used else None,
+            request=request, via="api",
         )
         return secret_response(token, secret, status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):
-        api_token_revoke(token=self.get_object())
+        api_token_revoke(token=self.get_object(), request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,5 +7,5 @@ class AccountteamConfig(AppConfig):
 
     def ready(self):
         # A changed password revokes API tokens; the schema documents the token header; sign-in
-        # keeps the user's language.
-        from . import languages, schema, signals  # noqa: F401
+        # keeps the user's language; sign-ins and two-factor changes go to the audit trail.
+        from . import audit_receivers, languages, schema, signals  # noqa: F401

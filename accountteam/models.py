@@ -1,4 +1,5 @@
-"""Cross-cutting records: per-user settings, notifications (email and in-app), API tokens."""
+"""Cross-cutting records: per-user settings, notifications (email and in-app), API tokens, the
+audit trail."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
@@ -100,6 +102,8 @@ class ApiToken(AbstractAuthToken):
     digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
     name = models.CharField(max_length=100)
     last_used_at = models.DateTimeField(null=True, blank=True, help_text=_("Updated at most once a minute."))
+    # When its use was last written to the audit trail: its first use, then at most once an hour.
+    use_audited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -108,3 +112,136 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.name} ({self.user})"
+
+
+# --- The audit trail ------------------------------------------------------------------------------
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of event the audit trail records: the one list (``accountteam.audit.record``
+    refuses any other). Each app writes its own; the labels are what the readers see."""
+
+    SIGN_IN_SUCCEEDED = "sign_in.succeeded", _("Signed in")
+    SIGN_IN_FAILED = "sign_in.failed", _("Sign-in failed")
+    SIGN_IN_LOCKED = "sign_in.locked", _("Sign-in locked out")
+    PASSWORD_CHANGED = "password.changed", _("Password changed")
+    MFA_ADDED = "mfa.added", _("Two-factor sign-in set up")
+    MFA_REMOVED = "mfa.removed", _("Two-factor sign-in removed")
+    MFA_RESET = "mfa.reset", _("Recovery codes regenerated")
+    API_TOKEN_CREATED = "api_token.created", _("API token made")
+    API_TOKEN_USED = "api_token.used", _("API token used")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    AVAILABILITY_CHANGED = "availability.changed", _("Availability changed")
+    BACKUP_CHANGED = "backup.changed", _("Backup changed")
+    MEMBERSHIP_UPDATED = "membership.updated", _("User's rights changed")
+    MEMBERSHIP_REMOVED = "membership.removed", _("User removed from the company")
+    INVITATION_SENT = "invitation.sent", _("Invitation sent")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+    RESPONSE_POLICY_CREATED = "response_policy.created", _("Response policy added")
+    RESPONSE_POLICY_UPDATED = "response_policy.updated", _("Response policy changed")
+    RESPONSE_POLICY_DELETED = "response_policy.deleted", _("Response policy deleted")
+    ROUTING_RULE_CREATED = "routing_rule.created", _("Routing rule added")
+    ROUTING_RULE_UPDATED = "routing_rule.updated", _("Routing rule changed")
+    ROUTING_RULE_DELETED = "routing_rule.deleted", _("Routing rule deleted")
+    CALENDAR_CREATED = "calendar.created", _("Business calendar added")
+    CALENDAR_UPDATED = "calendar.updated", _("Business calendar changed")
+    CALENDAR_DELETED = "calendar.deleted", _("Business calendar deleted")
+    CLOSURE_CREATED = "closure.created", _("Closure day added")
+    CLOSURE_UPDATED = "closure.updated", _("Closure day changed")
+    CLOSURE_DELETED = "closure.deleted", _("Closure day deleted")
+    WEBHOOK_CREATED = "webhook.created", _("Webhook added")
+    WEBHOOK_UPDATED = "webhook.updated", _("Webhook changed")
+    WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
+    EXPORT_DOWNLOADED = "export.downloaded", _("Export downloaded")
+
+
+class AppendOnlyError(Exception):
+    """An audit event cannot be changed or deleted once written."""
+
+
+APPEND_ONLY_MESSAGE = "The audit trail is append-only: its events are never changed or deleted."
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses ``update()`` and ``delete()``; the one update allowed is the one deleting a user
+    makes (``actor`` set to NULL by ``on_delete=SET_NULL``): ``actor_name`` keeps who it was."""
+
+    def update(self, **kwargs):
+        if kwargs and set(kwargs) <= {"actor", "actor_id"} and all(v is None for v in kwargs.values()):
+            return super().update(**kwargs)
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    def delete(self):
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+
+class AuditEvent(models.Model):
+    """One thing someone did (or tried): who, when, from where, on what. Written only by
+    ``accountteam.audit.record``; never changed or deleted (the model and its queryset refuse, and
+    on PostgreSQL a trigger refuses UPDATE and DELETE of the table's rows)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=50, choices=AuditAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who it was when it happened (the user may be renamed or deleted since); for a failed sign-in,
+    # the login name that was typed.
+    actor_name = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # The customer company the event belongs to (its user managers read it); a plain number, not a
+    # foreign key: this app sits below teams, and the trail outlives a deleted company.
+    company_id = models.PositiveBigIntegerField(null=True, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    # Carrier-side events (back-office settings, staff availability): carrier admins read them, a
+    # company's user managers never do, even when they concern the company.
+    internal = models.BooleanField(default=False)
+    target = models.CharField(max_length=100, blank=True, help_text=_('What it was done to: "membership:12".'))
+    # An English sentence, possibly with ``%(name)s`` placeholders filled from ``details`` when it is
+    # shown (translated then, where the catalogue has it): ``summary_text``.
+    summary = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        # Deleting a user reaches the events through this manager, which allows only that update.
+        base_manager_name = "objects"
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_newest"),
+            models.Index(fields=["company_id", "-at"], name="audit_company_newest"),
+            models.Index(fields=["action", "-at"], name="audit_action_newest"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_name}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY_MESSAGE)
+
+    def summary_text(self) -> str:
+        """The summary in the reader's language (where the catalogue has it), its placeholders
+        filled from ``details``; the stored text as it is when they do not fit."""
+        text = gettext(self.summary) if self.summary else ""
+        if "%(" not in text or not isinstance(self.details, dict):
+            return text
+        try:
+            return text % {key: value for key, value in self.details.items()}
+        except (KeyError, TypeError, ValueError):
+            return self.summary

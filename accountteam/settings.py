@@ -8,6 +8,7 @@ var/mail/. ``APP_ENV=production`` switches on the HTTPS-only hardening that
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab  # noqa: F401  (used by schedules added later)
@@ -55,8 +56,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on for carrier staff (OpenID Connect); configured by the SSO_* settings below.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accountteam",
     "teams",
+    # The audit trail's pages and API (the trail itself is accountteam's: accountteam.audit).
+    "audit",
     "escalations",
     "reviews",
     "dossiers",
@@ -64,6 +70,7 @@ INSTALLED_APPS = [
     "postmortems",
     "mailin",
     "maintenance",
+    "webhooks",
     "servicereports",
     "service",
     "touchpoints",
@@ -91,8 +98,12 @@ MIDDLEWARE = [
     "accountteam.sign_in.SignInUnavailableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "teams.tenancy.ActiveCompanyMiddleware",
+    # A user who must have two-factor sign-in and has none sets it up before anything else.
+    "teams.two_factor.TwoFactorRequiredMiddleware",
     "teams.time_zones.UserTimeZoneMiddleware",
     "accountteam.languages.UserLanguageMiddleware",
+    # Every download (CSV, PDF, calendar files, attachments) of a signed-in user goes to the audit trail.
+    "accountteam.audit.ExportAuditMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -242,7 +253,9 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # --- Sign-in (django-allauth) --------------------------------------------------------
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "accountteam.auth.InviteOnlyAccountAdapter"
+# Invitation only (accountteam.auth), plus the staff's rules: password sign-in off under single
+# sign-on, the two-factor policy (teams.sign_in).
+ACCOUNT_ADAPTER = "teams.sign_in.PortalAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -258,8 +271,67 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = CARRIER_NAME
+# Security keys and passkeys (WebAuthn). A passkey may also sign in on its own, without the password.
+MFA_PASSKEY_LOGIN_ENABLED = env.bool("MFA_PASSKEY_LOGIN_ENABLED", default=False)
+# WebAuthn wants HTTPS; a developer's http://localhost is let through outside production.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=not PRODUCTION)
+# An authenticator is not removed while the policy below requires two-factor of its user.
+MFA_ADAPTER = "teams.sign_in.PortalMFAAdapter"
+# The two-factor policy: every carrier staff member (on here), and the users of each company whose
+# administrator asks for it (Company.require_two_factor). Until they have set it up they see only
+# the two-factor pages, and the API answers 403 (teams.two_factor).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
+
+# --- Single sign-on for carrier staff (OpenID Connect) ---------------------------------------
+# Any OpenID Connect provider (Microsoft Entra ID, Okta, Google Workspace, Keycloak…), from the
+# environment alone: its issuer URL (the one whose /.well-known/openid-configuration it serves),
+# the client the provider registered for the portal, and the button's label. The provider's
+# redirect URI is https://<portal host>/auth/oidc/<SSO_OIDC_PROVIDER_ID>/login/callback/.
+# A staff member is matched by a verified e-mail address of SSO_STAFF_EMAIL_DOMAINS to an existing
+# active staff user; nobody is ever created by it (teams.sign_in.StaffSocialAccountAdapter).
+SSO_OIDC_SERVER_URL = env.str("SSO_OIDC_SERVER_URL", default="")
+SSO_OIDC_PROVIDER_ID = env.str("SSO_OIDC_PROVIDER_ID", default="sso")
+SSO_OIDC_CLIENT_ID = env.str("SSO_OIDC_CLIENT_ID", default="")
+SSO_OIDC_CLIENT_SECRET = env.str("SSO_OIDC_CLIENT_SECRET", default="")
+SSO_OIDC_NAME = env.str("SSO_OIDC_NAME", default=f"{CARRIER_NAME} single sign-on")
+SSO_STAFF_EMAIL_DOMAINS = [domain.lower() for domain in env.list("SSO_STAFF_EMAIL_DOMAINS", default=[])]
+# Off: carrier staff sign in only through the provider (their password is refused, on the page and
+# at the API's token endpoint); customers keep their passwords. Only while SSO is configured.
+SSO_STAFF_PASSWORD_LOGIN = env.bool("SSO_STAFF_PASSWORD_LOGIN", default=True)
+# On: a sign-in whose id_token's `amr` says "mfa" satisfies the two-factor policy by itself.
+SSO_TRUSTS_PROVIDER_MFA = env.bool("SSO_TRUSTS_PROVIDER_MFA", default=False)
+if SSO_OIDC_SERVER_URL and not (SSO_OIDC_CLIENT_ID and SSO_STAFF_EMAIL_DOMAINS):
+    raise ImproperlyConfigured("SSO_OIDC_SERVER_URL needs SSO_OIDC_CLIENT_ID and SSO_STAFF_EMAIL_DOMAINS")
+# Where the sign-in page's button sends the browser (the Content-Security-Policy's form-action):
+# the provider's origin, and any other its sign-in passes through.
+SSO_OIDC_ORIGINS = env.list("SSO_OIDC_FORM_ACTION_ORIGINS", default=[])
+if SSO_OIDC_SERVER_URL:
+    SSO_OIDC_ORIGINS.insert(0, urlsplit(SSO_OIDC_SERVER_URL)._replace(path="", query="", fragment="").geturl())
+SOCIALACCOUNT_ADAPTER = "teams.sign_in.StaffSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": SSO_OIDC_PROVIDER_ID,
+                "name": SSO_OIDC_NAME,
+                "client_id": SSO_OIDC_CLIENT_ID,
+                "secret": SSO_OIDC_CLIENT_SECRET,
+                "settings": {"server_url": SSO_OIDC_SERVER_URL, "oauth_pkce_enabled": True},
+            }
+        ]
+        if SSO_OIDC_SERVER_URL
+        else [],
+    }
+}
+# Nobody signs up through the provider: an unknown address is refused, not offered a form.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# The provider verified the address (email_verified), or the sign-in is refused.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_OIDC_TIMEOUT_SECONDS", default=10)
 
 # --- The client's address -------------------------------------------------------------
 # How many proxies of ours stand in front of the portal, each adding the address it saw to
@@ -339,6 +411,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewOccurrenceStatusEnum": "touchpoints.models.Occurrence.Status",
         "NetworkNoticeKindEnum": "maintenance.models.Kind",
         "NetworkNoticeStatusEnum": "maintenance.models.Status",
+        "WebhookEventEnum": "webhooks.events.EVENT_CHOICES",
+        "WebhookDeliveryStatusEnum": "webhooks.models.Delivery.Status",
         "ActionItemStateEnum": "touchpoints.models.ActionItem.State",
         "UsageStateEnum": "service.rules.USAGE_STATES",
     },
@@ -431,6 +505,27 @@ CELERY_BEAT_SCHEDULE["maintenance-window-sweep"] = {
     "schedule": float(MAINTENANCE_SWEEP_SECONDS),
 }
 
+# --- Outgoing webhooks (webhooks/) ---------------------------------------------------------------
+# Endpoints must be HTTPS; plain http:// only with DEBUG or this on (a receiver on a developer's machine).
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+# Seconds an attempt waits for the endpoint to connect and to answer.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5)
+# Attempts per delivery; after the first failure the next waits WEBHOOKS_RETRY_BASE_SECONDS, then
+# twice as long each time (1, 2, 4, 8 … minutes).
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=8)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=60)
+# An endpoint whose deliveries failed (every attempt) this many times in a row is switched off and
+# the admin who registered it is told; 0: never.
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=10)
+# Finished deliveries are kept in the log this many days.
+WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", default=30)
+# Beat sends deliveries whose task was lost (and forgets old ones) this often.
+WEBHOOKS_CATCH_UP_SECONDS = env.int("WEBHOOKS_CATCH_UP_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["webhooks-catch-up"] = {
+    "task": "webhooks.tasks.catch_up",
+    "schedule": float(WEBHOOKS_CATCH_UP_SECONDS),
+}
+
 # --- Production hardening (manage.py check --deploy) ------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -462,7 +557,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [csp.NONE],
         "base-uri": [csp.SELF],
         "frame-ancestors": [csp.NONE],
-        "form-action": [csp.SELF],
+        # The sign-in page's single sign-on button posts to the portal, which redirects the form
+        # to the provider: the browser checks that redirect against form-action too.
+        "form-action": [csp.SELF, *SSO_OIDC_ORIGINS],
     }
 }
 # Headers beyond check --deploy's: no powerful browser feature is used by any page.

@@ -7,6 +7,10 @@ counter of failed sign-ins and one lockout (per login name and per client addres
 allauth.mfa's own code form: a TOTP code (not twice), or an unused recovery code, which it uses
 up; wrong codes count like the page's second step.
 
+The adapter's rules apply to both (``accountteam.auth``): a password that may not be used (carrier
+staff under single sign-on) and a user who must set up two-factor sign-in first are refused with
+403 and a message saying what to do instead.
+
 The counters live in the cache. When it cannot be reached (Redis down), sign-in answers 503 —
 ``SignInUnavailableMiddleware`` for allauth's pages, the API view for the API — rather than 500.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from allauth.account import app_settings as account_settings
+from allauth.account.adapter import get_adapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.forms import LoginForm
 from allauth.account.utils import has_verified_email
@@ -27,6 +32,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from redis.exceptions import RedisError
+
+from .audit_receivers import sign_in_locked
+from .auth import PASSWORD_SIGN_IN_OFF
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +53,18 @@ CODE_REQUIRED_MESSAGE = gettext_noop(
 )
 CODE_INCORRECT_MESSAGE = gettext_noop("The two-factor code is not correct.")
 INACTIVE_MESSAGE = gettext_noop("This account is inactive.")
+TWO_FACTOR_SETUP_MESSAGE = gettext_noop(
+    "This account must use two-factor sign-in and has not set it up yet: sign in on the portal in a browser, "
+    "set it up there (Two-factor sign-in), then ask for a token again."
+)
+TWO_FACTOR_MISSING_MESSAGE = gettext_noop(
+    "This account must use two-factor sign-in and has not set it up yet: set it up on the portal's "
+    "Two-factor sign-in page, in a browser, first."
+)
+SECURITY_KEY_ONLY_MESSAGE = gettext_noop(
+    "This account's second step is a security key, which a token request cannot use: make a token on the "
+    "portal's API tokens page instead, or add an authenticator app."
+)
 UNVERIFIED_MESSAGE = gettext_noop(
     "Confirm your email address first: sign in on the portal's sign-in page, which sends the confirmation email."
 )
@@ -78,6 +98,24 @@ class SignInLocked(SignInRefused):
     status_code = 429
 
 
+class PasswordSignInOff(SignInRefused):
+    """The password is right, but this account signs in another way (single sign-on)."""
+
+    status_code = 403
+
+
+class TwoFactorSetupRequired(SignInRefused):
+    """The account must have two-factor sign-in and has none yet."""
+
+    status_code = 403
+
+
+class SecurityKeyOnly(SignInRefused):
+    """The account's only second step is a security key, which a token request cannot give."""
+
+    status_code = 403
+
+
 def credentials_check(*, request, login: str, password: str, code: str = ""):
     """The user whose ``login`` (username or email address) and ``password`` these are, and, if
     their account has two-factor sign-in, whose ``code`` this is; else ``SignInRefused``.
@@ -88,6 +126,8 @@ def credentials_check(*, request, login: str, password: str, code: str = ""):
     if not form.is_valid():
         if form.has_error(NON_FIELD_ERRORS, LOCKED):
             raise SignInLocked(_(LOCKED_MESSAGE))
+        if form.has_error(NON_FIELD_ERRORS, PASSWORD_SIGN_IN_OFF):
+            raise PasswordSignInOff(" ".join(form.non_field_errors()))
         messages = [message for errors in form.errors.values() for message in errors]
         raise CredentialsIncorrect(" ".join(messages))
     user = form.user
@@ -98,12 +138,18 @@ def credentials_check(*, request, login: str, password: str, code: str = ""):
         # The page would send a confirmation email and stop here; the API only says so.
         raise CredentialsIncorrect(_(UNVERIFIED_MESSAGE))
     if not is_mfa_enabled(user, CODE_TYPES):
+        if is_mfa_enabled(user):
+            raise SecurityKeyOnly(_(SECURITY_KEY_ONLY_MESSAGE))
+        if get_adapter(request).two_factor_setup_required(user):
+            raise TwoFactorSetupRequired(_(TWO_FACTOR_SETUP_MESSAGE))
         return user
     if not code:
         raise CodeRequired(_(CODE_REQUIRED_MESSAGE))
     second_step = AuthenticateForm(user=user, data={"code": code})
     if not second_step.is_valid():
         if second_step.has_error("code", LOCKED):
+            # The page's two-factor step names its user to the adapter; this one does it itself.
+            sign_in_locked(request=request, user=user)
             raise SignInLocked(_(LOCKED_MESSAGE))
         raise CodeIncorrect(_(CODE_INCORRECT_MESSAGE))
     # As allauth's page does (its record in the session aside: a token sign-in has no session).

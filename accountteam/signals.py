@@ -32,4 +32,4 @@ def note_password_change(sender, instance, raw=False, update_fields=None, **kwar
 def revoke_tokens_after_password_change(sender, instance, created=False, **kwargs):
     if getattr(instance, FLAG, False):
         setattr(instance, FLAG, False)
-        api_tokens_revoke_all(user_id=instance.pk)
+        api_tokens_revoke_all(user_id=instance.pk, reason="password changed")

@@ -58,7 +58,9 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_token = secret = None
     if request.method == "POST" and form.is_valid():
-        new_token, secret = tokens.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        new_token, secret = tokens.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], request=request
+        )
         form = ApiTokenForm()
     context = {
         "tokens": tokens.api_token_list(user=request.user),
@@ -76,7 +78,7 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, pk):
     token = get_object_or_404(tokens.api_token_list(user=request.user), pk=pk)
-    tokens.api_token_revoke(token=token)
+    tokens.api_token_revoke(token=token, request=request)
     messages.success(
         request,
         # Translators: %(name)s is the name the user gave the API token.

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accountteam.admin import ReadOnlyAdmin
+
 from . import rules, services
 from .models import AccountProfile, Amendment, CalendarFeed, Change, Contact, DossierFile, Meeting, Proposal
 
@@ -126,7 +128,7 @@ class PartFilter(admin.SimpleListFilter):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The history: read-only, and never deleted by hand."""
 
     list_display = ["at", "account", "part_name", "action", "label", "actor", "internal"]
@@ -138,15 +140,6 @@ class ChangeAdmin(admin.ModelAdmin):
     @admin.display(description=_("part"), ordering="part")
     def part_name(self, change) -> str:
         return change.part_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CalendarFeed)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams.models import Account, Membership, Person
-from teams.scoping import can_view_team, staff_person
+from teams.scoping import can_view_account_team, reaches, staff_person
 from teams.selectors import account_get
 
 from . import rules
@@ -32,8 +32,8 @@ def dossier_account_get(*, user, pk) -> Account:
     """The account whose dossier ``user`` opens: 404 when they do not see the account, 403 when
     they see it but lack the view-team right (a customer user; like the team on the account page)."""
     account = account_get(user=user, pk=pk)
-    if not can_view_team(user, account.company):
-        raise PermissionDenied(_("You do not have the right to view this company's account team and dossier."))
+    if not can_view_account_team(user, account):
+        raise PermissionDenied(_("You do not have the right to view this account's team and dossier."))
     return account
 
 
@@ -158,5 +158,5 @@ def can_edit(*, user, account: Account, part: str) -> bool:
     if part != CONTACTS:
         return False
     return Membership.objects.filter(
-        user=user, company_id=account.company_id, can_manage_users=True, can_view_team=True
+        reaches(account.pk, account.company_id), user=user, can_manage_users=True, can_view_team=True
     ).exists()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
+from accountteam.audit import AuditedAdminMixin
 from accountteam.data_words import in_every_language
 from teams.models import Role
 
@@ -11,8 +12,11 @@ from .models import Escalation, Event, ResponsePolicy, RoutingRule
 
 
 @admin.register(ResponsePolicy)
-class ResponsePolicyAdmin(TranslationAdmin):
-    """The guideline's wording in each language (customers read it on the team page)."""
+class ResponsePolicyAdmin(AuditedAdminMixin, TranslationAdmin):
+    """The guideline's wording in each language (customers read it on the team page). Every edit is
+    in the audit trail."""
+
+    audit_noun = "response_policy"
 
     list_display = ["__str__", "mode", "target_value", "due_value", "unit", "warn_percent", "description"]
     list_filter = ["channel", "availability", "mode", ("company", admin.EmptyFieldListFilter)]
@@ -44,8 +48,11 @@ class RoutingRuleForm(forms.ModelForm):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    """Which roles answer which category (and sub-topic), shown with the roles' names."""
+class RoutingRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Which roles answer which category (and sub-topic), shown with the roles' names. Every edit is
+    in the audit trail."""
+
+    audit_noun = "routing_rule"
 
     form = RoutingRuleForm
     list_filter = ["category", "topic", ("company", admin.EmptyFieldListFilter), "company"]

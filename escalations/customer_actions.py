@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accountteam import notifications
 from accountteam.clock import carrier_today
 from teams.models import Membership, Person
-from teams.scoping import display_name, staff_person
+from teams.scoping import display_name, reaches, staff_person
 
 from . import reopening, rules
 from .customer_notices import local_time
@@ -53,7 +53,7 @@ REASON_REQUIRED = {
 
 def _membership(user, item: Escalation) -> Membership | None:
     return (
-        Membership.objects.filter(user_id=user.pk, company_id=item.company_id, can_escalate=True)
+        Membership.objects.filter(reaches(item.account_id, item.company_id), user_id=user.pk, can_escalate=True)
         .select_related("company")
         .first()
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from accountteam import notifications
 from accountteam.notifications import Body, Notice, Subject
 from teams.models import Membership
-from teams.scoping import staff_person
+from teams.scoping import reaches, staff_person
 
 from . import rules
 from .notices import item_url, point_key
@@ -77,7 +77,7 @@ SETTINGS_GROUP = notifications.MutableNotices(
 def followers(item):
     """The users who follow ``item``, as one query: its raiser (unless they stopped) and those who
     chose to, among the company's active users who may still see it (a membership with the
-    escalation right); each with their settings (``portal_settings``) joined."""
+    escalation right on its account); each with their settings (``portal_settings``) joined."""
     from .models import Follow
 
     follows = Follow.objects.filter(escalation_id=item.pk, user_id=OuterRef("pk"))
@@ -86,8 +86,8 @@ def followers(item):
     return (
         get_user_model()
         .objects.filter(
+            reaches(item.account_id, item.company_id, "memberships__"),
             is_active=True,
-            memberships__company_id=item.company_id,
             memberships__can_escalate=True,
         )
         .filter(raised | chose)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
 from teams.models import Account, Company, Person, Role
-from teams.scoping import covered_people, staff_person, visible_account_ids
+from teams.scoping import covered_people, member_account_ids, staff_person, visible_account_ids
 
 from . import rules
 
@@ -234,10 +234,7 @@ class EscalationQuerySet(models.QuerySet):
             return self.filter(
                 Q(account_id__in=account_ids) | Q(assignee=person) | Q(assignee__in=covered_people(person, now))
             )
-        from teams.models import Membership
-
-        companies = Membership.objects.filter(user=user, can_escalate=True).values("company_id")
-        return self.filter(company_id__in=companies)
+        return self.filter(account_id__in=member_account_ids(user, "can_escalate"))
 
     def open(self):
         return self.exclude(status__in=rules.CLOSED)

@@ -23,7 +23,7 @@ from dossiers import services as dossier_services
 from dossiers.models import Meeting
 from dossiers.tasks import send_meeting_invitation
 from teams.models import Membership
-from teams.scoping import display_name, staff_person
+from teams.scoping import display_name, reaches, staff_person
 
 from . import rules
 from .customer_notices import local_time, notify_customers
@@ -94,8 +94,10 @@ def _guest(item: Escalation) -> list[str] | None:
     raiser = item.raised_by
     if raiser is None or not raiser.email or not raiser.is_active or staff_person(raiser) is not None:
         return None
-    # Only while they may still see the item (a membership of its company with the escalation right).
-    if not Membership.objects.filter(user=raiser, company_id=item.company_id, can_escalate=True).exists():
+    # Only while they may still see the item (a membership with the escalation right on its account).
+    if not Membership.objects.filter(
+        reaches(item.account_id, item.company_id), user=raiser, can_escalate=True
+    ).exists():
         return None
     return [display_name(raiser), raiser.email]
 

@@ -22,8 +22,14 @@ from accountteam.clock import carrier_today
 from teams.models import Account, Assignment, Person
 from teams.scoping import display_name, staff_person
 from teams.selectors import RAISE_RIGHTS, raisable_accounts
+from webhooks.events import (
+    ESCALATION_ACKNOWLEDGED,
+    ESCALATION_ESCALATED,
+    ESCALATION_RAISED,
+    ESCALATION_RESOLVED,
+)
 
-from . import rules
+from . import rules, webhook_events
 from .customer_notices import notify_customers
 from .handovers import items_handed_over
 from .models import RAISABLE_CATEGORIES, Category, Escalation, Event, ResponsePolicy, RoutingRule
@@ -434,6 +440,7 @@ def escalation_create(
 
     notices += _backup_notices(item, "assigned", item.received_at, belongs)
     notifications.record(notices)
+    webhook_events.emit(ESCALATION_RAISED, item, now)
     return item
 
 
@@ -557,6 +564,7 @@ def escalation_acknowledge(
         follow_up_on=follow_up_on.isoformat() if follow_up_on else None,
     )
     _tell_promise(item, now, actor=actor, comment=comment)
+    webhook_events.emit(ESCALATION_ACKNOWLEDGED, item, now)
     return item
 
 
@@ -581,7 +589,8 @@ def escalation_promise(
         raise rules.TransitionError(_("The item is closed."))
     before = item.follow_up_on
     _promise(item, follow_up_on, now)
-    if item.status == rules.NEW:
+    acknowledged = item.status == rules.NEW
+    if acknowledged:
         item.status = rules.ACKNOWLEDGED
     elif item.status == rules.WAITING:
         # Still waiting: the new date is counted from now, so the wait before it does not move
@@ -593,6 +602,8 @@ def escalation_promise(
     _save(item, now, actor=actor, kind=Event.Kind.ACKNOWLEDGED, comment=comment, follow_up_on=follow_up_on.isoformat())
     if notify_customer:
         _tell_promise(item, now, actor=actor, comment=comment, moved=moved)
+    if acknowledged:
+        webhook_events.emit(ESCALATION_ACKNOWLEDGED, item, now)
     return item
 
 
@@ -748,6 +759,8 @@ def _close(*, actor, escalation, action, kind, comment, now, notify_customer=Tru
     _save(item, now, actor=actor, kind=kind, comment=comment)
     if notify_customer:
         _tell_closed(item, action, now, actor=actor, comment=comment)
+    if action == "resolve":
+        webhook_events.emit(ESCALATION_RESOLVED, item, now)
     return item
 
 
@@ -805,10 +818,11 @@ def _escalate(
     automatic: bool,
     tell_customer: bool = False,
     said: Callable[[], str] | None = None,
+    emit: bool = True,
 ) -> Escalation:
     """Move the locked ``item`` to its assignee's director, recording ``reason``; ``said`` is the
     reason as the notices quote it, written in each reader's language (``reason`` itself when
-    not given)."""
+    not given). ``emit``: send its webhook event (the sweep sends a batch's together)."""
     said = said or (lambda: reason)
     rules.next_status(item.status, "escalate")
     if item.level >= rules.MAX_LEVEL:
@@ -862,6 +876,8 @@ def _escalate(
         return _("It was taken to the director: %(name)s has it now.") % names + shared
 
     _tell(item, "escalated", now, actor=actor, subject=lambda: _("Now with %(name)s") % names, body=body)
+    if emit:
+        webhook_events.emit(ESCALATION_ESCALATED, item, now)
     return item
 
 
@@ -870,9 +886,10 @@ def _escalate(
 AUTO_ESCALATION_REASON = gettext_noop("Unanswered past its due time and the grace period.")
 
 
-def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Escalation:
+def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime, emit: bool = True) -> Escalation:
     """For the sweep, which holds the row's lock: escalate an item unanswered past its due time
-    and the grace period. TransitionError when there is nobody to escalate to."""
+    and the grace period. TransitionError when there is nobody to escalate to. ``emit=False``:
+    the caller sends the webhook event (``webhook_events``) with the others of its batch."""
     return _escalate(
         escalation,
         actor=None,
@@ -880,6 +897,7 @@ def escalation_auto_escalate(*, escalation: Escalation, now: dt.datetime) -> Esc
         automatic=True,
         reason=_(AUTO_ESCALATION_REASON),
         said=lambda: _(AUTO_ESCALATION_REASON),
+        emit=emit,
     )
 
 

@@ -10,10 +10,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import webhooks
 from accountteam import notifications
 from accountteam.notifications import Notice
+from webhooks.events import ESCALATION_ESCALATED
 
-from . import rules, services
+from . import rules, services, webhook_events
 from .models import Escalation, Event
 from .notices import describe, item_notice, point_key
 
@@ -46,7 +48,7 @@ def _sweep_batch(*, now: dt.datetime, batch_size: int) -> dict[str, int]:
         .prefetch_related("assignee__calendar__closures", "assignee__reports_to__calendar__closures")
         .order_by("next_action_at")[:batch_size]
     )
-    notices, events, escalated = [], [], 0
+    notices, events, escalated = [], [], []
     for item in items:
         handled_until = item.next_action_at  # points before it were handled by an earlier sweep
         for kind, at in rules.due_points(item.state(), now):
@@ -55,8 +57,8 @@ def _sweep_batch(*, now: dt.datetime, batch_size: int) -> dict[str, int]:
             if kind == rules.AUTO_ESCALATE:
                 try:
                     with transaction.atomic():
-                        services.escalation_auto_escalate(escalation=item, now=now)
-                    escalated += 1
+                        services.escalation_auto_escalate(escalation=item, now=now, emit=False)
+                    escalated.append(item)
                 except rules.TransitionError:
                     pass  # nobody to escalate to; the overdue notices already went out
                 continue
@@ -76,10 +78,15 @@ def _sweep_batch(*, now: dt.datetime, batch_size: int) -> dict[str, int]:
     stored = notifications.record(notices)
     # The timeline shows each reminder or overdue point once: when its notices were first stored.
     fresh_points = {key.rsplit(":", 1)[0] for key in stored}
-    Event.objects.bulk_create(
-        [e for e in events if point_key(e.escalation_id, e.data["kind"], e.data["deadline"]) in fresh_points]
+    fresh = [e for e in events if point_key(e.escalation_id, e.data["kind"], e.data["deadline"]) in fresh_points]
+    Event.objects.bulk_create(fresh)
+    # The batch's webhook events in one go (one INSERT; nothing at all when nobody subscribes): each
+    # reminder or overdue point once, as its notices, and each automatic escalation.
+    webhooks.emit_many(
+        [webhook_events.item_event(webhook_events.POINT_EVENTS[e.data["kind"]], e.escalation, now) for e in fresh]
+        + [webhook_events.item_event(ESCALATION_ESCALATED, item, now) for item in escalated]
     )
-    return {"items": len(items), "notices": len(stored), "escalated": escalated}
+    return {"items": len(items), "notices": len(stored), "escalated": len(escalated)}
 
 
 def _store_next_action(items: list[Escalation]) -> None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accountteam.forms import add_service_errors
 from teams.models import Company, Person
-from teams.scoping import can_view_team, staff_person
+from teams.scoping import can_view_account_team, staff_person
 from teams.selectors import raisable_accounts
 
 from . import customer_actions, following, rules, scheduling, selectors, services
@@ -139,7 +139,7 @@ def escalation_detail(request, pk: int):
             "schedule_form": (
                 ScheduleForm.for_item(item) if staff and item.channel in rules.SCHEDULED_CHANNELS else None
             ),
-            "meeting_ics": item.meeting_id is not None and (staff or can_view_team(request.user, item.company)),
+            "meeting_ics": item.meeting_id is not None and can_view_account_team(request.user, item.account),
         },
     )
 

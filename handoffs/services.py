@@ -29,11 +29,12 @@ from dossiers.models import Contact, Meeting, Proposal
 from dossiers.tasks import send_meeting_invitation
 from escalations.models import Escalation
 from escalations.services import escalations_hand_over
-from teams.models import Account, Assignment, Membership, Person, Role
+from teams.models import Account, Assignment, Person, Role
 from teams.scoping import staff_person
+from teams.selectors import members_reaching
 from teams.services import assignment_conflicts
 
-from . import rules
+from . import rules, webhook_events
 from .models import ChecklistItem, ChecklistTemplateItem, Handoff, HandoffAccount, HandoffEvent, Owner, Step
 from .notices import describe, person_notice
 from .rules import HandoffConflict
@@ -519,6 +520,7 @@ def handoff_complete(*, actor, handoff: Handoff, now: dt.datetime | None = None)
         now,
     )
     notifications.record(_completion_notices(handoff, rows, first_day))
+    webhook_events.emit_completed(handoff, rows, first_day)
     return handoff
 
 
@@ -528,14 +530,10 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
     incoming = handoff.incoming
     contact = " · ".join(x for x in (incoming.email, incoming.phone) if x)
     notices = []
-    members = (
-        Membership.objects.filter(company_id__in={r.account.company_id for r in rows}, can_view_team=True)
-        .select_related("user")
-        .order_by("pk")
-    )
-    by_company: dict[int, list] = {}
-    for m in members:
-        by_company.setdefault(m.company_id, []).append(m.user)
+    by_account: dict[int, list] = {}
+    for user, reached in members_reaching([r.account for r in rows], "can_view_team"):
+        for account in reached:
+            by_account.setdefault(account.pk, []).append(user)
 
     def new_contact(row: HandoffAccount) -> notifications.Body:
         def body(zone) -> str:
@@ -554,7 +552,7 @@ def _completion_notices(handoff: Handoff, rows: list[HandoffAccount], first_day:
         return _("Your new %(role)s: %(name)s") % {"role": handoff.role.name, "name": incoming.name}
 
     for row in rows:
-        for user in by_company.get(row.account.company_id, []):
+        for user in by_account.get(row.account_id, []):
             notices.append(
                 Notice.to_user(
                     user,

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accountteam.admin import ReadOnlyAdmin
+
 from .models import InboundAttachment, InboundMessage, MailAlias
 
 
@@ -15,7 +17,7 @@ class InboundAttachmentInline(admin.TabularInline):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The record of every message taken in: read only (staff act on the quarantine in the portal,
     through the services that raise the item or record the discard)."""
 
@@ -24,15 +26,6 @@ class InboundMessageAdmin(admin.ModelAdmin):
     search_fields = ["sender", "sender_name", "subject", "recipient", "message_id"]
     date_hierarchy = "received_at"
     inlines = [InboundAttachmentInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MailAlias)

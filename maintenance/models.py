@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
 from teams.models import Account
-from teams.scoping import staff_person
+from teams.scoping import member_account_ids, staff_person
 
 
 class Kind(models.TextChoices):
@@ -58,7 +58,7 @@ class NetworkNoticeQuerySet(models.QuerySet):
             return self.none()
         if staff_person(user) is not None:
             return self
-        mine = NoticeAccount.objects.filter(account__company__memberships__user=user).values("notice_id")
+        mine = NoticeAccount.objects.filter(account_id__in=member_account_ids(user)).values("notice_id")
         return self.filter(pk__in=mine)
 
     def current(self):

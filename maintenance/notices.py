@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.urls import reverse
@@ -21,7 +20,8 @@ from django.utils.translation import gettext as _
 from accountteam import notifications
 from accountteam.dates import local_format
 from accountteam.notifications import Notice
-from teams.models import Account, Membership
+from teams.models import Account
+from teams.selectors import members_reaching
 
 from .models import NetworkNotice, NoticeAccount, Status
 
@@ -41,22 +41,10 @@ def when(instant: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str:
 
 
 def recipients(notice: NetworkNotice) -> list[tuple[object, list[Account]]]:
-    """(user, the affected accounts of their companies) for every user told of ``notice``: the
-    active users of the affected companies with the view-team right. Two queries."""
+    """(user, the affected accounts they reach) for every user told of ``notice``: the active
+    users of the affected companies with the view-team right on some affected account."""
     accounts = [row.account for row in NoticeAccount.objects.filter(notice=notice).select_related("account")]
-    by_company: dict[int, list[Account]] = defaultdict(list)
-    for account in accounts:
-        by_company[account.company_id].append(account)
-    members = (
-        Membership.objects.filter(company_id__in=by_company, can_view_team=True, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id", "company_id")
-    )
-    theirs: dict[int, tuple[object, list[Account]]] = {}
-    for m in members:
-        user, mine = theirs.setdefault(m.user_id, (m.user, []))
-        mine.extend(by_company[m.company_id])
-    return list(theirs.values())
+    return members_reaching(accounts, "can_view_team")
 
 
 def _subject(notice: NetworkNotice, event: str) -> Callable[[], str]:

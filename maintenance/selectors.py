@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from teams.models import Account, Company
-from teams.scoping import staff_person
+from teams.scoping import member_account_ids, staff_person
 
 from .models import CURRENT_STATUSES, FINISHED_STATUSES, NetworkNotice, NoticeAccount, NoticeUpdate, Status
 
@@ -37,7 +37,7 @@ def notice_list(*, user, status: str = "current", kind: str = "", query: str = "
         )
         if staff_person(user) is None:
             # A customer finds notices by their own accounts only, never by another company's.
-            by_account = by_account.filter(account__company__memberships__user=user)
+            by_account = by_account.filter(account_id__in=member_account_ids(user))
         rows = rows.filter(
             Q(reference__icontains=query) | Q(title__icontains=query) | Q(pk__in=by_account.values("notice_id"))
         )
@@ -51,7 +51,7 @@ def _shown_accounts(user):
     customer (another company's account numbers are that company's business)."""
     rows = NoticeAccount.objects.select_related("account__company").order_by("account__number")
     if staff_person(user) is None:
-        rows = rows.filter(account__company__memberships__user=user)
+        rows = rows.filter(account_id__in=member_account_ids(user))
     return rows
 
 
@@ -113,4 +113,5 @@ def postmortem_accounts(*, user, membership, notice: NetworkNotice) -> list[Acco
         return shown
     if membership is None or not membership.can_request_postmortem:
         return []
-    return [a for a in shown if a.company_id == membership.company_id]
+    allowed = membership.account_ids()
+    return [a for a in shown if a.company_id == membership.company_id and (allowed is None or a.pk in allowed)]

@@ -24,7 +24,7 @@ from accountteam.clock import carrier_today
 from teams.models import Account, Company
 from teams.scoping import staff_person
 
-from . import notices, rules
+from . import notices, rules, webhook_events
 from .models import OUTAGE_STATUSES, Kind, NetworkNotice, NoticeAccount, NoticeUpdate, Status
 
 # A clock a little ahead of the portal's may stamp an outage's start or restoration a moment "in
@@ -151,6 +151,7 @@ def notice_publish(
     NoticeAccount.objects.bulk_create([NoticeAccount(notice=notice, account=a) for a in affected])
     update = _log(notice, actor=actor, event=NoticeUpdate.Event.PUBLISHED, at=now, message=message)
     notices.notify_customers(notice, notices.PUBLISHED, point=str(update.pk), message=message)
+    webhook_events.emit_published(notice)
     return notice
 
 

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accountteam import oidc
 from accountteam.api_auth import ApiTokenViewSet, ObtainTokenView
+from audit import api as audit_api
 from dossiers.api_urls import urlpatterns as dossier_api
 from escalations import api as escalations_api
 from handoffs import api as handoffs_api
@@ -16,6 +18,7 @@ from service import api as service_api
 from servicereports import api as servicereports_api
 from teams import api as teams_api
 from touchpoints import api as touchpoints_api
+from webhooks import api as webhooks_api
 
 router = DefaultRouter()
 router.register("companies", teams_api.CompanyViewSet, basename="company")
@@ -24,6 +27,8 @@ router.register("people", teams_api.PersonViewSet, basename="person")
 router.register("me", teams_api.MeViewSet, basename="me")
 router.register("roles", teams_api.RoleViewSet, basename="role")
 router.register("assignments", teams_api.AssignmentViewSet, basename="assignment")
+router.register("memberships", teams_api.MembershipViewSet, basename="membership")
+router.register("invitations", teams_api.InvitationViewSet, basename="invitation")
 router.register("escalations", escalations_api.EscalationViewSet, basename="escalation")
 router.register("handoffs", handoffs_api.HandoffViewSet, basename="handoff")
 router.register("postmortems", postmortems_api.PostMortemViewSet, basename="postmortem")
@@ -37,6 +42,9 @@ router.register("review-action-items", touchpoints_api.ActionItemViewSet, basena
 router.register("service-reports", servicereports_api.ServiceReportViewSet, basename="service-report")
 router.register("service-credits", servicereports_api.ServiceCreditViewSet, basename="service-credit")
 router.register("network-notices", maintenance_api.NetworkNoticeViewSet, basename="network-notice")
+router.register("webhooks/endpoints", webhooks_api.EndpointViewSet, basename="webhook-endpoint")
+router.register("webhooks/deliveries", webhooks_api.DeliveryViewSet, basename="webhook-delivery")
+router.register("audit", audit_api.AuditEventViewSet, basename="audit-event")
 
 # A URL that routes nowhere: the API's JSON 404 under /api/, the page elsewhere.
 handler404 = "accountteam.api_errors.not_found"
@@ -48,6 +56,8 @@ admin.site.site_title = _("Account Team Portal")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before allauth's own route at the same path: the provider's answer with its signature checked.
+    path("auth/oidc/<str:provider_id>/login/callback/", oidc.callback, name="openid_connect_callback"),
     path("auth/", include("allauth.urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/auth/tokens/", ApiTokenViewSet.as_view({"get": "list", "post": "create"}), name="api_tokens_list"),
@@ -76,4 +86,6 @@ urlpatterns = [
     path("", include("touchpoints.urls")),
     path("", include("maintenance.urls")),
     path("", include("servicereports.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("audit.urls")),
 ]

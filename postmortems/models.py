@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
 from escalations.models import Escalation
-from teams.models import Account, Company, Membership, Person
-from teams.scoping import staff_person, visible_account_ids
+from teams.models import Account, Company, Person
+from teams.scoping import member_account_ids, staff_person, visible_account_ids
 
 
 class Complexity(models.TextChoices):
@@ -81,10 +81,10 @@ class PostMortemQuerySet(models.QuerySet):
             return self.filter(
                 Q(account_id__in=account_ids) | Q(manager=person) | Q(manager__reports_to=person) | Q(pk__in=owned)
             )
-        companies = Membership.objects.filter(user=user).filter(
-            Q(can_request_postmortem=True) | Q(can_view_team=True)
-        ).values("company_id")
-        return self.filter(company_id__in=companies)
+        return self.filter(
+            Q(account_id__in=member_account_ids(user, "can_request_postmortem"))
+            | Q(account_id__in=member_account_ids(user, "can_view_team"))
+        )
 
     def open(self):
         return self.exclude(status__in=[Status.PUBLISHED, Status.DECLINED])

@@ -34,10 +34,11 @@ from accountteam.notifications import Body, Notice, Subject, excerpt
 from escalations import services as escalation_services
 from escalations.models import Category, Channel
 from escalations.rules import CLOSED
-from teams.models import Account, Membership, Person
+from teams.models import Account, Person
 from teams.scoping import staff_person
+from teams.selectors import members_reaching
 
-from . import rules
+from . import rules, webhook_events
 from .models import ComplexityPolicy, Note, PostMortem, PreventiveAction, Status, Version
 from .rules import PostMortemConflict
 from .selectors import can_review, can_work, published_action_ids
@@ -80,10 +81,7 @@ def _describe(pm: PostMortem) -> str:
 def _customer_notices(pm: PostMortem, key: str, subject: Subject, body: Body) -> list[Notice]:
     """The requester and the company's users with the post-mortem right; given as functions,
     ``subject`` and ``body`` are written in each one's language."""
-    users = {
-        m.user.pk: m.user
-        for m in Membership.objects.filter(company=pm.company, can_request_postmortem=True).select_related("user")
-    }
+    users = {user.pk: user for user, _accounts in members_reaching([pm.account], "can_request_postmortem")}
     if pm.requested_by is not None and staff_person(pm.requested_by) is None:
         users.setdefault(pm.requested_by.pk, pm.requested_by)
     return [
@@ -463,6 +461,7 @@ def postmortem_publish(*, actor, postmortem: PostMortem, correction_note: str = 
         return text
 
     notifications.record(_customer_notices(pm, f"published:v{number}", subject, body))
+    webhook_events.emit_published(pm, version)
     return version
 
 

@@ -58,7 +58,7 @@ def usage_companies(user):
         return Company.objects.none()
     if staff_person(user) is not None:
         return Company.objects.visible_to(user)
-    managed = Membership.objects.filter(user=user, can_manage_users=True).values("company_id")
+    managed = Membership.objects.filter(user=user, can_manage_users=True, all_accounts=True).values("company_id")
     return Company.objects.filter(pk__in=managed)
 
 

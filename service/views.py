@@ -240,7 +240,7 @@ def usage(request):
     their company's usage. Other customer users: 404."""
     if staff_person(request.user) is None:
         membership = getattr(request, "membership", None)
-        if membership is None or not membership.can_manage_users:
+        if membership is None or not (membership.can_manage_users and membership.all_accounts):
             raise Http404
         return _company_page(request, membership.company)
     month, form = _month(request)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accountteam import bounds
 from accountteam.bounds import text_field, validate_date
 from escalations.models import Escalation
-from teams.models import Company
+from teams.models import Company, Membership
 from teams.scoping import staff_person
 
 CURRENCIES = [("USD", "USD"), ("ARS", "ARS"), ("BRL", "BRL"), ("MXN", "MXN"), ("CLP", "CLP"), ("EUR", "EUR")]
@@ -21,9 +21,12 @@ CURRENCIES = [("USD", "USD"), ("ARS", "ARS"), ("BRL", "BRL"), ("MXN", "MXN"), ("
 
 class CompanyScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff: the companies they serve (carrier admins all); customers: their companies'."""
+        """Staff: the companies they serve (carrier admins all); customers: the companies whose
+        every account their membership covers (a report and its credits are the whole company's)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
+        if staff_person(user) is None:
+            return self.filter(company__in=Membership.objects.filter(user=user, all_accounts=True).values("company_id"))
         return self.filter(company__in=Company.objects.visible_to(user))
 
 

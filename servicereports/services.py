@@ -110,8 +110,9 @@ def report_publish(*, actor, company: Company, period: Period, note: str = "",
         raise StateConflict(_("This period's report is already published."))
     url = reverse("service_report", args=[company.pk]) + "?" + "&".join(f"{k}={v}" for k, v in
                                                                       period_query(period).items())
-    admins = Membership.objects.filter(company=company, can_manage_users=True, user__is_active=True).select_related(
-        "user")
+    admins = Membership.objects.filter(
+        company=company, can_manage_users=True, all_accounts=True, user__is_active=True
+    ).select_related("user")
     notifications.record([
         Notice.to_user(
             m.user, key=f"service-report:{report.pk}:u{m.user_id}", kind="service_report",

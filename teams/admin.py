@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from accountteam.audit import AuditedAdminMixin
 from accountteam.data_words import in_every_language
 
 from . import services
@@ -34,7 +35,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
-    fields = ["user", *Membership.PERMISSION_FIELDS, "is_default"]
+    fields = ["user", *Membership.PERMISSION_FIELDS, "all_accounts", "is_default"]
 
 
 class AssignmentInline(admin.TabularInline):
@@ -74,11 +75,12 @@ class AccountAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "company", *Membership.PERMISSION_FIELDS, "is_default"]
-    list_filter = [*Membership.PERMISSION_FIELDS, "company"]
+    list_display = ["user", "company", *Membership.PERMISSION_FIELDS, "all_accounts", "is_default"]
+    list_filter = [*Membership.PERMISSION_FIELDS, "all_accounts", "company"]
     search_fields = ["user__username", "user__email", "company__name"]
     list_select_related = ["user", "company"]
     autocomplete_fields = ["user", "company"]
+    filter_horizontal = ["accounts"]
 
 
 @admin.register(Invitation)
@@ -96,7 +98,11 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Business hours and closure days, which every deadline follows: each edit is in the audit trail."""
+
+    audit_noun = "calendar"
+    audit_inlines = {Closure: "closure"}
     list_display = ["name", "time_zone", "holiday_country", "holiday_subdivision"]
     list_filter = ["time_zone", "holiday_country"]
     search_fields = ["name", "time_zone"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -13,13 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accountteam import bounds
-from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP
+from accountteam.api_errors import ERROR_RESPONSES, ID_LOOKUP, ServiceActionsMixin
 from accountteam.languages import remember_language
 from accountteam.models import Notification
 
 from . import selectors, services
-from .models import Account, Assignment, Company, Person, Role
-from .scoping import out_of_office, staff_person
+from .models import Account, Assignment, Company, Invitation, Membership, Person, Role
+from .scoping import display_name, out_of_office, staff_person
 from .time_zones import TIME_ZONE_MAX_LENGTH, remember_time_zone
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -28,7 +30,14 @@ from .time_zones import TIME_ZONE_MAX_LENGTH, remember_time_zone
 class CompanySerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
-        fields = ["id", "name", "kind", "profile"]
+        fields = ["id", "name", "kind", "profile", "require_two_factor"]
+        read_only_fields = fields
+
+
+class CompanyTwoFactorSerializer(serializers.Serializer):
+    require_two_factor = serializers.BooleanField(
+        help_text="Every user of the company must set up two-factor sign-in before using the portal or the API."
+    )
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -343,6 +352,24 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Company.objects.visible_to(self.request.user).order_by("name")
 
+    @extend_schema(
+        summary="Set the company's two-factor rule",
+        description="Whether every user of the company must have two-factor sign-in (`require_two_factor`). "
+        "For who manages all of the company's users: its user managers of all accounts, carrier staff.",
+        request=CompanyTwoFactorSerializer,
+        responses={
+            200: CompanySerializer, 400: ERROR_RESPONSES[400], 403: ERROR_RESPONSES[403], 404: ERROR_RESPONSES[404],
+        },
+    )
+    def partial_update(self, request, pk=None):
+        company = self.get_object()
+        body = CompanyTwoFactorSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        company = services.company_two_factor_set(
+            actor=request.user, company=company, required=body.validated_data["require_two_factor"]
+        )
+        return Response(CompanySerializer(company).data)
+
 
 @extend_schema_view(
     list=extend_schema(description="Accounts the caller may see. `q` searches company, account and person."),
@@ -409,6 +436,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
                 starts=data["availability_from"],
                 until=data["availability_until"],
                 backup=data["backup"] if "backup" in data else person.backup,
+                request=request,
             )
         return Response(MyAvailabilitySerializer(person, context=self.get_serializer_context()).data)
 
@@ -479,3 +507,142 @@ class AssignmentViewSet(
         serializer.is_valid(raise_exception=True)
         assignment = services.assignment_create(created_by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+# --- Company users: memberships and invitations --------------------------------------------------
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.SerializerMethodField()
+    email = serializers.CharField(source="user.email", read_only=True)
+    accounts = serializers.SerializerMethodField(help_text="With all_accounts false: the only accounts the rights "
+                                                           "apply to (ids); else [].")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "company", "username", "name", "email", *Membership.PERMISSION_FIELDS, "all_accounts",
+                  "accounts", "created_at"]
+        read_only_fields = fields
+
+    def get_name(self, m) -> str:
+        return display_name(m.user)
+
+    def get_accounts(self, m) -> list[int]:
+        return sorted(a.pk for a in m.accounts.all())
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    can_view_team = serializers.BooleanField(required=False)
+    can_escalate = serializers.BooleanField(required=False)
+    can_request_postmortem = serializers.BooleanField(required=False)
+    can_manage_users = serializers.BooleanField(required=False)
+    all_accounts = serializers.BooleanField(required=False)
+    accounts = serializers.ListField(child=serializers.PrimaryKeyRelatedField(queryset=Account.objects.all()),
+                                     required=False, max_length=200,
+                                     help_text="Account ids of the member's company; sets all_accounts false.")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    accounts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "company", "email", *Invitation.PERMISSION_FIELDS, "all_accounts", "accounts", "created_at",
+                  "expires_at", "accepted_at"]
+        read_only_fields = fields
+
+    def get_accounts(self, inv) -> list[int]:
+        return sorted(a.pk for a in inv.accounts.all())
+
+
+class InvitationCreateSerializer(MembershipUpdateSerializer):
+    company = serializers.PrimaryKeyRelatedField(queryset=Company.objects.none())
+    email = serializers.EmailField(max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["company"].queryset = Company.objects.visible_to(request.user)
+
+
+def _scope(data: dict) -> dict:
+    """The accounts part of a membership or invitation body, as the services take it."""
+    if "accounts" in data:
+        return {"all_accounts": data.get("all_accounts", False), "accounts": data["accounts"]}
+    if "all_accounts" in data:
+        return {"all_accounts": data["all_accounts"], "accounts": []}
+    return {}
+
+
+class MembershipViewSet(ServiceActionsMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The users of the companies whose users the caller manages (carrier staff: the companies they
+    serve), with their rights and the accounts those apply to. ``PATCH`` changes them (a user
+    manager limited to some accounts only members within those, granting only those; the company
+    keeps a user manager of all its accounts); ``DELETE`` removes the member."""
+
+    lookup_value_regex = ID_LOOKUP
+    serializer_class = MembershipSerializer
+    detail_serializer_class = MembershipSerializer
+    filterset_fields = ["company"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Membership.objects.visible_to(self.request.user)
+            .select_related("user__staff_profile").prefetch_related("accounts").order_by("company__name", "user_id")
+        )
+
+    def fetch_detail(self, pk):
+        membership = self.get_object()
+        if not selectors.user_can_manage_company_users(user=self.request.user, company=membership.company):
+            raise PermissionDenied(_("You cannot manage this company's users."))
+        return membership
+
+    @extend_schema(request=MembershipUpdateSerializer, responses={200: MembershipSerializer, **ERROR_RESPONSES})
+    def partial_update(self, request, *args, **kwargs):
+        membership = self.action_object()
+        data = self.validated(MembershipUpdateSerializer)
+        permissions_ = {name: data[name] for name in Membership.PERMISSION_FIELDS if name in data}
+        services.membership_update(actor=request.user, membership=membership, permissions=permissions_,
+                                   request=request, **_scope(data))
+        return self.detail_response(membership.pk)
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def destroy(self, request, *args, **kwargs):
+        membership = self.action_object()
+        services.membership_remove(actor=request.user, membership=membership, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationViewSet(ServiceActionsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Invitations to the companies whose users the caller manages. ``POST`` invites (the e-mail with
+    the link goes out after commit; a pending invitation of the same address is replaced)."""
+
+    lookup_value_regex = ID_LOOKUP
+    serializer_class = InvitationSerializer
+    filterset_fields = ["company"]
+
+    def get_queryset(self):
+        managed = Membership.objects.visible_to(self.request.user).values("company_id")
+        if staff_person(self.request.user) is not None:
+            managed = Company.objects.visible_to(self.request.user).values("pk")
+        return Invitation.objects.filter(company__in=managed).prefetch_related("accounts").order_by("-created_at")
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer, **ERROR_RESPONSES})
+    def create(self, request, *args, **kwargs):
+        if staff_person(request.user) is None and not Membership.objects.filter(
+            user=request.user, can_manage_users=True
+        ).exists():
+            raise PermissionDenied(_("You cannot manage any company's users."))
+        data = self.validated(InvitationCreateSerializer)
+        permissions_ = {name: data.get(name, name in ("can_view_team", "can_escalate"))
+                        for name in Membership.PERMISSION_FIELDS}
+        invitation = services.invitation_create(
+            actor=request.user, company=data["company"], email=data["email"], permissions=permissions_,
+            request=request,
+            accept_url_builder=lambda token: request.build_absolute_uri(reverse("invitation_accept", args=[token])),
+            **({"all_accounts": True} | _scope(data)),
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)

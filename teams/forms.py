@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accountteam import bounds
 from accountteam.forms import ListFiltersForm
 
-from .models import Membership, Person
+from .models import Account, Membership, Person
 from .time_zones import clean_time_zone, zone_choices
 
 
@@ -25,9 +25,35 @@ class PermissionsForm(forms.Form):
         return {name: self.cleaned_data[name] for name in Membership.PERMISSION_FIELDS}
 
 
-class InvitationForm(PermissionsForm):
+class AccountScopeForm(forms.Form):
+    """Which of the company's accounts the rights apply to."""
+
+    account_access = forms.ChoiceField(
+        choices=[("all", _("All the company's accounts")), ("chosen", _("Only the accounts ticked below"))],
+        widget=forms.RadioSelect, required=False, initial="all", label=_("Accounts the rights apply to"),
+    )
+    accounts = forms.ModelMultipleChoiceField(
+        queryset=Account.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Only these accounts"),
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = company.accounts.filter(is_active=True).order_by("number")
+        self.fields["accounts"].label_from_instance = lambda a: f"{a.number} · {a.name}"
+
+    def scope(self) -> dict:
+        every = self.cleaned_data.get("account_access") != "chosen"
+        return {"all_accounts": every, "accounts": [] if every else list(self.cleaned_data["accounts"])}
+
+
+class InvitationForm(PermissionsForm, AccountScopeForm):
     email = forms.EmailField(label=_("Email address"))
     field_order = ["email"]
+
+
+class MemberForm(PermissionsForm, AccountScopeForm):
+    """A member's rights and the accounts they apply to, on the member's own page."""
 
 
 class AcceptInvitationForm(forms.Form):

@@ -113,6 +113,11 @@ class Company(models.Model):
         _("default language"), max_length=10, blank=True, choices=settings.LANGUAGES,
         help_text=_("The language the company's invited users start in. Empty: their browser's."),
     )
+    # The company administrator's choice: its users must sign in with a second step (teams.two_factor).
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"), default=False,
+        help_text=_("Every user of the company must set up two-factor sign-in before using the portal."),
+    )
 
     objects = CompanyQuerySet.as_manager()
 
@@ -150,6 +155,12 @@ class CompanyRights(models.Model):
     can_escalate = models.BooleanField(_("raise and follow escalations"), default=True)
     can_request_postmortem = models.BooleanField(_("request post-mortems"), default=False)
     can_manage_users = models.BooleanField(_("manage users"), default=False)
+    # The rights apply to every account of the company, or (False) only to ``accounts``: the
+    # handbook's "permissions to users to access those enterprise IDs and accounts".
+    all_accounts = models.BooleanField(
+        _("all accounts"), default=True,
+        help_text=_("Untick to limit the rights to the accounts chosen below."),
+    )
 
     PERMISSION_FIELDS = ("can_view_team", "can_escalate", "can_request_postmortem", "can_manage_users")
 
@@ -159,6 +170,11 @@ class CompanyRights(models.Model):
     def rights(self) -> dict[str, bool]:
         return {name: getattr(self, name) for name in self.PERMISSION_FIELDS}
 
+    def account_ids(self) -> set[int] | None:
+        """The ids of the accounts the rights apply to; None for all the company's (prefetch
+        ``accounts`` with the row: then this does not query)."""
+        return None if self.all_accounts else {a.pk for a in self.accounts.all()}
+
 
 class Membership(CompanyRights):
     """A user's place in a customer company, with per-company permissions."""
@@ -167,6 +183,10 @@ class Membership(CompanyRights):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     is_default = models.BooleanField(_("default company"), default=False)
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_date])
+    accounts = models.ManyToManyField(
+        Account, blank=True, related_name="limited_memberships",
+        help_text=_("With “all accounts” unticked: the only accounts the rights apply to."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -200,6 +220,7 @@ class Invitation(CompanyRights):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    accounts = models.ManyToManyField(Account, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

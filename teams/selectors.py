@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from accountteam.notifications import MutableNotices, mutable_notices_for
 
 from .models import Account, Assignment, Company, Membership, Person, Role
 from .rules import AvailabilityNow, availability_now
-from .scoping import can_view_team, staff_person
+from .scoping import can_view_account_team, member_account_ids, staff_person
 
 DUTY_MANAGER = "duty-manager"
 
@@ -56,19 +57,44 @@ RAISE_RIGHTS = {
 
 def raisable_accounts(*, user, right: str, membership: Membership | None = None, company_only: bool = False):
     """The accounts ``user`` may raise items for: staff, the accounts they serve; customers, the
-    accounts of the companies where their membership has ``right`` (``can_escalate`` or
-    ``can_request_postmortem``). ``company_only``: just the active ``membership``'s company (a
-    page works in one company), refused with PermissionDenied when it lacks the right."""
+    accounts their memberships with ``right`` (``can_escalate`` or ``can_request_postmortem``)
+    reach. ``company_only``: just the active ``membership``'s company (a page works in one
+    company), refused with PermissionDenied when it lacks the right."""
     accounts = Account.objects.visible_to(user).select_related("company")
     if staff_person(user) is not None:
         return accounts
     if company_only:
         if membership is None or not getattr(membership, right):
             raise PermissionDenied(str(RAISE_RIGHTS[right]))
-        return accounts.filter(company_id=membership.company_id)
-    return accounts.filter(
-        company__in=Membership.objects.filter(user=user, **{right: True}).values("company_id")
+        accounts = accounts.filter(company_id=membership.company_id)
+    return accounts.filter(pk__in=member_account_ids(user, right))
+
+
+def members_reaching(accounts, right: str) -> list[tuple[object, list[Account]]]:
+    """(user, the ones of ``accounts`` their membership with ``right`` reaches) for every active
+    customer user who holds ``right`` on some of them: whom to tell of something about those
+    accounts. One query, and a second only when some membership is limited to chosen accounts."""
+    by_company: dict[int, list[Account]] = defaultdict(list)
+    for account in accounts:
+        by_company[account.company_id].append(account)
+    members = list(
+        Membership.objects.filter(company_id__in=by_company, user__is_active=True, **{right: True})
+        .select_related("user")
+        .order_by("user_id", "company_id")
     )
+    chosen: dict[int, set[int]] = defaultdict(set)
+    limited = [m.pk for m in members if not m.all_accounts]
+    if limited:
+        for membership_id, account_id in Membership.accounts.through.objects.filter(
+            membership_id__in=limited
+        ).values_list("membership_id", "account_id"):
+            chosen[membership_id].add(account_id)
+    theirs: dict[int, tuple[object, list[Account]]] = {}
+    for m in members:
+        reached = [a for a in by_company[m.company_id] if m.all_accounts or a.pk in chosen[m.pk]]
+        if reached:
+            theirs.setdefault(m.user_id, (m.user, []))[1].extend(reached)
+    return list(theirs.values())
 
 
 def account_get(*, user, pk) -> Account:
@@ -78,8 +104,8 @@ def account_get(*, user, pk) -> Account:
 
 def team_get(*, user, account: Account, now: dt.datetime | None = None) -> Team:
     """The team of an account ``user`` already sees; customers also need the view-team right."""
-    if not can_view_team(user, account.company):
-        raise PermissionDenied(gettext("You do not have the right to view this company's team."))
+    if not can_view_account_team(user, account):
+        raise PermissionDenied(gettext("You do not have the right to view this account's team."))
     return account_team(account, now=now, planned=staff_person(user) is not None)
 
 
@@ -288,3 +314,25 @@ def user_settings_get(*, user) -> MySettings:
         muted_notices=[kind for group in groups for kind in group.kinds if kind in muted],
         notice_groups=groups,
     )
+
+
+
+def user_can_set_company_two_factor(*, user, company: Company) -> bool:
+    """May ``user`` decide whether ``company``'s users must have two-factor sign-in? Those who may
+    manage all its users: carrier staff who can see it, members with the manage-users right on all
+    its accounts."""
+    if staff_person(user) is not None:
+        return user_can_manage_company_users(user=user, company=company)
+    return Membership.objects.filter(user=user, company=company, can_manage_users=True, all_accounts=True).exists()
+
+
+# --- Single sign-on ----------------------------------------------------------------------------------
+
+
+def staff_users_with_email(*, email: str) -> list:
+    """The active users with an active staff profile who have ``email`` (their user's address, one of
+    their allauth addresses, or their staff directory address), at most two: single sign-on signs in
+    the one, and refuses when there is none or more than one."""
+    has_email = Q(email__iexact=email) | Q(staff_profile__email__iexact=email) | Q(emailaddress__email__iexact=email)
+    users = get_user_model().objects.filter(has_email, is_active=True, staff_profile__is_active=True)
+    return list(users.distinct().order_by("pk")[:2])

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -14,17 +15,20 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from accountteam import bounds, notifications
+from accountteam import audit, bounds, notifications
 from accountteam.languages import speaking
-from accountteam.models import UserSettings
+from accountteam.models import AuditAction, UserSettings
 from accountteam.notifications import Notice
+from accountteam.tokens import api_tokens_revoke_all
 
 from .models import Account, Assignment, Company, Invitation, Membership, Person, Role
 from .rules import IN_OFFICE, OUT_OF_OFFICE, periods_overlap
 from .scoping import staff_person
-from .selectors import user_can_manage_company_users
+from .selectors import user_can_manage_company_users, user_can_set_company_two_factor
 from .time_zones import clean_time_zone
+from .two_factor import SECOND_STEPS
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -185,58 +189,129 @@ def membership_set_default(*, user, company: Company) -> Membership:
     return membership
 
 
-@transaction.atomic
-def membership_update(*, actor, membership: Membership, permissions: dict[str, bool]) -> Membership:
-    """Change a member's permissions. A company keeps at least one user manager."""
-    if not user_can_manage_company_users(user=actor, company=membership.company):
+def _granting_scope(actor, company: Company) -> set[int] | None:
+    """The accounts ``actor`` may grant rights on in ``company``: None for all of them (carrier
+    staff who see the company, a user manager of every account), else the accounts of their
+    limited user-manager membership. PermissionDenied when they may manage no user there."""
+    if not user_can_manage_company_users(user=actor, company=company):
         raise PermissionDenied
+    if staff_person(actor) is not None:
+        return None
+    mine = Membership.objects.prefetch_related("accounts").get(user=actor, company=company)
+    return mine.account_ids()
+
+
+def _accounts_errors(scope: set[int] | None, company: Company, all_accounts: bool, accounts) -> dict:
+    """What is wrong with granting rights on ``accounts`` (or all of ``company``'s) to someone,
+    by someone who may grant ``scope``."""
+    chosen = {a.pk for a in accounts}
+    if any(a.company_id != company.pk for a in accounts):
+        return {"accounts": _("Choose accounts of %(company)s.") % {"company": company.name}}
+    if not all_accounts and not chosen:
+        return {"accounts": _("Choose at least one account, or all accounts.")}
+    if scope is not None and (all_accounts or not chosen <= scope):
+        return {"accounts": _("You may grant rights only on the accounts you manage.")}
+    return {}
+
+
+def _within(scope: set[int] | None, membership: Membership) -> bool:
+    """Is ``membership`` wholly within what its manager may grant?"""
+    reach = membership.account_ids()
+    return scope is None or (reach is not None and reach <= scope)
+
+
+@transaction.atomic
+def _rights_record(membership: Membership) -> dict:
+    """A membership's rights and accounts as the audit trail keeps them."""
+    return {**membership.rights(), "all_accounts": membership.all_accounts,
+            "accounts": sorted(a.number for a in membership.accounts.all())}
+
+
+def membership_update(*, actor, membership: Membership, permissions: dict[str, bool],
+                      all_accounts: bool | None = None, accounts=None, request=None) -> Membership:
+    """Change a member's permissions and the accounts they apply to (``all_accounts`` True, or
+    False with ``accounts``: some of the company's; None: as they are). A user manager limited to
+    some accounts changes only members within those and grants only those. A company keeps at
+    least one user manager of all its accounts."""
+    scope = _granting_scope(actor, membership.company)
+    membership = Membership.objects.select_for_update().prefetch_related("accounts").get(pk=membership.pk)
+    if not _within(scope, membership):
+        raise PermissionDenied(_("You may change only members limited to the accounts you manage."))
     unknown = set(permissions) - set(Membership.PERMISSION_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown permissions: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    if all_accounts is None and accounts is None:
+        all_accounts, accounts = membership.all_accounts, list(membership.accounts.all())
+    elif all_accounts is None:
+        all_accounts = False
+    accounts = [] if all_accounts else list(accounts or [])
+    bounds.ensure(_accounts_errors(scope, membership.company, all_accounts, accounts))
+    before = _rights_record(membership)
     for name, value in permissions.items():
         setattr(membership, name, bool(value))
-    if not membership.can_manage_users:
+    membership.all_accounts = all_accounts
+    if not (membership.can_manage_users and membership.all_accounts):
         _ensure_another_manager(membership)
-    membership.save(update_fields=list(permissions))
+    membership.save(update_fields=[*permissions, "all_accounts"])
+    membership.accounts.set(accounts)
+    after = _rights_record(Membership.objects.prefetch_related("accounts").get(pk=membership.pk))
+    if after != before:
+        audit.record(
+            AuditAction.MEMBERSHIP_UPDATED, actor=actor, request=request, company_id=membership.company_id,
+            company_name=membership.company.name, target=f"membership:{membership.pk}",
+            summary="Rights of %(member)s changed.",
+            details={"member": membership.user.get_username(), "before": before, "after": after},
+        )
     return membership
 
 
 def _ensure_another_manager(membership: Membership):
     others = (
         Membership.objects.select_for_update()
-        .filter(company=membership.company, can_manage_users=True)
+        .filter(company=membership.company, can_manage_users=True, all_accounts=True)
         .exclude(pk=membership.pk)
     )
     if not others.exists():
         raise ValidationError(
             _(
-                "The company would have nobody left who can manage its users; give another member that "
-                "permission first."
+                "The company would have nobody left who can manage its users on all its accounts; give another "
+                "member that permission first."
             )
         )
 
 
 @transaction.atomic
-def membership_remove(*, actor, membership: Membership) -> None:
+def membership_remove(*, actor, membership: Membership, request=None) -> None:
     """Remove a user from a company (the user account itself stays)."""
-    if not user_can_manage_company_users(user=actor, company=membership.company):
-        raise PermissionDenied
-    if membership.can_manage_users:
+    scope = _granting_scope(actor, membership.company)
+    if not _within(scope, membership):
+        raise PermissionDenied(_("You may change only members limited to the accounts you manage."))
+    if membership.can_manage_users and membership.all_accounts:
         _ensure_another_manager(membership)
+    audit.record(
+        AuditAction.MEMBERSHIP_REMOVED, actor=actor, request=request, company_id=membership.company_id,
+        company_name=membership.company.name, target=f"membership:{membership.pk}",
+        summary="%(member)s removed from the company.",
+        details={"member": membership.user.get_username(), "rights": _rights_record(membership)},
+    )
     membership.delete()
 
 
 @transaction.atomic
 def invitation_create(
-    *, actor, company: Company, email: str, permissions: dict[str, bool], accept_url_builder
+    *, actor, company: Company, email: str, permissions: dict[str, bool], accept_url_builder,
+    all_accounts: bool = True, accounts=(), request=None,
 ) -> Invitation:
     """Invite ``email`` to ``company`` and email them a link. Company admins and staff call it.
-    A pending invitation of the same address is replaced (its link stops working).
+    A pending invitation of the same address is replaced (its link stops working). The rights
+    apply to all the company's accounts, or (``all_accounts`` False) to ``accounts``; a user
+    manager limited to some accounts invites only to those.
 
     ``accept_url_builder(token)`` returns the absolute URL of the acceptance page.
     """
-    if not user_can_manage_company_users(user=actor, company=company):
-        raise PermissionDenied
+    scope = _granting_scope(actor, company)
+    accounts = [] if all_accounts else list(accounts or [])
+    bounds.ensure(_accounts_errors(scope, company, all_accounts, accounts))
     email = email.strip().lower()
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
         raise ValidationError(
@@ -244,7 +319,7 @@ def invitation_create(
         )
     now = timezone.now()
     # One valid link per address: a new invitation replaces the one still pending.
-    Invitation.objects.filter(
+    replaced = Invitation.objects.filter(
         company=company, email__iexact=email, accepted_at__isnull=True, expires_at__gt=now
     ).update(expires_at=now)
     invitation = Invitation.objects.create(
@@ -253,7 +328,15 @@ def invitation_create(
         invited_by=actor,
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
+        all_accounts=all_accounts,
         **{name: bool(permissions.get(name, False)) for name in Membership.PERMISSION_FIELDS},
+    )
+    invitation.accounts.set(accounts)
+    audit.record(
+        AuditAction.INVITATION_SENT, actor=actor, request=request, company_id=company.pk, company_name=company.name,
+        target=f"invitation:{invitation.pk}", summary="Invitation sent to %(email)s.",
+        details={"email": email, **invitation.rights(), "all_accounts": all_accounts,
+                 "accounts": sorted(a.number for a in accounts), "replaced": replaced},
     )
     url = accept_url_builder(invitation.token)
     # The invitee has no settings yet: the invitation speaks the company's language, if it has one.
@@ -312,16 +395,30 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
         raise ValidationError(_("This invitation was sent to another email address."))
     invited_rights = invitation.rights()
     membership = Membership.objects.select_for_update().filter(user=user, company=invitation.company).first()
+    invited_accounts = list(invitation.accounts.all())
     if membership is None:
         first = not Membership.objects.filter(user=user).exists()
         membership = Membership.objects.create(
-            user=user, company=invitation.company, is_default=first, **invited_rights
+            user=user, company=invitation.company, is_default=first, all_accounts=invitation.all_accounts,
+            **invited_rights,
         )
+        membership.accounts.set(invited_accounts)
     else:
-        # Already a member (an older invitation, say): an invitation only ever adds rights.
+        # Already a member (an older invitation, say): an invitation only ever adds rights and accounts.
         for name, granted in invited_rights.items():
             setattr(membership, name, getattr(membership, name) or granted)
-        membership.save(update_fields=list(invited_rights))
+        membership.all_accounts = membership.all_accounts or invitation.all_accounts
+        membership.save(update_fields=[*invited_rights, "all_accounts"])
+        if membership.all_accounts:
+            membership.accounts.clear()
+        else:
+            membership.accounts.add(*invited_accounts)
+    audit.record(
+        AuditAction.INVITATION_ACCEPTED, actor=user, company_id=invitation.company_id,
+        company_name=invitation.company.name, target=f"invitation:{invitation.pk}",
+        summary="%(member)s accepted the invitation sent to %(email)s.",
+        details={"member": user.get_username(), "email": invitation.email},
+    )
     # Every open invitation of this address to this company is used up with this one.
     Invitation.objects.filter(
         company=invitation.company, email__iexact=invitation.email, accepted_at__isnull=True
@@ -341,9 +438,11 @@ def person_set_availability(
     backup: Person | None = None,
     starts: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    request=None,
 ) -> Person:
     """Staff set their own availability (and a backup while out). Out of office may be planned
-    ahead: ``starts`` and ``until`` both in the future, ``until`` after ``starts``."""
+    ahead: ``starts`` and ``until`` both in the future, ``until`` after ``starts``. A change of
+    availability, and of backup, is an internal event of the audit trail (from ``request``)."""
     now = now or timezone.now()
     if state not in (IN_OFFICE, OUT_OF_OFFICE):
         raise ValidationError({"availability": _("Unknown availability %(state)s.") % {"state": repr(state)}})
@@ -361,12 +460,43 @@ def person_set_availability(
         errors["backup"] = _("You cannot be your own backup.")
     if errors:
         raise ValidationError(errors)
+    before = _availability_facts(person)
     person.availability = state
     person.availability_from = starts if state == OUT_OF_OFFICE else None
     person.availability_until = until if state == OUT_OF_OFFICE else None
     person.backup = backup
     person.save(update_fields=["availability", "availability_from", "availability_until", "backup"])
+    _audit_availability(person, before, request=request)
     return person
+
+
+def _availability_facts(person: Person) -> dict:
+    return {
+        "availability": person.availability,
+        "availability_from": person.availability_from.isoformat() if person.availability_from else None,
+        "availability_until": person.availability_until.isoformat() if person.availability_until else None,
+        "backup": person.backup_id,
+        "backup_name": person.backup.name if person.backup_id else None,
+    }
+
+
+def _audit_availability(person: Person, before: dict, *, request=None) -> None:
+    after = _availability_facts(person)
+    times = ("availability", "availability_from", "availability_until")
+    if any(before[name] != after[name] for name in times):
+        audit.record(
+            AuditAction.AVAILABILITY_CHANGED, actor=person.user, request=request, internal=True,
+            target=f"person:{person.pk}", summary=gettext_noop("%(person)s changed their availability."),
+            details={"person": person.name, **after, "changes": {n: [before[n], after[n]] for n in times
+                                                                  if before[n] != after[n]}},
+        )
+    if before["backup"] != after["backup"]:
+        audit.record(
+            AuditAction.BACKUP_CHANGED, actor=person.user, request=request, internal=True,
+            target=f"person:{person.pk}", summary=gettext_noop("%(person)s named %(backup)s as their backup."),
+            details={"person": person.name, "backup": after["backup_name"] or "nobody",
+                     "changes": {"backup": [before["backup_name"], after["backup_name"]]}},
+        )
 
 
 # --- A user's own settings ---------------------------------------------------------------------
@@ -435,3 +565,27 @@ def availability_expire(*, now: dt.datetime | None = None) -> int:
     return Person.objects.filter(
         availability=OUT_OF_OFFICE, availability_until__isnull=False, availability_until__lte=now
     ).update(availability=IN_OFFICE, availability_from=None, availability_until=None)
+
+
+# --- The company's two-factor rule -------------------------------------------------------------
+
+
+@transaction.atomic
+def company_two_factor_set(*, actor, company: Company, required: bool) -> Company:
+    """Require two-factor sign-in of every user of ``company`` (or stop requiring it). Who may manage
+    all its users calls it (``user_can_set_company_two_factor``): its user managers of all accounts,
+    carrier staff who see it. Users without it are sent to set it up at their next page, and their
+    API tokens are revoked (a token would let them go on without it)."""
+    if not user_can_set_company_two_factor(user=actor, company=company):
+        raise PermissionDenied(_("Only who manages all of the company's users may change its two-factor rule."))
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.require_two_factor == required:
+        return company
+    company.require_two_factor = required
+    company.save(update_fields=["require_two_factor"])
+    if required:
+        with_second_step = Authenticator.objects.filter(type__in=SECOND_STEPS).values("user_id")
+        members = Membership.objects.filter(company=company).exclude(user_id__in=with_second_step)
+        for user_id in members.values_list("user_id", flat=True):
+            api_tokens_revoke_all(user_id=user_id, reason="two-factor sign-in required")
+    return company

@@ -15,4 +15,4 @@ def revoke_tokens_after_last_membership(sender, instance, **kwargs):
     """A user removed from their last company (by ``membership_remove``, the back office, or a
     company deleted) loses API access at once: their API tokens are revoked."""
     if not Membership.objects.filter(user_id=instance.user_id).exists():
-        api_tokens_revoke_all(user_id=instance.user_id)
+        api_tokens_revoke_all(user_id=instance.user_id, reason="left the last company")

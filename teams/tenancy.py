@@ -18,6 +18,8 @@ def active_membership(request):
     if not user.is_authenticated:
         return None
     memberships = list(Membership.objects.filter(user=user).select_related("company"))
+    # All of them, for the two-factor policy (teams.two_factor), which asks what every company wants.
+    request.memberships = memberships
     if not memberships:
         return None
     chosen = request.session.get(SESSION_KEY)

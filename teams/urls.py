@@ -11,6 +11,7 @@ urlpatterns = [
         views.membership_edit,
         name="membership_edit",
     ),
+    path("companies/<int:company_id>/two-factor/", views.company_two_factor, name="company_two_factor"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("me/availability/", views.my_availability, name="my_availability"),
     path("me/settings/", views.my_settings, name="my_settings"),

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accountteam.forms import add_service_errors
 from accountteam.languages import back_to, remember_language
@@ -25,6 +25,7 @@ from .forms import (
     AccountSearchForm,
     AvailabilityForm,
     InvitationForm,
+    MemberForm,
     PermissionsForm,
     SettingsForm,
 )
@@ -79,7 +80,7 @@ def _company_for_user_admin(request, company_id):
 @login_required
 def company_users(request, company_id: int):
     company = _company_for_user_admin(request, company_id)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -87,6 +88,8 @@ def company_users(request, company_id: int):
                 company=company,
                 email=form.cleaned_data["email"],
                 permissions=form.permissions(),
+                request=request,
+                **form.scope(),
                 accept_url_builder=lambda token: request.build_absolute_uri(
                     reverse("invitation_accept", args=[token])
                 ),
@@ -97,37 +100,82 @@ def company_users(request, company_id: int):
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("company_users", company_id=company.pk)
     members = (
-        Membership.objects.visible_to(request.user).filter(company=company).select_related("user__staff_profile")
+        Membership.objects.visible_to(request.user).filter(company=company)
+        .select_related("user__staff_profile").prefetch_related("accounts")
     )
     invitations = company.invitations.filter(accepted_at__isnull=True).order_by("-created_at")[:50]
     return render(
         request,
         "teams/company_users.html",
-        {"company": company, "members": members, "invitations": invitations, "form": form},
+        {
+            "company": company, "members": members, "invitations": invitations, "form": form,
+            "can_set_two_factor": selectors.user_can_set_company_two_factor(user=request.user, company=company),
+        },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_edit(request, company_id: int, membership_id: int):
+    """A member's page (rights and the accounts they apply to); a row of the users page posts its
+    rights here too (its accounts stay as they are)."""
     company = _company_for_user_admin(request, company_id)
     membership = get_object_or_404(
-        Membership.objects.visible_to(request.user).filter(company=company), pk=membership_id
+        Membership.objects.visible_to(request.user).filter(company=company)
+        .select_related("user__staff_profile").prefetch_related("accounts"),
+        pk=membership_id,
     )
-    try:
-        if request.POST.get("remove"):
-            services.membership_remove(actor=request.user, membership=membership)
-            removed = {"name": display_name(membership.user), "company": company}
-            messages.success(request, _("%(name)s was removed from %(company)s.") % removed)
-        else:
-            form = PermissionsForm(request.POST)
-            form.is_valid()
-            services.membership_update(
-                actor=request.user, membership=membership, permissions=form.permissions()
-            )
-            messages.success(request, _("Permissions of %(name)s saved.") % {"name": display_name(membership.user)})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    name = display_name(membership.user)
+    whole = "scope" in request.POST
+    form = MemberForm(
+        request.POST if whole else None, company=company,
+        initial={**membership.rights(), "account_access": "all" if membership.all_accounts else "chosen",
+                 "accounts": list(membership.accounts.all())},
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                services.membership_remove(actor=request.user, membership=membership, request=request)
+                messages.success(request, _("%(name)s was removed from %(company)s.") % {"name": name,
+                                                                                       "company": company})
+                return redirect("company_users", company_id=company.pk)
+            if whole:
+                if form.is_valid():
+                    services.membership_update(actor=request.user, membership=membership, request=request,
+                                               permissions=form.permissions(), **form.scope())
+                    messages.success(request, _("Permissions of %(name)s saved.") % {"name": name})
+                    return redirect("company_users", company_id=company.pk)
+                return render(request, "teams/member.html", {"company": company, "member": membership,
+                                                             "form": form}, status=400)
+            rights = PermissionsForm(request.POST)
+            rights.is_valid()
+            services.membership_update(actor=request.user, membership=membership, permissions=rights.permissions(),
+                                       request=request)
+            messages.success(request, _("Permissions of %(name)s saved.") % {"name": name})
+        except ValidationError as exc:
+            if whole:
+                add_service_errors(form, exc)
+                return render(request, "teams/member.html", {"company": company, "member": membership,
+                                                             "form": form}, status=400)
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You cannot change this member."))
+        return redirect("company_users", company_id=company.pk)
+    return render(request, "teams/member.html", {"company": company, "member": membership, "form": form})
+
+
+@login_required
+@require_POST
+def company_two_factor(request, company_id: int):
+    """The company users page's switch: every user of the company must have two-factor sign-in."""
+    company = selectors.company_get(user=request.user, pk=company_id)
+    required = request.POST.get("require_two_factor") == "on"
+    services.company_two_factor_set(actor=request.user, company=company, required=required)
+    if required:
+        done = _("Every user of %(company)s now needs two-factor sign-in.")
+    else:
+        done = _("Two-factor sign-in is now each user's choice at %(company)s.")
+    messages.success(request, done % {"company": company})
     return redirect("company_users", company_id=company.pk)
 
 
@@ -184,6 +232,7 @@ def my_availability(request):
                 starts=form.cleaned_data["availability_from"],
                 until=form.cleaned_data["availability_until"],
                 backup=form.cleaned_data["backup"],
+                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

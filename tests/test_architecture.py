@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = [
     ["accountteam"],
     ["teams"],
-    ["dossiers"],
+    ["dossiers", "audit", "webhooks"],
     ["escalations"],
     ["handoffs", "postmortems", "mailin", "maintenance", "touchpoints"],
     ["service"],

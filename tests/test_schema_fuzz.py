@@ -84,6 +84,24 @@ def demo_data(db):
     InboundMessageFactory.create_batch(2)  # so that mail/{id}/ has rows in quarantine
     for username in ("clec.user", "service.manager", "carrier.admin"):  # so that tokens/{id}/ has rows
         api_token_create(user=get_user_model().objects.get(username=username), name="Fuzzing")
+    _webhook_rows()
+
+
+def _webhook_rows():
+    """A webhook endpoint and deliveries (pending and failed), so that webhooks/…/{id}/ have rows."""
+    from django.utils import timezone
+
+    import webhooks
+    from escalations.models import Escalation
+    from escalations.webhook_events import item_event
+    from webhooks.models import Delivery
+    from webhooks.services import endpoint_create
+
+    admin = get_user_model().objects.get(username="carrier.admin")
+    endpoint_create(actor=admin, name="Fuzzing", url="https://noc.example/hooks", events=["escalation.raised"])
+    item = Escalation.objects.select_related("company", "account").order_by("pk").first()
+    webhooks.emit_many([item_event("escalation.raised", item, timezone.now())] * 2)
+    Delivery.objects.filter(pk=Delivery.objects.order_by("pk").values("pk")[:1]).update(status="failed")
 
 
 @pytest.fixture
@@ -108,8 +126,9 @@ def _real_path_parameters() -> dict:
     from postmortems.models import PostMortem, PreventiveAction
     from service.models import ServicePackage, TimeEntry
     from servicereports.models import ServiceCredit
-    from teams.models import Account, Assignment, Company, Person, Role
+    from teams.models import Account, Assignment, Company, Invitation, Membership, Person, Role
     from touchpoints.models import ActionItem, Occurrence, PlanItem
+    from webhooks.models import Delivery, Endpoint
 
     # In the order of their ids, so that the same draws pick the same rows on every run.
     def ids(model, name="id"):
@@ -127,6 +146,8 @@ def _real_path_parameters() -> dict:
         "/api/v1/people/{id}/": ids(Person),
         "/api/v1/roles/{id}/": ids(Role),
         "/api/v1/assignments/{id}/": ids(Assignment),
+        "/api/v1/memberships/{id}/": ids(Membership),
+        "/api/v1/invitations/{id}/": ids(Invitation),
         "/api/v1/escalations/{id}/": ids(Escalation),
         "/api/v1/handoffs/{id}/": ids(Handoff),
         "/api/v1/postmortems/{id}/": ids(PostMortem),
@@ -139,6 +160,8 @@ def _real_path_parameters() -> dict:
         "/api/v1/review-action-items/{id}/": ids(ActionItem),
         "/api/v1/service-reports/{id}/": ids(Company),
         "/api/v1/service-credits/{id}/": ids(ServiceCredit),
+        "/api/v1/webhooks/endpoints/{id}/": ids(Endpoint),
+        "/api/v1/webhooks/deliveries/{id}/": ids(Delivery),
         "/api/v1/accounts/{account_id}/dossier/": ids(Account, "account_id"),
         "/api/v1/handoffs/{id}/items/{item_id}/": lambda: [
             {"id": h, "item_id": pk}

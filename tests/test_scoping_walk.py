@@ -33,6 +33,12 @@ STAFF_SEE_ALL = {
                  "maintenance_status", "api:network-notice-detail", "api:network-notice-cancel",
                  "api:network-notice-set-status")
 }
+# URL names of the outgoing webhooks' endpoints and deliveries: the carrier admins' only (they carry
+# every company's events), so walked for customers and staff alike, who must get 404.
+WEBHOOK_ENDPOINT_ROUTES = ("webhook_detail", "webhook_edit", "webhook_delete", "webhook_rotate_secret",
+                           "api:webhook-endpoint-detail", "api:webhook-endpoint-rotate-secret")
+WEBHOOK_DELIVERY_ROUTES = ("webhook_delivery", "webhook_delivery_replay", "api:webhook-delivery-detail",
+                           "api:webhook-delivery-replay")
 
 
 def _patterns(resolver=None, namespace=None, prefix=""):
@@ -63,6 +69,10 @@ def foreign_kwargs(name, foreign):
         return {"pk": foreign.inbound.pk}
     if name in STAFF_SEE_ALL:
         return {"pk": foreign.network_notice.pk}
+    if name in WEBHOOK_ENDPOINT_ROUTES:
+        return {"pk": foreign.webhook_endpoint.pk}
+    if name in WEBHOOK_DELIVERY_ROUTES:
+        return {"pk": foreign.webhook_delivery.pk}
     if name in ("touchpoints_plan", "touchpoints_item_create"):
         return {"company_id": company.pk}
     touchpoints = {
@@ -122,7 +132,10 @@ def foreign_kwargs(name, foreign):
         "escalation_action": {"pk": item.pk, "action": "acknowledge"},
         "account_detail": {"account_id": account.pk},
         "company_users": {"company_id": company.pk},
+        "company_two_factor": {"company_id": company.pk},
         "membership_edit": {"company_id": company.pk, "membership_id": foreign.membership.pk},
+        "api:membership-detail": {"pk": foreign.membership.pk},
+        "api:invitation-detail": {"pk": foreign.invitation.pk},
         "api:company-detail": {"pk": company.pk},
         "api:account-detail": {"pk": account.pk},
         "api:account-team": {"pk": account.pk},
@@ -206,9 +219,16 @@ def foreign(foreign):
         key="foreign:notice", kind="team_change", recipient=foreign.user, subject="Foreign notice", body="Foreign",
         url="/",
     )
+    from teams.services import invitation_create
+
+    foreign.invitation = invitation_create(
+        actor=foreign.user, company=foreign.company, email="invited@foreign.example", permissions={},
+        accept_url_builder=lambda token: f"/invitations/{token}/",
+    )
     _foreign_handoff(foreign)
     _foreign_postmortem(foreign)
     _foreign_service(foreign)
+    _foreign_webhook(foreign)
     _foreign_network_notice(foreign)
     _foreign_touchpoints(foreign)
     from tests.mailin.factories import InboundMessageFactory
@@ -278,6 +298,24 @@ def _foreign_network_notice(foreign):
     )
 
 
+def _foreign_webhook(foreign):
+    """A carrier admin's webhook endpoint, and its delivery of the foreign item's event."""
+    from django.utils import timezone
+
+    import webhooks
+    from tests.teams.factories import PersonFactory, UserFactory
+    from webhooks.models import Delivery
+    from webhooks.services import endpoint_create
+
+    admin = PersonFactory(name="Webhook Admin", is_carrier_admin=True, user=UserFactory(username="webhook.admin"))
+    foreign.webhook_endpoint, _secret = endpoint_create(
+        actor=admin.user, name="Foreign NOC", url="https://noc.example/hooks", events=["escalation.raised"]
+    )
+    webhooks.emit_many([webhooks.WebhookEvent(name="escalation.raised", occurred_at=timezone.now(),
+                                              data={"id": foreign.escalation.pk})])
+    foreign.webhook_delivery = Delivery.objects.get(endpoint=foreign.webhook_endpoint)
+
+
 def _foreign_service(foreign):
     """The foreign company's service package, and an hour its manager logged on its escalation (with
     an internal note)."""
@@ -337,6 +375,7 @@ def test_customer_user_gets_404_for_every_url_with_a_foreign_object(client, tena
     assert {"account_detail", "api:account-team", "api:assignment-detail"} <= set(checked)
     assert set(STAFF_WIDE) <= set(checked)
     assert set(STAFF_SEE_ALL) <= set(checked)
+    assert {*WEBHOOK_ENDPOINT_ROUTES, *WEBHOOK_DELIVERY_ROUTES} <= set(checked)
 
 
 @pytest.mark.django_db
@@ -352,6 +391,43 @@ def test_staff_not_on_the_account_gets_404_for_every_url_with_its_objects(client
     # Staff see the carrier's directory of people, so a person is not "foreign" to them.
     checked = _walk(client, foreign, also_skip={"api:person-detail", *STAFF_WIDE, *STAFF_SEE_ALL})
     assert "account_detail" in checked
+    assert {*WEBHOOK_ENDPOINT_ROUTES, *WEBHOOK_DELIVERY_ROUTES} <= set(checked)  # staff, not admins: 404
+
+
+# What a user limited to another account of the same company may still open: the company's own
+# pages, which are not any one account's.
+COMPANY_WIDE = {
+    "api:company-detail": "the company itself: its name and kind",
+    "touchpoints_plan": "the company's review plan, read by its members with the view-team right",
+    "touchpoints_item_create": "the company's review plan (customers may not add to it: 403)",
+    "touchpoints_occurrence": "a review of the company (held on one account, shared with the company's users)",
+    "touchpoints_hold": "a review of the company (customers may not record it: 403)",
+    "touchpoints_action_done": "an action item of the company's review (customers may not mark it: 403)",
+    "api:review-plan-item-detail": "the company's review plan",
+    "api:review-occurrence-detail": "a review of the company",
+    "api:review-occurrence-hold": "a review of the company (customers: 403)",
+    "api:review-action-item-detail": "an action item of the company's review",
+    "api:review-action-item-done": "an action item of the company's review (customers: 403)",
+    "company_users": "the company's users page (without the manage-users right: 403)",
+    "company_two_factor": "the company's two-factor setting (without the manage-users right: 403)",
+    "membership_edit": "a member of the company (without the manage-users right: 403)",
+}
+
+
+@pytest.mark.django_db
+def test_a_user_limited_to_another_account_gets_404_for_every_url_of_this_one(client, foreign):
+    """A member of the foreign company with every right but the manage-users one, limited to a
+    second account of it: every URL of the first account's objects answers 404."""
+    from tests.teams.factories import AccountFactory, MembershipFactory, UserFactory
+
+    other = AccountFactory(company=foreign.company, number="9900-0002")
+    limited = MembershipFactory(user=UserFactory(username="limited.user"), company=foreign.company,
+                                all_accounts=False, can_request_postmortem=True)
+    limited.accounts.set([other])
+    client.force_login(limited.user)
+    checked = _walk(client, foreign, also_skip={*COMPANY_WIDE, *STAFF_WIDE})
+    assert {"account_detail", "escalation_detail", "api:escalation-detail", "dossier", "postmortem_detail",
+            "maintenance_detail", "api:network-notice-detail", "meeting_ics"} <= set(checked)
 
 
 @pytest.mark.django_db
@@ -455,6 +531,9 @@ CUSTOMER_WRITES = {
     "api:postmortem-list": "customers with the post-mortem right request one",
     "api:dossier-contact-list": "a customer's user managers keep their company's contacts",
     "api:dossier-contact-detail": "a customer's user managers keep their company's contacts",
+    "api:company-detail": "a customer's user managers set their company's two-factor rule",
+    "api:membership-detail": "a customer's user managers change their company's members' rights",
+    "api:invitation-list": "a customer's user managers invite users",
 }
 
 
@@ -489,7 +568,7 @@ def test_staff_only_api_writes_refuse_a_customer_before_reading_the_body(client,
 PAGE_QUERY_PARAMETERS = (
     "q", "status", "channel", "category", "overdue", "page", "account", "company", "director", "person",
     "format", "table", "group_by", "from", "to", "period", "state", "level", "version",
-    "week", "month", "escalation", "meeting", "postmortem",
+    "week", "month", "escalation", "meeting", "postmortem", "date_from", "date_to", "action", "actor",
 )
 # Pages whose 5xx is their answer, and why.
 SERVER_ERRORS_BY_DESIGN = {

@@ -37,6 +37,8 @@ from servicereports.models import PublishedReport
 from teams.models import Account, Membership, Person, Role
 from touchpoints.models import Occurrence, PlanItem
 from touchpoints.selectors import may_set_some_plan
+from webhooks.models import Endpoint
+from webhooks.services import endpoint_create
 
 from .audit import inspect
 
@@ -55,6 +57,9 @@ def demo_everything(demo):
     seed_demo_handoff()
     seed_demo_postmortems()
     seed_demo_mail()
+    # An endpoint of the carrier's ticketing tool, switched off (nothing is sent), for its pages.
+    endpoint_create(actor=User.objects.get(username="carrier.admin"), name="NOC ticketing",
+                    url="https://noc.carrier.example/hooks/portal", events=["escalation.raised"], is_active=False)
     seed_demo_service()
     seed_demo_touchpoints()
     seed_demo_maintenance()
@@ -113,7 +118,11 @@ def pages_of(username: str | None) -> dict[str, str]:
         managed = memberships.filter(can_manage_users=True).values_list("company_id", flat=True).first()
         if managed:
             pages["company-users"] = f"/companies/{managed}/users/"
+            member = Membership.objects.filter(company_id=managed).exclude(user=user).order_by("pk").first()
+            if member is not None:
+                pages["company-member"] = f"/companies/{managed}/users/{member.pk}/"  # rights per account
             pages["service-hours"] = "/service/usage/"  # their company's package and hours
+            pages["audit"] = "/audit/"  # their company's audit trail
         return pages | proactive_pages(user, staff=False)
     handoff = _first_id(Handoff.objects.visible_to(user))
     pages |= {
@@ -135,6 +144,13 @@ def pages_of(username: str | None) -> dict[str, str]:
             "review": "/review/",
             "compliance": "/review/compliance/",
             "digest": "/review/digest/",
+        }
+    if username == "carrier.admin":
+        pages |= {
+            "audit": "/audit/",
+            "webhooks": "/webhooks/",
+            "webhook-new": "/webhooks/new/",
+            "webhook": f"/webhooks/{_first_id(Endpoint.objects.all())}/",
         }
     return pages | proactive_pages(user, staff=True)
 

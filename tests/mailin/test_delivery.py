@@ -182,6 +182,23 @@ def test_a_sender_with_several_accounts_names_one_by_sub_address_or_is_quarantin
     assert named.message.escalation.account == second
 
 
+def test_a_member_limited_to_one_account_writes_only_on_it(tenant):
+    """A membership limited to the second account: plain mail lands there, and mail naming the
+    first account waits in the quarantine (the rights are per account, from the membership)."""
+    second = AccountFactory(company=tenant.company, number="HM-0002")
+    AssignmentFactory(account=second, person=tenant.manager, role=tenant.assignment.role)
+    tenant.membership.all_accounts = False
+    tenant.membership.save()
+    tenant.membership.accounts.set([second])
+
+    plain = deliver(letter(sender=tenant.user.email))
+    other = deliver(letter(sender=tenant.user.email, to=f"support+{tenant.account.number}@portal.example",
+                           subject="About the first account"))
+
+    assert plain.message.escalation.account == second
+    assert other.message.escalation is None and other.message.status == InboundMessage.Status.QUARANTINED
+
+
 def test_an_alias_names_the_account_and_the_category(tenant):
     MailAlias.objects.create(address="billing@portal.example", account=tenant.account, category="billing")
 

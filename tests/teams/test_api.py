@@ -27,9 +27,11 @@ API = "/api/v1"
 
 # Query bounds: measured (same count for 2 and for 20 rows) + 1.
 # A token's first use in a minute also notes its last use: one more query, counted here.
-ACCOUNT_LIST_MAX_QUERIES = 6  # measured 5: token, its last use, staff profile, count, page
+# measured 5: token, its last use, staff profile, count, page; and the token's first use in the audit
+# trail (its row, and a customer's company): at most once an hour per token.
+ACCOUNT_LIST_MAX_QUERIES = 8
 # measured 8: token, its last use, staff profile, account, assignments, handoffs in progress, 2 closures
-TEAM_MAX_QUERIES = 9
+TEAM_MAX_QUERIES = 11  # and the audit trail's note of the token's first use (2, at most once an hour)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
