@@ -413,6 +413,11 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
             membership.accounts.clear()
         else:
             membership.accounts.add(*invited_accounts)
+    if invitation.company.require_two_factor and not Authenticator.objects.filter(
+        user=user, type__in=SECOND_STEPS
+    ).exists():
+        # Joining a company that requires two-factor sign-in: tokens made without it stop working.
+        api_tokens_revoke_all(user_id=user.pk, reason="two-factor sign-in required")
     audit.record(
         AuditAction.INVITATION_ACCEPTED, actor=user, company_id=invitation.company_id,
         company_name=invitation.company.name, target=f"invitation:{invitation.pk}",

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accountteam.models import ApiToken
 from accountteam.tokens import api_token_create
-from teams.services import company_two_factor_set
+from teams.services import company_two_factor_set, invitation_accept, invitation_create
 from teams.two_factor import has_two_factor, two_factor_missing, two_factor_required
 from tests.clients import api_as, signed_in
 from tests.teams.factories import PASSWORD, MembershipFactory
@@ -140,6 +140,17 @@ def test_requiring_it_revokes_the_tokens_of_the_companys_users_who_have_none(ten
 
     assert not ApiToken.objects.filter(user=tenant.user).exists()
     assert ApiToken.objects.filter(user=colleague).exists()
+
+
+def test_joining_a_company_that_requires_it_revokes_tokens_made_without_it(tenant, foreign):
+    company_two_factor_set(actor=tenant.user, company=tenant.company, required=True)
+    api_token_create(user=foreign.user, name="script")
+    invitation = invitation_create(actor=tenant.user, company=tenant.company, email=foreign.user.email,
+                                   permissions={"can_view_team": True}, accept_url_builder=str)
+
+    invitation_accept(invitation=invitation, username="", password="", user=foreign.user)
+
+    assert not ApiToken.objects.filter(user=foreign.user).exists()
 
 
 def test_the_last_authenticator_app_cannot_be_turned_off_while_it_is_required(required, tenant):
