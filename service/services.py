@@ -391,7 +391,7 @@ def time_entry_update(*, actor, entry: TimeEntry, now: dt.datetime | None = None
     now = now or timezone.now()
     today = carrier_today(now)
     person = _require_own(actor, entry)
-    entry = TimeEntry.objects.select_for_update().select_related(
+    entry = TimeEntry.objects.select_for_update(of=("self",)).select_related(
         "company", "activity", "escalation", "meeting__account", "postmortem"
     ).get(pk=entry.pk)
     current = {name: getattr(entry, name) for name in

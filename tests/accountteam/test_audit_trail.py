@@ -147,7 +147,7 @@ def test_on_postgresql_the_database_itself_refuses_update_and_delete(db):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
 def test_on_postgresql_the_trigger_lets_a_deleted_user_go_and_nothing_else(db):
     user = UserFactory(username="leaver")
-    event = audit.record(AuditAction.SIGN_IN_SUCCEEDED, actor=user)
+    event = audit.record(AuditAction.SIGN_IN_SUCCEEDED, actor=user, summary="Signed in.")
     table = AuditEvent._meta.db_table
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
