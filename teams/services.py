@@ -28,7 +28,7 @@ from .rules import IN_OFFICE, OUT_OF_OFFICE, periods_overlap
 from .scoping import staff_person
 from .selectors import user_can_manage_company_users, user_can_set_company_two_factor
 from .time_zones import clean_time_zone
-from .two_factor import SECOND_STEPS
+from .two_factor import SECOND_STEPS, has_two_factor
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -221,10 +221,12 @@ def _within(scope: set[int] | None, membership: Membership) -> bool:
 
 
 @transaction.atomic
-def _rights_record(membership: Membership) -> dict:
-    """A membership's rights and accounts as the audit trail keeps them."""
+def _rights_record(membership: Membership, accounts=None) -> dict:
+    """A membership's rights and accounts (``accounts``: as they are now set, else its own) as the
+    audit trail keeps them."""
+    accounts = membership.accounts.all() if accounts is None else accounts
     return {**membership.rights(), "all_accounts": membership.all_accounts,
-            "accounts": sorted(a.number for a in membership.accounts.all())}
+            "accounts": sorted(a.number for a in accounts)}
 
 
 def membership_update(*, actor, membership: Membership, permissions: dict[str, bool],
@@ -254,7 +256,7 @@ def membership_update(*, actor, membership: Membership, permissions: dict[str, b
         _ensure_another_manager(membership)
     membership.save(update_fields=[*permissions, "all_accounts"])
     membership.accounts.set(accounts)
-    after = _rights_record(Membership.objects.prefetch_related("accounts").get(pk=membership.pk))
+    after = _rights_record(membership, accounts)
     if after != before:
         audit.record(
             AuditAction.MEMBERSHIP_UPDATED, actor=actor, request=request, company_id=membership.company_id,
@@ -413,9 +415,7 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, u
             membership.accounts.clear()
         else:
             membership.accounts.add(*invited_accounts)
-    if invitation.company.require_two_factor and not Authenticator.objects.filter(
-        user=user, type__in=SECOND_STEPS
-    ).exists():
+    if invitation.company.require_two_factor and not has_two_factor(user):
         # Joining a company that requires two-factor sign-in: tokens made without it stop working.
         api_tokens_revoke_all(user_id=user.pk, reason="two-factor sign-in required")
     audit.record(

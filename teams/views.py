@@ -132,6 +132,11 @@ def membership_edit(request, company_id: int, membership_id: int):
         initial={**membership.rights(), "account_access": "all" if membership.all_accounts else "chosen",
                  "accounts": list(membership.accounts.all())},
     )
+
+    def page(status: int):
+        return render(request, "teams/member.html", {"company": company, "member": membership, "form": form},
+                      status=status)
+
     if request.method == "POST":
         try:
             if request.POST.get("remove"):
@@ -145,8 +150,7 @@ def membership_edit(request, company_id: int, membership_id: int):
                                                permissions=form.permissions(), **form.scope())
                     messages.success(request, _("Permissions of %(name)s saved.") % {"name": name})
                     return redirect("company_users", company_id=company.pk)
-                return render(request, "teams/member.html", {"company": company, "member": membership,
-                                                             "form": form}, status=400)
+                return page(400)
             rights = PermissionsForm(request.POST)
             rights.is_valid()
             services.membership_update(actor=request.user, membership=membership, permissions=rights.permissions(),
@@ -155,13 +159,12 @@ def membership_edit(request, company_id: int, membership_id: int):
         except ValidationError as exc:
             if whole:
                 add_service_errors(form, exc)
-                return render(request, "teams/member.html", {"company": company, "member": membership,
-                                                             "form": form}, status=400)
+                return page(400)
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("You cannot change this member."))
         return redirect("company_users", company_id=company.pk)
-    return render(request, "teams/member.html", {"company": company, "member": membership, "form": form})
+    return page(200)
 
 
 @login_required
